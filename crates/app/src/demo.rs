@@ -1,0 +1,68 @@
+//! The demo county (青川县): organisation tables shipped in `demo/org/`, loaded through the same
+//! import path as real data, plus passwords for the demo accounts.
+
+use crate::engine::{Actor, Engine};
+use crate::error::{AppError, Result};
+use std::path::Path;
+
+pub const COUNTY: &str = "370999";
+pub const PASSWORD: &str = "tiaokuai2026";
+
+/// The demo accounts, with what each shows.
+pub const ACCOUNTS: &[(&str, &str)] = &[
+    ("admin", "系统管理员 system admin"),
+    ("dispatcher", "县指挥中心调度员 county dispatcher"),
+    ("dispatcher2", "县指挥中心调度员 county dispatcher"),
+    ("qingshan_op", "青山镇指挥室操作员 township operator"),
+    ("qingshan_leader", "青山镇领导 township leader"),
+    ("chengguan_op", "城关街道指挥室操作员 township operator"),
+    ("grid_qs01", "青山镇王家庄村网格员 grid worker"),
+    ("zhujian", "住建局经办人 department handler"),
+    ("zhujian_leader", "住建局领导 department leader"),
+    ("zhifa", "综合执法局经办人 department handler"),
+    ("shichang", "市场监管局经办人 department handler"),
+    ("huanbao", "生态环境分局经办人 department handler"),
+    ("bianban", "编办审核员 establishment office reviewer"),
+    ("sifa", "司法局审核员 justice bureau reviewer"),
+    ("jiwei", "纪委监委纪检监察员 discipline inspector"),
+    ("leader", "县领导 leader (dashboards)"),
+    ("paichusuo_qs", "青山派出所经办人 stationed unit handler"),
+];
+
+const FILES: [(&str, &str); 3] = [
+    ("units.csv", include_str!("../../../demo/org/units.csv")),
+    ("people.csv", include_str!("../../../demo/org/people.csv")),
+    ("grids.csv", include_str!("../../../demo/org/grids.csv")),
+];
+
+/// Writes the shipped demo tables into `dir` (so they can be inspected and re-imported).
+pub fn write_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| AppError::Io(format!("{}: {e}", dir.display())))?;
+    FILES
+        .iter()
+        .map(|(name, text)| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).map_err(|e| AppError::Io(format!("{}: {e}", p.display())))?;
+            Ok(p)
+        })
+        .collect()
+}
+
+/// Loads the demo organisation if the county's log is empty. Returns true when it loaded.
+pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Result<bool> {
+    if engine.tree_head().await.0 > 0 {
+        return Ok(false);
+    }
+    let files = write_files(work_dir)?;
+    let paths: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
+    engine
+        .import_org(&Actor::system("demo"), now_ms, &paths, false)
+        .await?;
+    let actor = Actor::system("demo");
+    for (username, _) in ACCOUNTS {
+        engine
+            .set_password(&actor, now_ms, username, PASSWORD)
+            .await?;
+    }
+    Ok(true)
+}

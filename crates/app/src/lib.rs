@@ -1,0 +1,26 @@
+//! Tiaokuai's use cases. Each public function is one action a person or the CLI takes: it
+//! checks the actor, asks the domain core to decide, and hands the resulting transitions to the
+//! log [`writer`], which appends them (and updates the read models) in one transaction.
+//! Time is always a parameter; nothing here reads the clock except [`now_ms`] for callers.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod auth;
+pub mod demo;
+pub mod engine;
+pub mod error;
+pub mod keys;
+pub mod org_io;
+pub mod verify;
+mod writer;
+
+pub use engine::{Actor, Engine};
+pub use error::AppError;
+
+/// Wall-clock time in milliseconds since the Unix epoch. Only edges (server, CLI) call this.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,196 @@
+//! The group-commit log writer. Concurrent submissions queue on a channel; the writer takes
+//! everything waiting, checks each job against the state, appends the accepted ones with one
+//! signed checkpoint, and commits once. One fsync then covers many appends.
+
+use crate::engine::Actor;
+use crate::error::{AppError, Result};
+use std::sync::Arc;
+use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
+use tiaokuai_log::{EntryHeader, Frontier, Hash, LogEntry, LogSigner};
+use tiaokuai_store::Store;
+use tokio::sync::{mpsc, oneshot, RwLock};
+
+/// Most jobs folded into one transaction.
+const MAX_BATCH_JOBS: usize = 1024;
+
+pub(crate) struct Job {
+    pub actor: Actor,
+    pub now_ms: i64,
+    pub transitions: Vec<Transition>,
+    pub reply: oneshot::Sender<Result<Vec<u64>>>,
+}
+
+/// The log as held in memory: folded state, Merkle frontier and every leaf hash (for proofs).
+#[derive(Default)]
+pub(crate) struct LogCache {
+    pub state: CountyState,
+    pub frontier: Frontier,
+    pub leaves: Vec<Hash>,
+    pub last_hash: Hash,
+}
+
+impl LogCache {
+    pub fn size(&self) -> u64 {
+        self.frontier.size()
+    }
+
+    fn fold(&mut self, e: &LogEntry, t: &Transition) {
+        self.state.apply(t);
+        self.frontier.push(e.hash);
+        self.leaves.push(e.hash);
+        self.last_hash = e.hash;
+    }
+}
+
+fn fold_entries(cache: &mut LogCache, entries: &[LogEntry]) -> Result<()> {
+    for e in entries {
+        let t = Transition::from_payload(&e.payload).map_err(|err| {
+            AppError::Store(tiaokuai_store::StoreError::Corrupt(format!(
+                "entry {}: {err}",
+                e.header.seq
+            )))
+        })?;
+        cache.fold(e, &t);
+    }
+    Ok(())
+}
+
+pub(crate) async fn catch_up_from_store(
+    store: &Store,
+    county: &str,
+    cache: &mut LogCache,
+) -> Result<()> {
+    loop {
+        let page = store.read_log(county, cache.size(), 10_000).await?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        fold_entries(cache, &page)?;
+    }
+}
+
+pub(crate) async fn run(
+    store: Store,
+    county: String,
+    signer: LogSigner,
+    cache: Arc<RwLock<LogCache>>,
+    mut rx: mpsc::Receiver<Job>,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH_JOBS {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let mut c = cache.write().await;
+        match write_batch(&store, &county, &signer, &mut c, &jobs).await {
+            Ok(results) => {
+                for (job, r) in jobs.into_iter().zip(results) {
+                    let _ = job.reply.send(r);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "log batch failed; reloading the log cache");
+                *c = LogCache::default();
+                if let Err(e2) = catch_up_from_store(&store, &county, &mut c).await {
+                    tracing::error!(error = %e2, "reloading the log cache failed");
+                }
+                let msg = e.to_string();
+                for job in jobs {
+                    let _ = job.reply.send(Err(AppError::Io(format!(
+                        "the append failed and nothing was written: {msg}"
+                    ))));
+                }
+            }
+        }
+    }
+}
+
+/// Writes one batch. An `Err` means nothing of the batch was committed.
+async fn write_batch(
+    store: &Store,
+    county: &str,
+    signer: &LogSigner,
+    cache: &mut LogCache,
+    jobs: &[Job],
+) -> Result<Vec<Result<Vec<u64>>>> {
+    let mut w = store.begin_write(county).await?;
+    let (next, _) = w.head().await?;
+    if next != cache.size() {
+        // Another process appended (or our cache is stale): fold its entries first.
+        if next < cache.size() {
+            *cache = LogCache::default();
+        }
+        let missing = w.entries_since(cache.size()).await?;
+        fold_entries(cache, &missing)?;
+    }
+    let mut results = Vec::with_capacity(jobs.len());
+    let mut appended = 0usize;
+    let mut last_at = 0i64;
+    for job in jobs {
+        // Check the whole job before writing any of it; multi-transition jobs (imports) are
+        // checked against a scratch copy so a late failure leaves no trace.
+        let decided = if job.transitions.len() == 1 {
+            job.transitions
+                .first()
+                .map(|t| cache.state.check(t).map_err(|e| locate(e, 0)))
+                .unwrap_or(Ok(()))
+        } else {
+            let mut scratch = cache.state.clone();
+            job.transitions
+                .iter()
+                .enumerate()
+                .try_for_each(|(i, t)| scratch.check_and_apply(t).map_err(|e| locate(e, i)))
+        };
+        if let Err(e) = decided {
+            results.push(Err(AppError::Domain(e)));
+            continue;
+        }
+        let mut seqs = Vec::with_capacity(job.transitions.len());
+        for t in &job.transitions {
+            let header = EntryHeader {
+                county: county.to_string(),
+                seq: cache.size(),
+                at_ms: job.now_ms,
+                actor: job.actor.username.clone(),
+                role: job.actor.role.clone(),
+                unit: job.actor.unit.clone(),
+                kind: t.kind().to_string(),
+            };
+            let entry = LogEntry::seal(header, t.to_payload(), cache.last_hash);
+            w.append(&entry, t).await?;
+            seqs.push(entry.header.seq);
+            cache.fold(&entry, t);
+            appended += 1;
+        }
+        last_at = last_at.max(job.now_ms);
+        results.push(Ok(seqs));
+    }
+    if appended > 0 {
+        let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
+        w.save_checkpoint(&cp).await?;
+        w.commit().await?;
+    }
+    Ok(results)
+}
+
+/// Prefixes the position of the failing transition so callers can map it back to a row.
+fn locate(e: DomainError, index: usize) -> DomainError {
+    match e {
+        DomainError::Invalid(errs) => DomainError::Invalid(
+            errs.into_iter()
+                .map(|f| FieldError {
+                    location: if f.location.is_empty() {
+                        format!("#{index}")
+                    } else {
+                        f.location
+                    },
+                    ..f
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}

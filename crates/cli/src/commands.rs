@@ -1,0 +1,353 @@
+//! Administrative subcommands. Each opens the store, acts as `system:cli`, and reports.
+
+use crate::DbArgs;
+use anyhow::{bail, Context};
+use clap::Subcommand;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tiaokuai_app::org_io::{export_csv, export_xlsx, TableKind};
+use tiaokuai_app::{now_ms, Actor, AppError, Engine};
+use tiaokuai_core::org::{Person, RoleGrant};
+use tiaokuai_server::{AppState, ServerConfig};
+use tiaokuai_store::Store;
+
+pub async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
+    let url = db.url();
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+    }
+    let store = Store::connect(&url)
+        .await
+        .with_context(|| format!("could not open {}", redact(&url)))?;
+    store.migrate().await.context("migrating the schema")?;
+    Ok(store)
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(a), Some(b)) if b > a => format!("{}://***{}", &url[..a], &url[b..]),
+        _ => url.to_string(),
+    }
+}
+
+pub async fn county_of(store: &Store, db: &DbArgs) -> anyhow::Result<String> {
+    if let Some(c) = &db.county {
+        return Ok(c.clone());
+    }
+    let counties = store.counties().await?;
+    match counties.as_slice() {
+        [] => Ok("370999".to_string()),
+        [one] => Ok(one.clone()),
+        many => bail!(
+            "the database holds several counties ({}); choose one with --county",
+            many.join(", ")
+        ),
+    }
+}
+
+pub async fn open_engine(db: &DbArgs) -> anyhow::Result<Engine> {
+    let store = open_store(db).await?;
+    let county = county_of(&store, db).await?;
+    let signer = tiaokuai_app::keys::load_or_create(&db.key_file)?;
+    Ok(Engine::start(store, &county, signer).await?)
+}
+
+pub async fn serve(db: DbArgs, addr: SocketAddr, secure: Option<bool>) -> anyhow::Result<ExitCode> {
+    let engine = open_engine(&db).await?;
+    serve_engine(engine, addr, secure, None).await
+}
+
+pub async fn serve_engine(
+    engine: Engine,
+    addr: SocketAddr,
+    secure: Option<bool>,
+    banner: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let config = ServerConfig {
+        secure_cookies: secure.unwrap_or(!addr.ip().is_loopback()),
+        session_hours: 12,
+    };
+    let state = AppState::new(engine, config);
+    tiaokuai_server::serve(state, addr, |a| {
+        println!("Tiaokuai is serving on http://{a}/");
+        if let Some(b) = banner {
+            println!("{b}");
+        }
+    })
+    .await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
+    open_store(&db).await?;
+    println!("schema is up to date");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn verify(db: DbArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(&db).await?;
+    let verifier = tiaokuai_app::keys::load_or_create(&db.key_file)?.verifier();
+    let counties = match &db.county {
+        Some(c) => vec![c.clone()],
+        None => store.counties().await?,
+    };
+    let mut ok = true;
+    for county in counties {
+        let start = std::time::Instant::now();
+        let r = tiaokuai_app::verify::verify_county(&store, &county, &verifier).await?;
+        let secs = start.elapsed().as_secs_f64();
+        match &r.problem {
+            None => println!(
+                "county {county}: OK — {} entries, {} signed checkpoints, root {} ({:.0} entries/s)",
+                r.entries,
+                r.checkpoints,
+                r.root,
+                r.entries as f64 / secs.max(1e-9)
+            ),
+            Some(p) => {
+                ok = false;
+                println!("county {county}: TAMPERED — {p}");
+            }
+        }
+    }
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+pub async fn rebuild(db: DbArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(&db).await?;
+    let county = county_of(&store, &db).await?;
+    let before = store.dump_read_models(&county).await?;
+    let n = store.rebuild_read_models(&county).await?;
+    let after = store.dump_read_models(&county).await?;
+    if before == after {
+        println!("county {county}: rebuilt read models from {n} log entries; identical to the live state");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("county {county}: rebuilt from {n} entries, but the live read models differed (now replaced by the rebuilt ones)");
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+#[derive(Subcommand)]
+pub enum UserCmd {
+    /// Add a person.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Unit code.
+        #[arg(long)]
+        unit: String,
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// role@unit, repeatable.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Initial password (or use --password-stdin).
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a person's password (ends their sessions).
+    Passwd {
+        #[command(flatten)]
+        db: DbArgs,
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Replace a person's roles (role@unit, repeatable; none removes all).
+    Roles {
+        #[command(flatten)]
+        db: DbArgs,
+        username: String,
+        #[arg(long = "role")]
+        roles: Vec<String>,
+    },
+}
+
+fn read_password(flag: Option<String>, stdin: bool) -> anyhow::Result<Option<String>> {
+    if stdin {
+        let mut s = String::new();
+        std::io::stdin().read_line(&mut s)?;
+        return Ok(Some(s.trim_end_matches(['\n', '\r']).to_string()));
+    }
+    Ok(flag)
+}
+
+fn parse_grants(roles: &[String]) -> anyhow::Result<Vec<RoleGrant>> {
+    roles
+        .iter()
+        .map(|r| RoleGrant::parse(r).map_err(|e| anyhow::anyhow!("--role {r}: {e}")))
+        .collect()
+}
+
+fn report(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Domain(tiaokuai_core::DomainError::Invalid(errs)) => {
+            anyhow::anyhow!(
+                "{}",
+                errs.iter()
+                    .map(|e| format!("  {e}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
+        }
+        other => other.into(),
+    }
+}
+
+pub async fn user(cmd: UserCmd) -> anyhow::Result<ExitCode> {
+    let actor = Actor::system("cli");
+    match cmd {
+        UserCmd::Add {
+            db,
+            username,
+            name,
+            unit,
+            phone,
+            roles,
+            password,
+            password_stdin,
+        } => {
+            let engine = open_engine(&db).await?;
+            let grants = parse_grants(&roles)?;
+            let pw = read_password(password, password_stdin)?;
+            let person = Person {
+                username: username.clone(),
+                name,
+                phone,
+                unit,
+                active: true,
+            };
+            engine
+                .add_person(&actor, now_ms(), person, pw.as_deref(), grants)
+                .await
+                .map_err(report)?;
+            println!("added {username}");
+        }
+        UserCmd::Passwd {
+            db,
+            username,
+            password,
+            password_stdin,
+        } => {
+            let engine = open_engine(&db).await?;
+            let Some(pw) = read_password(password, password_stdin)? else {
+                bail!("give --password or --password-stdin")
+            };
+            engine
+                .set_password(&actor, now_ms(), &username, &pw)
+                .await
+                .map_err(report)?;
+            println!("password of {username} changed");
+        }
+        UserCmd::Roles {
+            db,
+            username,
+            roles,
+        } => {
+            let engine = open_engine(&db).await?;
+            engine
+                .set_roles(&actor, now_ms(), &username, parse_grants(&roles)?)
+                .await
+                .map_err(report)?;
+            println!("roles of {username} set");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand)]
+pub enum OrgCmd {
+    /// Import .xlsx workbooks (sheets 单位/人员/网格) or .csv tables. All or nothing.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Check everything and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export to .xlsx (all tables) or .csv (one table, see --table).
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        /// For .csv: units, people or grids.
+        #[arg(long, default_value = "units")]
+        table: String,
+    },
+}
+
+pub async fn org(cmd: OrgCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        OrgCmd::Import { db, files, dry_run } => {
+            let engine = open_engine(&db).await?;
+            let paths: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();
+            match engine
+                .import_org(&Actor::system("org-import"), now_ms(), &paths, dry_run)
+                .await
+            {
+                Ok(s) => {
+                    println!(
+                        "{} {} units, {} people, {} grids ({} rows unchanged, {} log entries)",
+                        if dry_run { "would import" } else { "imported" },
+                        s.units,
+                        s.people,
+                        s.grids,
+                        s.unchanged,
+                        s.transitions
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(AppError::Domain(tiaokuai_core::DomainError::Invalid(errs))) => {
+                    eprintln!("nothing was imported; {} problem(s):", errs.len());
+                    for e in errs {
+                        eprintln!("  {e}");
+                    }
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        OrgCmd::Export { db, file, table } => {
+            let engine = open_engine(&db).await?;
+            let name = file.to_string_lossy().to_lowercase();
+            let kind = match table.as_str() {
+                "units" => TableKind::Units,
+                "people" => TableKind::People,
+                "grids" => TableKind::Grids,
+                other => bail!("--table must be units, people or grids, not '{other}'"),
+            };
+            let state = engine.with_state(|s| s.clone()).await?;
+            if name.ends_with(".xlsx") {
+                export_xlsx(&state, &file)?;
+            } else if name.ends_with(".csv") {
+                export_csv(&state, kind, &file)?;
+            } else {
+                bail!("the export file must end in .xlsx or .csv");
+            }
+            println!("wrote {}", file.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `tiaokuai`: one binary for serving, administration and benchmarks.
+
+mod bench;
+mod commands;
+mod demo;
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "tiaokuai", version, about = "条块协同 — county–township collaborative governance", after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+const EXAMPLES: &str = "Examples:
+  tiaokuai demo                                  # demo county on SQLite, http://127.0.0.1:8080
+  tiaokuai serve --database-url postgres://tiaokuai@localhost/tiaokuai
+  tiaokuai verify                                # check every hash and signature of the log
+  tiaokuai user add --username wang --name 王伟 --unit D-ZJ --role department_handler@D-ZJ
+  tiaokuai org import units.csv people.csv grids.csv --dry-run
+  tiaokuai bench log";
+
+/// Where the data lives. `DATABASE_URL` or `TIAOKUAI_DATABASE_URL` also set the URL.
+#[derive(clap::Args, Clone)]
+pub struct DbArgs {
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://./tiaokuai-data/tiaokuai.db]
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The log signing key (created on first use).
+    #[arg(
+        long,
+        env = "TIAOKUAI_KEY_FILE",
+        default_value = "./tiaokuai-data/log-signing.key"
+    )]
+    pub key_file: PathBuf,
+    /// County code whose log to use [default: the only county in the database, else 370999].
+    #[arg(long, env = "TIAOKUAI_COUNTY")]
+    pub county: Option<String>,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> String {
+        self.database_url
+            .clone()
+            .or_else(|| std::env::var("TIAOKUAI_DATABASE_URL").ok())
+            .unwrap_or_else(|| "sqlite://./tiaokuai-data/tiaokuai.db".to_string())
+    }
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Create the demo county (if missing) in DIR and serve it.
+    Demo {
+        #[arg(long, default_value = "./tiaokuai-data")]
+        data_dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+    /// Serve the web app and API.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long, env = "TIAOKUAI_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Mark cookies Secure (default: on unless listening on loopback). Use behind TLS.
+        #[arg(long, env = "TIAOKUAI_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+    },
+    /// Create or upgrade the database schema.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Recompute every hash, the chain, every checkpoint root and signature. Exit 1 if tampered.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Recompute all read models from the log and check they equal the live ones.
+    Rebuild {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// People and their passwords and roles.
+    User {
+        #[command(subcommand)]
+        cmd: commands::UserCmd,
+    },
+    /// Import or export the organisation (units, people, grids) as .xlsx or .csv.
+    Org {
+        #[command(subcommand)]
+        cmd: commands::OrgCmd,
+    },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        cmd: bench::BenchCmd,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = rt.block_on(async move {
+        match cli.cmd {
+            Cmd::Demo { data_dir, addr } => demo::run(data_dir, addr).await,
+            Cmd::Serve {
+                db,
+                addr,
+                secure_cookies,
+            } => commands::serve(db, addr, secure_cookies).await,
+            Cmd::Migrate { db } => commands::migrate(db).await,
+            Cmd::Verify { db } => commands::verify(db).await,
+            Cmd::Rebuild { db } => commands::rebuild(db).await,
+            Cmd::User { cmd } => commands::user(cmd).await,
+            Cmd::Org { cmd } => commands::org(cmd).await,
+            Cmd::Bench { cmd } => bench::run(cmd).await,
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

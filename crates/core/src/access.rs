@@ -1,0 +1,77 @@
+//! Who may see and do what. Pages and API handlers ask these questions; they never decide
+//! access on their own.
+
+use crate::org::{RoleGrant, RoleKind};
+use crate::state::OrgState;
+
+/// The logged-in person, with their grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub username: String,
+    pub name: String,
+    pub unit: String,
+    pub grants: Vec<RoleGrant>,
+}
+
+/// Areas of the product that are restricted by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    /// The organisation browser (units, grids); any staff member.
+    Organisation,
+    /// People and role administration.
+    Administration,
+    /// The log browser with verification and proofs.
+    LogAudit,
+}
+
+impl Principal {
+    pub fn has(&self, role: RoleKind) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn roles(&self) -> Vec<RoleKind> {
+        let mut v: Vec<RoleKind> = self.grants.iter().map(|g| g.role).collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    pub fn may_enter(&self, area: Area) -> bool {
+        match area {
+            Area::Organisation => !self.grants.is_empty(),
+            Area::Administration => self.has(RoleKind::SystemAdmin),
+            Area::LogAudit => {
+                self.has(RoleKind::SystemAdmin)
+                    || self.has(RoleKind::DisciplineInspector)
+                    || self.has(RoleKind::Leader)
+            }
+        }
+    }
+
+    /// Whether this principal may see personal details (phone numbers) of people in `unit`:
+    /// county-wide roles see everyone; county leaders too; everyone else sees their own
+    /// scope units' subtrees.
+    pub fn may_see_contacts_in(&self, unit: &str, org: &OrgState) -> bool {
+        self.grants.iter().any(|g| {
+            g.role.is_county_wide()
+                || (g.role == RoleKind::Leader
+                    && org
+                        .unit(&g.unit)
+                        .map(|u| u.kind == crate::org::UnitKind::County)
+                        .unwrap_or(false))
+                || org.is_within(unit, &self.scope_root(g, org))
+        })
+    }
+
+    /// The unit whose subtree a grant covers. Township roles cover their whole township even when
+    /// scoped to the command room.
+    fn scope_root(&self, g: &RoleGrant, org: &OrgState) -> String {
+        match g.role {
+            RoleKind::TownshipOperator | RoleKind::TownshipLeader => org
+                .township_of(&g.unit)
+                .map(|t| t.code.clone())
+                .unwrap_or_else(|| g.unit.clone()),
+            _ => g.unit.clone(),
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Tiaokuai's domain core: the organisation of a county (条 and 块), roles and access rules,
+//! and the transitions recorded in the log with the rules that decide them.
+//!
+//! Nothing here does I/O or reads the clock: storage, time and transport belong to other layers.
+#![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
+pub mod access;
+pub mod error;
+pub mod org;
+pub mod state;
+pub mod transition;
+
+pub use error::{DomainError, FieldError};
+pub use state::CountyState;
+pub use transition::Transition;

@@ -1,0 +1,378 @@
+//! The county's current state, folded from its transitions. `check` says whether a transition
+//! may be appended; `apply` folds it in. Both are pure.
+
+use crate::error::{DomainError, FieldError};
+use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
+use crate::transition::Transition;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonRecord {
+    pub person: Person,
+    pub password_hash: Option<String>,
+    pub grants: BTreeSet<RoleGrant>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgState {
+    pub units: BTreeMap<String, Unit>,
+    pub people: BTreeMap<String, PersonRecord>,
+    pub grids: BTreeMap<String, Grid>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CountyState {
+    pub org: OrgState,
+}
+
+fn invalid(field: &str, msg: impl Into<String>) -> DomainError {
+    DomainError::Invalid(vec![FieldError::new("", field, msg)])
+}
+
+impl OrgState {
+    pub fn unit(&self, code: &str) -> Option<&Unit> {
+        self.units.get(code)
+    }
+
+    /// Finds a unit by code, full name, short name or alias.
+    pub fn resolve_unit(&self, name_or_code: &str) -> Option<&Unit> {
+        let k = name_or_code.trim();
+        self.units
+            .get(k)
+            .or_else(|| self.units.values().find(|u| u.names().any(|n| n == k)))
+    }
+
+    pub fn children<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Unit> + 'a {
+        self.units
+            .values()
+            .filter(move |u| u.parent.as_deref() == Some(code))
+    }
+
+    /// True when `unit` is `ancestor` or lies below it. A stationed unit also lies in the
+    /// township it sits in, because the township co-manages it (条块结合、以块为主).
+    pub fn is_within(&self, unit: &str, ancestor: &str) -> bool {
+        let mut cur = Some(unit);
+        let mut hops = 0;
+        while let Some(c) = cur {
+            if c == ancestor {
+                return true;
+            }
+            let Some(u) = self.units.get(c) else {
+                return false;
+            };
+            if u.township.as_deref() == Some(ancestor) {
+                return true;
+            }
+            cur = u.parent.as_deref();
+            hops += 1;
+            if hops > 64 {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The township a unit belongs to, if any.
+    pub fn township_of(&self, unit: &str) -> Option<&Unit> {
+        let mut cur = self.units.get(unit);
+        while let Some(u) = cur {
+            if u.kind.is_township() {
+                return Some(u);
+            }
+            if let Some(t) = u.township.as_deref() {
+                return self.units.get(t);
+            }
+            cur = u.parent.as_deref().and_then(|p| self.units.get(p));
+        }
+        None
+    }
+
+    fn check_unit(&self, u: &Unit) -> Result<(), DomainError> {
+        let mut errs = Vec::new();
+        if let Err(e) = validate_code("code", &u.code) {
+            errs.push(FieldError::new("", "code", e));
+        }
+        if u.name.trim().is_empty() {
+            errs.push(FieldError::new("", "name", "name is empty"));
+        }
+        if u.short_name.trim().is_empty() {
+            errs.push(FieldError::new("", "short_name", "short name is empty"));
+        }
+        let allowed = u.kind.allowed_parents();
+        match (&u.parent, allowed.is_empty()) {
+            (None, true) => {}
+            (None, false) => errs.push(FieldError::new("", "parent", "a parent unit is required")),
+            (Some(p), _) => match self.units.get(p) {
+                None if p == &u.code => errs.push(FieldError::new(
+                    "",
+                    "parent",
+                    "a unit cannot be its own parent",
+                )),
+                None => errs.push(FieldError::new("", "parent", format!("unknown unit '{p}'"))),
+                Some(pu) if !allowed.contains(&pu.kind) => errs.push(FieldError::new(
+                    "",
+                    "parent",
+                    format!(
+                        "a {} cannot belong to a {} ('{p}')",
+                        u.kind.label_zh(),
+                        pu.kind.label_zh()
+                    ),
+                )),
+                Some(_) if self.is_within(p, &u.code) => errs.push(FieldError::new(
+                    "",
+                    "parent",
+                    "the parent lies below this unit (a cycle)",
+                )),
+                Some(_) => {}
+            },
+        }
+        if u.kind == UnitKind::StationedUnit {
+            match u
+                .owner_department
+                .as_deref()
+                .map(|d| (d, self.units.get(d)))
+            {
+                None => errs.push(FieldError::new(
+                    "",
+                    "owner_department",
+                    "a stationed unit needs its owning department",
+                )),
+                Some((d, None)) => errs.push(FieldError::new(
+                    "",
+                    "owner_department",
+                    format!("unknown unit '{d}'"),
+                )),
+                Some((d, Some(du))) if du.kind != UnitKind::Department => errs.push(
+                    FieldError::new("", "owner_department", format!("'{d}' is not a department")),
+                ),
+                _ => {}
+            }
+            match u.township.as_deref().map(|t| (t, self.units.get(t))) {
+                None => errs.push(FieldError::new(
+                    "",
+                    "township",
+                    "a stationed unit needs the township it sits in",
+                )),
+                Some((t, None)) => errs.push(FieldError::new(
+                    "",
+                    "township",
+                    format!("unknown unit '{t}'"),
+                )),
+                Some((t, Some(tu))) if !tu.kind.is_township() => errs.push(FieldError::new(
+                    "",
+                    "township",
+                    format!("'{t}' is not a township"),
+                )),
+                _ => {}
+            }
+        } else if u.owner_department.is_some() || u.township.is_some() {
+            errs.push(FieldError::new(
+                "",
+                "owner_department",
+                "only stationed units have an owning department and township",
+            ));
+        }
+        if let Some(old) = self.units.get(&u.code) {
+            if old.kind != u.kind {
+                errs.push(FieldError::new(
+                    "",
+                    "kind",
+                    format!(
+                        "unit '{}' exists as a {}; its kind cannot change",
+                        u.code,
+                        old.kind.label_zh()
+                    ),
+                ));
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(errs))
+        }
+    }
+
+    fn check_person(&self, p: &Person) -> Result<(), DomainError> {
+        let mut errs = Vec::new();
+        if let Err(e) = validate_code("username", &p.username) {
+            errs.push(FieldError::new("", "username", e));
+        }
+        if p.name.trim().is_empty() {
+            errs.push(FieldError::new("", "name", "name is empty"));
+        }
+        if !p.phone.is_empty()
+            && !p
+                .phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+        {
+            errs.push(FieldError::new(
+                "",
+                "phone",
+                format!("'{}' is not a phone number", p.phone),
+            ));
+        }
+        if !self.units.contains_key(&p.unit) {
+            errs.push(FieldError::new(
+                "",
+                "unit",
+                format!("unknown unit '{}'", p.unit),
+            ));
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(errs))
+        }
+    }
+
+    fn check_grants(&self, username: &str, grants: &[RoleGrant]) -> Result<(), DomainError> {
+        if !self.people.contains_key(username) {
+            return Err(DomainError::NotFound {
+                kind: "person",
+                id: username.to_string(),
+            });
+        }
+        let mut errs = Vec::new();
+        for g in grants {
+            match self.units.get(&g.unit) {
+                None => errs.push(FieldError::new(
+                    "",
+                    "roles",
+                    format!("{g}: unknown unit '{}'", g.unit),
+                )),
+                Some(u) if !g.role.scope_kinds().contains(&u.kind) => errs.push(FieldError::new(
+                    "",
+                    "roles",
+                    format!(
+                        "{g}: a {} role cannot be scoped to a {} ({})",
+                        g.role.label_zh(),
+                        u.kind.label_zh(),
+                        u.name
+                    ),
+                )),
+                _ => {}
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(errs))
+        }
+    }
+
+    fn check_grid(&self, g: &Grid) -> Result<(), DomainError> {
+        let mut errs = Vec::new();
+        if let Err(e) = validate_code("code", &g.code) {
+            errs.push(FieldError::new("", "code", e));
+        }
+        if g.name.trim().is_empty() {
+            errs.push(FieldError::new("", "name", "name is empty"));
+        }
+        match self.units.get(&g.village) {
+            None => errs.push(FieldError::new(
+                "",
+                "village",
+                format!("unknown unit '{}'", g.village),
+            )),
+            Some(u) if !u.kind.is_village() => errs.push(FieldError::new(
+                "",
+                "village",
+                format!("'{}' is not a village or community", g.village),
+            )),
+            _ => {}
+        }
+        for w in g.leader.iter().chain(g.workers.iter()) {
+            if !self.people.contains_key(w) {
+                errs.push(FieldError::new(
+                    "",
+                    "workers",
+                    format!("unknown person '{w}'"),
+                ));
+            }
+        }
+        if let Err(e) = validate_polygon(&g.geometry) {
+            errs.push(FieldError::new("", "geometry", e.to_string()));
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(errs))
+        }
+    }
+}
+
+impl CountyState {
+    /// Whether `t` may be appended now. Never changes the state.
+    pub fn check(&self, t: &Transition) -> Result<(), DomainError> {
+        let org = &self.org;
+        match t {
+            Transition::UnitSaved { unit } => org.check_unit(unit),
+            Transition::PersonSaved { person } => org.check_person(person),
+            Transition::PasswordSet {
+                username,
+                password_hash,
+            } => {
+                if !org.people.contains_key(username) {
+                    return Err(DomainError::NotFound {
+                        kind: "person",
+                        id: username.clone(),
+                    });
+                }
+                if !password_hash.starts_with("$argon2id$") {
+                    return Err(invalid("password_hash", "must be an argon2id hash"));
+                }
+                Ok(())
+            }
+            Transition::RolesSet { username, grants } => org.check_grants(username, grants),
+            Transition::GridSaved { grid } => org.check_grid(grid),
+        }
+    }
+
+    /// Folds a transition into the state. Assumes `check` passed when it was appended.
+    pub fn apply(&mut self, t: &Transition) {
+        let org = &mut self.org;
+        match t {
+            Transition::UnitSaved { unit } => {
+                org.units.insert(unit.code.clone(), unit.clone());
+            }
+            Transition::PersonSaved { person } => {
+                let rec = org
+                    .people
+                    .entry(person.username.clone())
+                    .or_insert_with(|| PersonRecord {
+                        person: person.clone(),
+                        password_hash: None,
+                        grants: BTreeSet::new(),
+                    });
+                rec.person = person.clone();
+            }
+            Transition::PasswordSet {
+                username,
+                password_hash,
+            } => {
+                if let Some(p) = org.people.get_mut(username) {
+                    p.password_hash = Some(password_hash.clone());
+                }
+            }
+            Transition::RolesSet { username, grants } => {
+                if let Some(p) = org.people.get_mut(username) {
+                    p.grants = grants.iter().cloned().collect();
+                }
+            }
+            Transition::GridSaved { grid } => {
+                org.grids.insert(grid.code.clone(), grid.clone());
+            }
+        }
+    }
+
+    /// Checks then applies; the usual way to fold a batch that must be all-or-nothing.
+    pub fn check_and_apply(&mut self, t: &Transition) -> Result<(), DomainError> {
+        self.check(t)?;
+        self.apply(t);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

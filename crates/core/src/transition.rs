@@ -1,0 +1,48 @@
+//! Transitions: the facts recorded in the log. A log entry's payload is one serialised
+//! `Transition`; read models are functions of the sequence of transitions.
+
+use crate::org::{Grid, Person, RoleGrant, Unit};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Transition {
+    /// A unit was created or its details changed.
+    UnitSaved { unit: Unit },
+    /// A person was created or their details changed (never their password or roles).
+    PersonSaved { person: Person },
+    /// A person's password hash was set (argon2id PHC string).
+    PasswordSet {
+        username: String,
+        password_hash: String,
+    },
+    /// A person's role grants were replaced by this set.
+    RolesSet {
+        username: String,
+        grants: Vec<RoleGrant>,
+    },
+    /// A grid was created or changed.
+    GridSaved { grid: Grid },
+}
+
+impl Transition {
+    /// The command type recorded in the log's `kind` column.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Transition::UnitSaved { .. } => "org.unit.save",
+            Transition::PersonSaved { .. } => "org.person.save",
+            Transition::PasswordSet { .. } => "org.person.password",
+            Transition::RolesSet { .. } => "org.person.roles",
+            Transition::GridSaved { .. } => "org.grid.save",
+        }
+    }
+
+    pub fn to_payload(&self) -> String {
+        // Serialising plain data with string keys cannot fail.
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn from_payload(s: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(s)
+    }
+}

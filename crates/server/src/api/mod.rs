@@ -1,0 +1,91 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
+
+mod log;
+mod org;
+mod session;
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::extract::{FromRequest, Request};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tiaokuai API",
+        version = "1",
+        description = "County–township collaborative governance (条块协同). \
+        Log in with POST /api/v1/session; state-changing calls need the X-CSRF-Token header returned there."
+    ),
+    paths(
+        session::login,
+        session::logout,
+        session::me,
+        org::units,
+        org::unit,
+        org::people,
+        org::add_person,
+        org::grids,
+        log::checkpoint,
+        log::entries,
+        log::inclusion,
+        log::consistency,
+    ),
+    components(schemas(
+        crate::error::ErrorBody,
+        session::LoginRequest,
+        session::SessionInfo,
+        org::UnitOut,
+        org::PersonOut,
+        org::NewPerson,
+        org::GridOut,
+        log::CheckpointOut,
+        log::EntryOut,
+        log::InclusionOut,
+        log::ConsistencyOut
+    ))
+)]
+struct ApiDoc;
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// JSON body extractor whose rejection is our JSON error naming the field.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(e) => Err(ApiError::bad_request("body", e.body_text())),
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/session", post(session::login).delete(session::logout))
+        .route("/me", get(session::me))
+        .route("/units", get(org::units))
+        .route("/units/{code}", get(org::unit))
+        .route("/people", get(org::people).post(org::add_person))
+        .route("/grids", get(org::grids))
+        .route("/log/checkpoint", get(log::checkpoint))
+        .route("/log/entries", get(log::entries))
+        .route("/log/proof/inclusion", get(log::inclusion))
+        .route("/log/proof/consistency", get(log::consistency))
+        .fallback(|| async {
+            ApiError(
+                axum::http::StatusCode::NOT_FOUND,
+                "not_found".into(),
+                "no such API route".into(),
+                vec![],
+            )
+        })
+}

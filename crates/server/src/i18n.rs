@@ -1,0 +1,214 @@
+//! The message catalogue: every label in Simplified Chinese (default) and English.
+
+use axum_extra::extract::cookie::CookieJar;
+
+pub const LANG_COOKIE: &str = "tk_lang";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// (key, 中文, English)
+const MESSAGES: &[(&str, &str, &str)] = &[
+    ("app.name", "条块协同", "Tiaokuai"),
+    (
+        "app.tagline",
+        "县乡一体、条抓块统",
+        "County–township collaborative governance",
+    ),
+    ("nav.home", "首页", "Home"),
+    ("nav.org", "组织机构", "Organisation"),
+    ("nav.map", "网格地图", "Grid map"),
+    ("nav.account", "我的账号", "My account"),
+    ("nav.admin", "人员与权限", "People & roles"),
+    ("nav.audit", "日志审计", "Log audit"),
+    ("nav.logout", "退出", "Log out"),
+    ("nav.lang", "English", "中文"),
+    ("login.title", "登录", "Log in"),
+    ("login.username", "账号", "Username"),
+    ("login.password", "密码", "Password"),
+    ("login.submit", "登录", "Log in"),
+    (
+        "login.failed",
+        "账号或密码不正确",
+        "Wrong username or password",
+    ),
+    (
+        "login.limited",
+        "尝试次数过多，请稍后再试",
+        "Too many attempts; try again in a minute",
+    ),
+    (
+        "login.csrf",
+        "页面已过期，请重新登录",
+        "The page expired; please log in again",
+    ),
+    ("home.welcome", "您好", "Hello"),
+    ("home.roles", "我的角色", "My roles"),
+    ("home.todo", "待办", "What needs me now"),
+    (
+        "home.todo_empty",
+        "暂无待办事项。",
+        "Nothing is waiting for you.",
+    ),
+    ("home.county", "县情概览", "County at a glance"),
+    ("home.log", "可信日志", "Tamper-evident log"),
+    ("home.entries", "条记录", "entries"),
+    ("org.title", "组织机构", "Organisation"),
+    ("org.tree", "单位树", "Unit tree"),
+    ("org.townships", "乡镇(街道)", "Townships"),
+    ("org.departments", "县级部门", "Departments"),
+    ("org.units", "单位", "Units"),
+    ("org.people", "人员", "People"),
+    ("org.grids", "网格", "Grids"),
+    ("org.villages", "村(社区)", "Villages & communities"),
+    ("org.code", "编码", "Code"),
+    ("org.name", "名称", "Name"),
+    ("org.short_name", "简称", "Short name"),
+    ("org.aliases", "别名", "Aliases"),
+    ("org.kind", "类型", "Type"),
+    ("org.parent", "上级单位", "Parent unit"),
+    ("org.owner", "所属部门", "Owning department"),
+    ("org.township", "所在乡镇", "Township"),
+    ("org.children", "下级单位", "Subunits"),
+    ("org.stationed", "派驻机构", "Stationed units"),
+    ("org.phone", "手机", "Phone"),
+    ("org.roles", "角色", "Roles"),
+    ("org.username", "账号", "Username"),
+    ("org.hidden", "（无权查看）", "(not visible to you)"),
+    ("org.leader", "网格长", "Grid leader"),
+    ("org.workers", "网格员", "Grid workers"),
+    ("org.village", "所属村(社区)", "Village"),
+    ("org.search", "搜索", "Search"),
+    ("map.title", "网格地图", "Grid map"),
+    (
+        "map.hint",
+        "点击网格查看详情；颜色区分乡镇(街道)。",
+        "Click a grid for details; colours mark townships.",
+    ),
+    ("account.title", "我的账号", "My account"),
+    ("account.change_password", "修改密码", "Change password"),
+    ("account.current", "当前密码", "Current password"),
+    (
+        "account.new",
+        "新密码（至少8位）",
+        "New password (at least 8 characters)",
+    ),
+    ("account.save", "保存", "Save"),
+    (
+        "account.changed",
+        "密码已修改，请重新登录。",
+        "Password changed; please log in again.",
+    ),
+    (
+        "account.wrong_current",
+        "当前密码不正确",
+        "The current password is wrong",
+    ),
+    ("admin.title", "人员与权限", "People & roles"),
+    ("admin.add", "新增人员", "Add a person"),
+    ("admin.password", "初始密码", "Initial password"),
+    (
+        "admin.roles_hint",
+        "每行一个，格式：角色@单位编码，如 county_dispatcher@370999-ZHZX",
+        "One per line: role@unit code, e.g. county_dispatcher@370999-ZHZX",
+    ),
+    ("admin.added", "已新增", "Added"),
+    ("admin.unit", "所属单位编码", "Unit code"),
+    ("audit.title", "日志审计", "Log audit"),
+    ("audit.verify", "完整性校验", "Integrity check"),
+    (
+        "audit.intact",
+        "日志完整：所有哈希与签名校验通过。",
+        "The log is intact: every hash and signature verifies.",
+    ),
+    (
+        "audit.broken",
+        "日志已被篡改：",
+        "The log was tampered with: ",
+    ),
+    ("audit.seq", "序号", "Seq"),
+    ("audit.time", "时间", "Time"),
+    ("audit.actor", "操作人", "Actor"),
+    ("audit.kind", "操作", "Action"),
+    ("audit.hash", "哈希", "Hash"),
+    ("audit.proof", "证明", "Proof"),
+    (
+        "audit.checkpoint",
+        "最新签名检查点",
+        "Latest signed checkpoint",
+    ),
+    ("audit.size", "规模", "Size"),
+    ("audit.root", "根哈希", "Root"),
+    ("err.title", "出错了", "Error"),
+    ("err.forbidden_title", "无权访问", "Forbidden"),
+    (
+        "err.forbidden",
+        "您的角色无权查看此页面。",
+        "Your roles do not allow you to see this page.",
+    ),
+    ("err.not_found_title", "未找到", "Not found"),
+    (
+        "err.not_found",
+        "找不到您要的内容。",
+        "What you asked for does not exist.",
+    ),
+    (
+        "err.internal",
+        "服务器内部错误，已记录。",
+        "Internal error; it has been logged.",
+    ),
+];
+
+impl Lang {
+    pub fn t(self, key: &str) -> &'static str {
+        match MESSAGES.iter().find(|(k, _, _)| *k == key) {
+            Some((_, zh, en)) => match self {
+                Lang::Zh => zh,
+                Lang::En => en,
+            },
+            None => "??",
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> &'static str {
+        match self {
+            Lang::Zh => "en",
+            Lang::En => "zh",
+        }
+    }
+
+    pub fn from_jar(jar: &CookieJar) -> Lang {
+        match jar.get(LANG_COOKIE).map(|c| c.value()) {
+            Some("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_unique_and_translated() {
+        let mut keys: Vec<&str> = MESSAGES.iter().map(|m| m.0).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(n, keys.len(), "duplicate message keys");
+        assert!(MESSAGES
+            .iter()
+            .all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
+    }
+}

@@ -1,0 +1,150 @@
+//! The home page: "what needs me now" first, then the person's roles and the county overview.
+
+use super::{render, Chrome};
+use crate::error::PageError;
+use crate::i18n::Lang;
+use crate::session::PageSession;
+use crate::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use tiaokuai_core::org::{RoleKind, UnitKind};
+
+pub struct RoleView {
+    pub role: &'static str,
+    pub unit_code: String,
+    pub unit_name: String,
+    pub duty: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    c: Chrome,
+    name: String,
+    unit_name: String,
+    roles: Vec<RoleView>,
+    townships: usize,
+    villages: usize,
+    departments: usize,
+    grids: usize,
+    log_size: u64,
+    my_grids: Vec<(String, String)>,
+}
+
+fn duty(role: RoleKind, l: Lang) -> &'static str {
+    let (zh, en) = match role {
+        RoleKind::GridWorker => (
+            "巡查网格、上报问题、现场核查",
+            "Patrol grids, report problems, verify on site",
+        ),
+        RoleKind::TownshipOperator => (
+            "受理上报、乡镇处置或一键呼叫县级部门、评价部门办理",
+            "Take reports, handle locally or call the county, grade departments",
+        ),
+        RoleKind::TownshipLeader => (
+            "审核呼叫、督促乡镇处置",
+            "Approve calls, supervise township handling",
+        ),
+        RoleKind::CountyDispatcher => (
+            "依清单分派呼叫、审核退单、催办督办",
+            "Dispatch calls by the list, review returns, chase overdue work",
+        ),
+        RoleKind::DepartmentHandler => (
+            "接单、响应、处置、反馈",
+            "Sign, respond, handle and report back",
+        ),
+        RoleKind::DepartmentLeader => (
+            "审核本部门办理与退单",
+            "Review the department's handling and returns",
+        ),
+        RoleKind::EstablishmentReviewer => (
+            "审核清单调整、裁定职责争议",
+            "Review list adjustments, rule on disputes",
+        ),
+        RoleKind::JusticeReviewer => (
+            "清单与调整的合法性审核",
+            "Legality review of lists and adjustments",
+        ),
+        RoleKind::DisciplineInspector => (
+            "不满意追责、超期问责、日志审计",
+            "Accountability for dissatisfaction and overdue work; log audit",
+        ),
+        RoleKind::Leader => ("查看全局态势与考核排名", "Read the overview and rankings"),
+        RoleKind::SystemAdmin => (
+            "管理人员、角色与组织数据",
+            "Manage people, roles and organisation data",
+        ),
+    };
+    if l == Lang::Zh {
+        zh
+    } else {
+        en
+    }
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+) -> Result<Response, PageError> {
+    let l = s.lang;
+    let p = s.principal.clone();
+    let (summary, roles, unit_name, my_grids) = state
+        .engine
+        .with_state(|st| {
+            let org = &st.org;
+            let count = |f: fn(UnitKind) -> bool| org.units.values().filter(|u| f(u.kind)).count();
+            let summary = (
+                count(|k| k.is_township()),
+                count(|k| k.is_village()),
+                count(|k| k == UnitKind::Department),
+                org.grids.len(),
+            );
+            let roles: Vec<RoleView> = p
+                .grants
+                .iter()
+                .map(|g| RoleView {
+                    role: if l == Lang::Zh {
+                        g.role.label_zh()
+                    } else {
+                        g.role.label_en()
+                    },
+                    unit_code: g.unit.clone(),
+                    unit_name: org
+                        .unit(&g.unit)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_else(|| g.unit.clone()),
+                    duty: duty(g.role, l),
+                })
+                .collect();
+            let unit_name = org
+                .unit(&p.unit)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
+            let my_grids = org
+                .grids
+                .values()
+                .filter(|g| {
+                    g.workers.contains(&p.username)
+                        || g.leader.as_deref() == Some(p.username.as_str())
+                })
+                .map(|g| (g.code.clone(), g.name.clone()))
+                .collect();
+            (summary, roles, unit_name, my_grids)
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, l))?;
+    let (log_size, _) = state.engine.tree_head().await;
+    Ok(render(&HomePage {
+        c: Chrome::for_session(&s, "/"),
+        name: s.principal.name.clone(),
+        unit_name,
+        roles,
+        townships: summary.0,
+        villages: summary.1,
+        departments: summary.2,
+        grids: summary.3,
+        log_size,
+        my_grids,
+    }))
+}

@@ -1,0 +1,127 @@
+//! Server-rendered pages. Each page is one askama template and one handler.
+
+mod account;
+mod admin;
+mod audit;
+mod auth;
+mod home;
+mod org;
+
+use crate::i18n::Lang;
+use crate::session::Session;
+use crate::AppState;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tiaokuai_core::access::{Area, Principal};
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+pub struct UserView {
+    pub username: String,
+    pub name: String,
+}
+
+/// What every page's frame needs: language, user, CSRF token and the role's navigation.
+pub struct Chrome {
+    pub lang: Lang,
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+}
+
+impl Chrome {
+    pub fn anonymous(lang: Lang) -> Self {
+        Chrome {
+            lang,
+            user: None,
+            csrf: String::new(),
+            nav: vec![],
+        }
+    }
+
+    pub fn for_session(s: &Session, active: &str) -> Self {
+        Chrome {
+            lang: s.lang,
+            user: Some(user_view(&s.principal)),
+            csrf: s.csrf.clone(),
+            nav: nav(&s.principal, s.lang, active),
+        }
+    }
+}
+
+fn user_view(p: &Principal) -> UserView {
+    UserView {
+        username: p.username.clone(),
+        name: p.name.clone(),
+    }
+}
+
+fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
+    let mut v = vec![
+        ("/", "nav.home", true),
+        ("/org", "nav.org", p.may_enter(Area::Organisation)),
+        ("/org/map", "nav.map", p.may_enter(Area::Organisation)),
+        (
+            "/admin/people",
+            "nav.admin",
+            p.may_enter(Area::Administration),
+        ),
+        ("/audit/log", "nav.audit", p.may_enter(Area::LogAudit)),
+    ];
+    v.retain(|x| x.2);
+    v.into_iter()
+        .map(|(href, key, _)| NavItem {
+            href,
+            label: l.t(key),
+            active: href == active,
+        })
+        .collect()
+}
+
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                "template error",
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            ("content-type", "text/css; charset=utf-8"),
+            ("cache-control", "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{lang}", get(auth::set_lang))
+        .route("/org", get(org::tree))
+        .route("/org/map", get(org::map))
+        .route("/org/units/{code}", get(org::unit))
+        .route("/org/grids/{code}", get(org::grid))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::change_password))
+        .route("/admin/people", get(admin::page).post(admin::add))
+        .route("/audit/log", get(audit::page))
+        .route("/static/app.css", get(stylesheet))
+}

@@ -1,0 +1,177 @@
+//! The one write path: append entries (and project them) inside a transaction that holds the
+//! county's log lock.
+
+use crate::log::{row_to_entry, to_hash};
+use crate::project::project;
+use crate::{Backend, Result, Store};
+use sqlx::{Any, Row, Transaction};
+use tiaokuai_core::Transition;
+use tiaokuai_log::{Checkpoint, Hash, LogEntry};
+
+/// A write transaction on one county's log. Dropping it without [`WriteTxn::commit`] rolls
+/// everything back.
+pub struct WriteTxn {
+    tx: Transaction<'static, Any>,
+    county: String,
+}
+
+/// Stable 64-bit key for a county's advisory lock (FNV-1a).
+fn lock_key(county: &str) -> i64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in county.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h as i64
+}
+
+impl Store {
+    /// Starts a write transaction and takes the county's log lock, so appends from several
+    /// server processes are serialised and never fork the log.
+    pub async fn begin_write(&self, county: &str) -> Result<WriteTxn> {
+        let mut tx = self.pool.begin().await?;
+        match self.backend {
+            Backend::Postgres => {
+                sqlx::query("select pg_advisory_xact_lock($1)")
+                    .bind(lock_key(county))
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Backend::Sqlite => {
+                // A write statement takes SQLite's write lock now (waiting up to busy_timeout),
+                // before this transaction reads anything it will build on.
+                sqlx::query("delete from sessions where 1 = 0")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        Ok(WriteTxn {
+            tx,
+            county: county.to_string(),
+        })
+    }
+}
+
+impl WriteTxn {
+    pub fn county(&self) -> &str {
+        &self.county
+    }
+
+    /// `(next seq, hash of the last entry)`; `(0, zeros)` for an empty log.
+    pub async fn head(&mut self) -> Result<(u64, Hash)> {
+        let row = sqlx::query(
+            "select seq, hash from log_entries where county = $1 order by seq desc limit 1",
+        )
+        .bind(&self.county)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        match row {
+            None => Ok((0, [0; 32])),
+            Some(r) => {
+                let seq: i64 = r.try_get(0)?;
+                Ok((seq as u64 + 1, to_hash(r.try_get(1)?, "hash", seq)?))
+            }
+        }
+    }
+
+    /// Entries from `from` on, as seen inside this transaction.
+    pub async fn entries_since(&mut self, from: u64) -> Result<Vec<LogEntry>> {
+        let rows = sqlx::query(
+            "select seq, at_ms, actor, role, unit, kind, payload, prev_hash, hash from log_entries \
+             where county = $1 and seq >= $2 order by seq",
+        )
+        .bind(&self.county)
+        .bind(from as i64)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        rows.iter().map(|r| row_to_entry(&self.county, r)).collect()
+    }
+
+    /// Appends one sealed entry and projects its transition into the read models.
+    pub async fn append(&mut self, entry: &LogEntry, transition: &Transition) -> Result<()> {
+        let h = &entry.header;
+        sqlx::query(
+            "insert into log_entries (county, seq, at_ms, actor, role, unit, kind, payload, prev_hash, hash) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&h.county)
+        .bind(h.seq as i64)
+        .bind(h.at_ms)
+        .bind(&h.actor)
+        .bind(&h.role)
+        .bind(&h.unit)
+        .bind(&h.kind)
+        .bind(&entry.payload)
+        .bind(entry.prev_hash.to_vec())
+        .bind(entry.hash.to_vec())
+        .execute(&mut *self.tx)
+        .await?;
+        project(&mut self.tx, &h.county, h.seq as i64, transition).await
+    }
+
+    pub async fn save_checkpoint(&mut self, cp: &Checkpoint) -> Result<()> {
+        sqlx::query(
+            "insert into log_checkpoints (county, size, root, at_ms, signature, key_id) values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&cp.county)
+        .bind(cp.size as i64)
+        .bind(cp.root.to_vec())
+        .bind(cp.at_ms)
+        .bind(&cp.signature)
+        .bind(&cp.key_id)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Drops the county's read models and replays its whole log into them, in one transaction.
+    /// Returns the number of entries replayed.
+    pub async fn rebuild_read_models(&self, county: &str) -> Result<u64> {
+        let mut w = self.begin_write(county).await?;
+        for table in crate::readmodel::READ_MODEL_TABLES {
+            sqlx::query(&format!("delete from {table} where county = $1"))
+                .bind(county)
+                .execute(&mut *w.tx)
+                .await?;
+        }
+        let mut from = 0u64;
+        loop {
+            let page = self.read_log_in(&mut w, from, 5000).await?;
+            if page.is_empty() {
+                break;
+            }
+            for e in &page {
+                let t = Transition::from_payload(&e.payload).map_err(|err| {
+                    crate::StoreError::Corrupt(format!(
+                        "entry {} payload does not parse: {err}",
+                        e.header.seq
+                    ))
+                })?;
+                project(&mut w.tx, county, e.header.seq as i64, &t).await?;
+            }
+            from += page.len() as u64;
+        }
+        w.commit().await?;
+        Ok(from)
+    }
+
+    async fn read_log_in(&self, w: &mut WriteTxn, from: u64, limit: u64) -> Result<Vec<LogEntry>> {
+        let rows = sqlx::query(
+            "select seq, at_ms, actor, role, unit, kind, payload, prev_hash, hash from log_entries \
+             where county = $1 and seq >= $2 order by seq limit $3",
+        )
+        .bind(&w.county)
+        .bind(from as i64)
+        .bind(limit as i64)
+        .fetch_all(&mut *w.tx)
+        .await?;
+        rows.iter().map(|r| row_to_entry(&w.county, r)).collect()
+    }
+}
