@@ -17,7 +17,11 @@ pub struct Fixture {
 }
 
 pub fn backend_name() -> &'static str {
-    if std::env::var("TIAOKUAI_TEST_PG_URL").is_ok() { "postgres" } else { "sqlite" }
+    if std::env::var("TIAOKUAI_TEST_PG_URL").is_ok() {
+        "postgres"
+    } else {
+        "sqlite"
+    }
 }
 
 /// A new, empty, migrated database.
@@ -27,10 +31,18 @@ pub async fn fresh_db() -> anyhow::Result<(Store, Fixture)> {
         Ok(admin) => {
             let name = format!("tk_test_{:016x}", rand::random::<u64>());
             sqlx::any::install_default_drivers();
-            let pool = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&admin).await?;
-            sqlx::query(&format!("create database {name}")).execute(&pool).await?;
+            let pool = sqlx::any::AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&admin)
+                .await?;
+            sqlx::query(&format!("create database {name}"))
+                .execute(&pool)
+                .await?;
             pool.close().await;
-            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(admin.clone());
             format!("{base}/{name}")
         }
         Err(_) => format!("sqlite://{}", dir.path().join("test.db").display()),
@@ -68,7 +80,17 @@ impl TestServer {
 /// The demo county served on a free loopback port.
 pub async fn demo_server() -> anyhow::Result<TestServer> {
     let (engine, fixture) = demo_engine().await?;
-    let state = AppState::new(engine.clone(), ServerConfig { secure_cookies: false, session_hours: 1 });
+    let state = AppState::new(
+        engine.clone(),
+        ServerConfig {
+            secure_cookies: false,
+            session_hours: 1,
+        },
+    );
     let addr = tiaokuai_server::spawn_local(state).await?;
-    Ok(TestServer { addr, engine, fixture })
+    Ok(TestServer {
+        addr,
+        engine,
+        fixture,
+    })
 }

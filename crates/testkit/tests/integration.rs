@@ -1,0 +1,6 @@
+//! Integration tests; they run on SQLite, and on PostgreSQL when TIAOKUAI_TEST_PG_URL is set.
+//! One binary (each file in tests/ is a separate slow link).
+
+mod api;
+mod import;
+mod log;
