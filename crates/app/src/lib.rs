@@ -10,6 +10,7 @@ pub mod demo;
 pub mod engine;
 pub mod error;
 pub mod keys;
+pub mod lists;
 pub mod org_io;
 pub mod verify;
 mod writer;

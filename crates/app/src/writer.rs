@@ -127,7 +127,7 @@ async fn write_batch(
         fold_entries(cache, &missing)?;
     }
     let mut results = Vec::with_capacity(jobs.len());
-    let mut appended = 0usize;
+    let mut batch: Vec<(LogEntry, Transition)> = Vec::new();
     let mut last_at = 0i64;
     for job in jobs {
         // Check the whole job before writing any of it; multi-transition jobs (imports) are
@@ -160,15 +160,15 @@ async fn write_batch(
                 kind: t.kind().to_string(),
             };
             let entry = LogEntry::seal(header, t.to_payload(), cache.last_hash);
-            w.append(&entry, t).await?;
             seqs.push(entry.header.seq);
             cache.fold(&entry, t);
-            appended += 1;
+            batch.push((entry, t.clone()));
         }
         last_at = last_at.max(job.now_ms);
         results.push(Ok(seqs));
     }
-    if appended > 0 {
+    if !batch.is_empty() {
+        w.append_many(&batch).await?;
         let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
         w.save_checkpoint(&cp).await?;
         w.commit().await?;

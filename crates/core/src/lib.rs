@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod error;
+pub mod lists;
 pub mod org;
 pub mod state;
 pub mod transition;

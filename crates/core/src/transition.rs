@@ -1,6 +1,7 @@
 //! Transitions: the facts recorded in the log. A log entry's payload is one serialised
 //! `Transition`; read models are functions of the sequence of transitions.
 
+use crate::lists::{Application, Item, ReviewStage, VersionMeta};
 use crate::org::{Grid, Person, RoleGrant, Unit};
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,16 @@ pub enum Transition {
     },
     /// A grid was created or changed.
     GridSaved { grid: Grid },
+    /// A new immutable version of the lists: the items added or changed, and those removed.
+    ListVersionPublished { meta: VersionMeta, upserts: Vec<Item>, removals: Vec<String> },
+    /// A list adjustment application was filed.
+    AdjustmentFiled { application: Application, at_ms: i64 },
+    /// 编办 or 司法局 passed or sent back an application.
+    AdjustmentReviewed { id: u64, stage: ReviewStage, approve: bool, reviewer: String, comment: String, at_ms: i64 },
+    /// The applicant revised a sent-back application.
+    AdjustmentResubmitted { application: Application, at_ms: i64 },
+    /// The county approved an application with a document number.
+    AdjustmentApproved { id: u64, approver: String, document_no: String, effective_date: String, at_ms: i64 },
 }
 
 impl Transition {
@@ -34,6 +45,11 @@ impl Transition {
             Transition::PasswordSet { .. } => "org.person.password",
             Transition::RolesSet { .. } => "org.person.roles",
             Transition::GridSaved { .. } => "org.grid.save",
+            Transition::ListVersionPublished { .. } => "list.version.publish",
+            Transition::AdjustmentFiled { .. } => "list.adjustment.file",
+            Transition::AdjustmentReviewed { .. } => "list.adjustment.review",
+            Transition::AdjustmentResubmitted { .. } => "list.adjustment.resubmit",
+            Transition::AdjustmentApproved { .. } => "list.adjustment.approve",
         }
     }
 

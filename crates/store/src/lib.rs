@@ -9,6 +9,7 @@
 
 mod log;
 mod project;
+mod project_lists;
 pub mod readmodel;
 mod sessions;
 mod write;

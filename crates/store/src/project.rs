@@ -118,6 +118,7 @@ pub(crate) async fn project(
             .execute(&mut **tx)
             .await?;
         }
+        other => crate::project_lists::project_list(tx, county, seq, other).await?,
     }
     Ok(())
 }

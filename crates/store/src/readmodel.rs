@@ -5,7 +5,7 @@ use sqlx::Row;
 use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, RoleKind, Unit, UnitKind};
 
 /// Tables derived from the log, in the order `rebuild` clears them.
-pub const READ_MODEL_TABLES: [&str; 4] = ["role_grants", "grids", "people", "units"];
+pub const READ_MODEL_TABLES: [&str; 7] = ["role_grants", "grids", "people", "units", "list_versions", "list_items", "list_adjustments"];
 
 /// A person as stored, with the password hash kept apart from the public record.
 #[derive(Debug, Clone)]
@@ -207,6 +207,9 @@ impl Store {
             format!("select {PERSON_COLS}, seq from people where county = $1 order by username"),
             "select username, role, unit from role_grants where county = $1 order by username, role, unit".to_string(),
             format!("select {GRID_COLS}, min_lon, min_lat, max_lon, max_lat, seq from grids where county = $1 order by code"),
+            "select version, effective_date, document_no, source, published_ms from list_versions where county = $1 order by version".to_string(),
+            "select item_id, version_from, version_to, kind, number, domain, name, primary_units, supporting_units, data from list_items where county = $1 order by item_id, version_from".to_string(),
+            "select id, status, applicant, unit, kind, item_id, data, seq from list_adjustments where county = $1 order by id".to_string(),
         ];
         for q in queries {
             let rows = sqlx::query(&q).bind(county).fetch_all(&self.pool).await?;

@@ -10,7 +10,7 @@ mod table;
 pub use columns::TableKind;
 pub use export::{export_csv, export_xlsx};
 pub use plan::{plan_import, ImportSummary};
-pub use table::{read_tables, Table};
+pub use table::{read_raw, read_tables, RawTable, Table};
 
 use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};

@@ -339,7 +339,7 @@ fn unchanged(s: &CountyState, t: &Transition) -> bool {
             .map(|p| p.grants == grants.iter().cloned().collect::<BTreeSet<_>>())
             .unwrap_or(false),
         Transition::GridSaved { grid } => s.org.grids.get(&grid.code) == Some(grid),
-        Transition::PasswordSet { .. } => false,
+        _ => false,
     }
 }
 

@@ -3,7 +3,10 @@
 
 use crate::error::{DomainError, FieldError};
 use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
+use crate::lists::{Adjustment, Catalogue};
 use crate::transition::Transition;
+
+mod lists;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +26,8 @@ pub struct OrgState {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct CountyState {
     pub org: OrgState,
+    pub lists: Catalogue,
+    pub adjustments: BTreeMap<u64, Adjustment>,
 }
 
 fn invalid(field: &str, msg: impl Into<String>) -> DomainError {
@@ -326,6 +331,7 @@ impl CountyState {
             }
             Transition::RolesSet { username, grants } => org.check_grants(username, grants),
             Transition::GridSaved { grid } => org.check_grid(grid),
+            other => self.check_list(other),
         }
     }
 
@@ -363,6 +369,7 @@ impl CountyState {
             Transition::GridSaved { grid } => {
                 org.grids.insert(grid.code.clone(), grid.clone());
             }
+            other => self.apply_list(other),
         }
     }
 

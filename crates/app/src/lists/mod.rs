@@ -1,0 +1,221 @@
+//! Responsibility lists: import as a new version, export, and the adjustment workflow.
+
+pub mod columns;
+pub mod export;
+pub mod import;
+
+use crate::engine::{Actor, Engine};
+use crate::error::{AppError, Result};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use tiaokuai_core::access::Principal;
+use tiaokuai_core::lists::{self, Action, AdjustmentKind, Application, Item, ListKind, ReviewStage, VersionMeta};
+use tiaokuai_core::{DomainError, FieldError, Transition};
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ListImportSummary {
+    pub per_kind: BTreeMap<String, usize>,
+    pub added_or_changed: usize,
+    pub removed: usize,
+    /// The version created (None on a dry run or when nothing changed).
+    pub version: Option<u32>,
+    pub document_no: String,
+    pub effective_date: String,
+}
+
+/// Options of an import: what the title rows do not say.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub kind: Option<ListKind>,
+    pub document_no: Option<String>,
+    pub effective_date: Option<String>,
+    pub dry_run: bool,
+}
+
+fn today(now_ms: i64) -> String {
+    // China Standard Time date.
+    let days = (now_ms / 1000 + 8 * 3600).div_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+pub fn today_cst(now_ms: i64) -> String {
+    today(now_ms)
+}
+
+impl Engine {
+    /// Imports list files as a new version of the kinds they contain. Items of those kinds that
+    /// the files no longer contain are removed in the new version.
+    pub async fn import_lists(&self, actor: &Actor, now_ms: i64, paths: &[&Path], opts: &ImportOptions) -> Result<ListImportSummary> {
+        let mut sheets = Vec::new();
+        let mut errors = Vec::new();
+        for p in paths {
+            match crate::org_io::read_raw(p) {
+                Ok(s) => sheets.extend(s),
+                Err(e) => errors.extend(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::invalid(errors));
+        }
+        let (transition, summary) = self
+            .with_state(|s| -> std::result::Result<_, Vec<FieldError>> {
+                let parsed = import::parse_lists(s, &sheets, opts.kind)?;
+                let latest = s.lists.latest();
+                let kinds: std::collections::BTreeSet<ListKind> = parsed.items.iter().map(|i| i.kind).collect();
+                let upserts: Vec<Item> =
+                    parsed.items.iter().filter(|i| s.lists.item_at(&i.id, latest) != Some(*i)).cloned().collect();
+                let ids: std::collections::BTreeSet<&str> = parsed.items.iter().map(|i| i.id.as_str()).collect();
+                let removals: Vec<String> = s
+                    .lists
+                    .items_at(latest)
+                    .filter(|i| kinds.contains(&i.kind) && !ids.contains(i.id.as_str()))
+                    .map(|i| i.id.clone())
+                    .collect();
+                let document_no = opts.document_no.clone().or(parsed.document_no).unwrap_or_default();
+                let effective_date = opts.effective_date.clone().or(parsed.effective_date).unwrap_or_else(|| today(now_ms));
+                let summary = ListImportSummary {
+                    per_kind: import::count_by_kind(&parsed.items).into_iter().map(|(k, n)| (k.as_str().to_string(), n)).collect(),
+                    added_or_changed: upserts.len(),
+                    removed: removals.len(),
+                    version: None,
+                    document_no: document_no.clone(),
+                    effective_date: effective_date.clone(),
+                };
+                if upserts.is_empty() && removals.is_empty() {
+                    return Ok((None, summary));
+                }
+                let source = format!("import:{}", paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy()).collect::<Vec<_>>().join(","));
+                let meta = VersionMeta {
+                    version: latest + 1,
+                    effective_date,
+                    document_no,
+                    source,
+                    published_at_ms: now_ms,
+                    upserts: upserts.len(),
+                    removals: removals.len(),
+                };
+                Ok((Some(Transition::ListVersionPublished { meta, upserts, removals }), summary))
+            })
+            .await?
+            .map_err(AppError::invalid)?;
+        let mut summary = summary;
+        if let (Some(t), false) = (transition, opts.dry_run) {
+            if let Transition::ListVersionPublished { meta, .. } = &t {
+                summary.version = Some(meta.version);
+            }
+            self.submit(actor, now_ms, vec![t]).await?;
+        }
+        Ok(summary)
+    }
+
+    /// Files a list adjustment application. Returns its id.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn file_adjustment(
+        &self,
+        p: &Principal,
+        now_ms: i64,
+        kind: AdjustmentKind,
+        item_id: &str,
+        proposed: Option<Item>,
+        reason: &str,
+        basis: &str,
+        opinions: &str,
+    ) -> Result<u64> {
+        lists::adjustment::authorize(p, Action::File, None)?;
+        let (id, base_version) =
+            self.with_state(|s| (s.adjustments.keys().next_back().map(|k| k + 1).unwrap_or(1), s.lists.latest())).await?;
+        let application = Application {
+            id,
+            applicant: p.username.clone(),
+            applicant_unit: p.unit.clone(),
+            kind,
+            item_id: item_id.to_string(),
+            base_version,
+            proposed,
+            reason: reason.trim().to_string(),
+            basis: basis.trim().to_string(),
+            opinions: opinions.trim().to_string(),
+        };
+        self.submit(&actor_of(p), now_ms, vec![Transition::AdjustmentFiled { application, at_ms: now_ms }]).await?;
+        Ok(id)
+    }
+
+    async fn adjustment(&self, id: u64) -> Result<lists::Adjustment> {
+        self.with_state(|s| s.adjustments.get(&id).cloned())
+            .await?
+            .ok_or_else(|| AppError::Domain(DomainError::NotFound { kind: "application", id: id.to_string() }))
+    }
+
+    pub async fn review_adjustment(&self, p: &Principal, now_ms: i64, id: u64, stage: ReviewStage, approve: bool, comment: &str) -> Result<()> {
+        let adj = self.adjustment(id).await?;
+        lists::adjustment::authorize(p, Action::Review(stage), Some(&adj))?;
+        let t = Transition::AdjustmentReviewed { id, stage, approve, reviewer: p.username.clone(), comment: comment.trim().to_string(), at_ms: now_ms };
+        self.submit(&actor_of(p), now_ms, vec![t]).await?;
+        Ok(())
+    }
+
+    pub async fn resubmit_adjustment(&self, p: &Principal, now_ms: i64, mut application: Application) -> Result<()> {
+        let adj = self.adjustment(application.id).await?;
+        lists::adjustment::authorize(p, Action::Resubmit, Some(&adj))?;
+        application.applicant = adj.app.applicant.clone();
+        application.applicant_unit = adj.app.applicant_unit.clone();
+        self.submit(&actor_of(p), now_ms, vec![Transition::AdjustmentResubmitted { application, at_ms: now_ms }]).await?;
+        Ok(())
+    }
+
+    pub async fn approve_adjustment(&self, p: &Principal, now_ms: i64, id: u64, document_no: &str, effective_date: &str) -> Result<()> {
+        let adj = self.adjustment(id).await?;
+        lists::adjustment::authorize(p, Action::Approve, Some(&adj))?;
+        let t = Transition::AdjustmentApproved {
+            id,
+            approver: p.username.clone(),
+            document_no: document_no.trim().to_string(),
+            effective_date: effective_date.trim().to_string(),
+            at_ms: now_ms,
+        };
+        self.submit(&actor_of(p), now_ms, vec![t]).await?;
+        Ok(())
+    }
+
+    /// Publishes an approved adjustment as a new version. Returns the version number.
+    pub async fn publish_adjustment(&self, p: &Principal, now_ms: i64, id: u64) -> Result<u32> {
+        let adj = self.adjustment(id).await?;
+        lists::adjustment::authorize(p, Action::Publish, Some(&adj))?;
+        let version = self.with_state(|s| s.lists.latest() + 1).await?;
+        let (upserts, removals) = match (adj.app.kind, adj.app.proposed.clone()) {
+            (AdjustmentKind::Cancel, _) => (vec![], vec![adj.app.item_id.clone()]),
+            (_, Some(item)) => (vec![item], vec![]),
+            (_, None) => return Err(DomainError::invalid("proposed", "the application has no proposed item").into()),
+        };
+        let meta = VersionMeta {
+            version,
+            effective_date: adj.effective_date.clone(),
+            document_no: adj.document_no.clone(),
+            source: format!("adjustment:{id}"),
+            published_at_ms: now_ms,
+            upserts: upserts.len(),
+            removals: removals.len(),
+        };
+        self.submit(&actor_of(p), now_ms, vec![Transition::ListVersionPublished { meta, upserts, removals }]).await?;
+        Ok(version)
+    }
+}
+
+pub fn actor_of(p: &Principal) -> Actor {
+    let g = p.grants.first();
+    Actor {
+        username: p.username.clone(),
+        role: g.map(|g| g.role.as_str().to_string()).unwrap_or_default(),
+        unit: g.map(|g| g.unit.clone()).unwrap_or_else(|| p.unit.clone()),
+    }
+}

@@ -1,0 +1,164 @@
+//! Dynamic adjustment (动态调整) of the lists: a unit applies, 编办 reviews, 司法局 checks
+//! legality (either may send it back), the county approves with a document number, and
+//! publication creates the new version.
+
+use super::item::Item;
+use crate::access::Principal;
+use crate::error::DomainError;
+use crate::org::RoleKind;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdjustmentKind {
+    /// 新增
+    Add,
+    /// 取消
+    Cancel,
+    /// 变更主体或配合责任
+    ChangeParties,
+    /// 变更流程
+    ChangeFlow,
+    /// 其他内容变更
+    ChangeContent,
+}
+
+impl AdjustmentKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "add" => Self::Add,
+            "cancel" => Self::Cancel,
+            "change_parties" => Self::ChangeParties,
+            "change_flow" => Self::ChangeFlow,
+            "change_content" => Self::ChangeContent,
+            _ => return None,
+        })
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Add => "新增事项",
+            Self::Cancel => "取消事项",
+            Self::ChangeParties => "变更主体/配合责任",
+            Self::ChangeFlow => "变更流程",
+            Self::ChangeContent => "变更内容",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewStage {
+    /// 编办审核
+    Establishment,
+    /// 司法局合法性审核
+    Justice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdjustmentStatus {
+    AwaitingEstablishment,
+    AwaitingJustice,
+    AwaitingApproval,
+    SentBack,
+    Approved,
+    Published,
+}
+
+impl AdjustmentStatus {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::AwaitingEstablishment => "待编办审核",
+            Self::AwaitingJustice => "待司法审核",
+            Self::AwaitingApproval => "待县政府批准",
+            Self::SentBack => "已退回修改",
+            Self::Approved => "已批准待发布",
+            Self::Published => "已发布",
+        }
+    }
+}
+
+/// What the applicant submits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Application {
+    pub id: u64,
+    pub applicant: String,
+    pub applicant_unit: String,
+    pub kind: AdjustmentKind,
+    pub item_id: String,
+    /// The catalogue version the application was written against.
+    pub base_version: u32,
+    /// The item as it should read after the change (None for a cancellation).
+    pub proposed: Option<Item>,
+    pub reason: String,
+    /// 依据 (law, document or ruling).
+    pub basis: String,
+    /// 涉及单位意见.
+    #[serde(default)]
+    pub opinions: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub what: String,
+    pub actor: String,
+    pub comment: String,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    pub app: Application,
+    pub status: AdjustmentStatus,
+    /// Stage that sent it back, while `SentBack`.
+    pub sent_back_by: Option<ReviewStage>,
+    pub document_no: String,
+    pub effective_date: String,
+    pub published_version: Option<u32>,
+    pub steps: Vec<Step>,
+}
+
+/// Actions on an adjustment, for authorisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    File,
+    Review(ReviewStage),
+    Resubmit,
+    Approve,
+    Publish,
+}
+
+/// Whether `p` may take `action` on `adj` (None when filing).
+pub fn authorize(p: &Principal, action: Action, adj: Option<&Adjustment>) -> Result<(), DomainError> {
+    let deny = |m: &str| Err(DomainError::Forbidden(m.to_string()));
+    let own = adj.map(|a| a.app.applicant == p.username).unwrap_or(false);
+    match action {
+        Action::File => {
+            let ok = [
+                RoleKind::DepartmentHandler,
+                RoleKind::DepartmentLeader,
+                RoleKind::TownshipOperator,
+                RoleKind::TownshipLeader,
+                RoleKind::EstablishmentReviewer,
+            ]
+            .iter()
+            .any(|r| p.has(*r));
+            if ok { Ok(()) } else { deny("only departments, townships and 编办 may apply for a list adjustment") }
+        }
+        Action::Review(ReviewStage::Establishment) if !p.has(RoleKind::EstablishmentReviewer) => {
+            deny("only 编办 reviewers review adjustments")
+        }
+        Action::Review(ReviewStage::Justice) if !p.has(RoleKind::JusticeReviewer) => {
+            deny("only 司法局 reviewers check legality")
+        }
+        Action::Review(_) if own => deny("an application cannot be reviewed by its applicant"),
+        Action::Review(_) => Ok(()),
+        Action::Resubmit if !own => deny("only the applicant may resubmit"),
+        Action::Resubmit => Ok(()),
+        Action::Approve if own => deny("an application cannot be approved by its applicant"),
+        Action::Approve if !p.has(RoleKind::Leader) => deny("only a county leader approves list adjustments"),
+        Action::Approve => Ok(()),
+        Action::Publish if p.has(RoleKind::EstablishmentReviewer) || p.has(RoleKind::SystemAdmin) => Ok(()),
+        Action::Publish => deny("only 编办 publishes list versions"),
+    }
+}
