@@ -35,6 +35,46 @@ const FILES: [(&str, &str); 3] = [
     ("grids.csv", include_str!("../../../demo/org/grids.csv")),
 ];
 
+const LIST_FILES: [(&str, &[u8]); 6] = [
+    (
+        "属地管理事项清单.xlsx",
+        include_bytes!("../../../demo/lists/属地管理事项清单.xlsx"),
+    ),
+    (
+        "一件事清单.xlsx",
+        include_bytes!("../../../demo/lists/一件事清单.xlsx"),
+    ),
+    (
+        "权责清单.xlsx",
+        include_bytes!("../../../demo/lists/权责清单.xlsx"),
+    ),
+    (
+        "赋权事项清单.xlsx",
+        include_bytes!("../../../demo/lists/赋权事项清单.xlsx"),
+    ),
+    (
+        "职责边界清单.xlsx",
+        include_bytes!("../../../demo/lists/职责边界清单.xlsx"),
+    ),
+    (
+        "村社区事项清单.xlsx",
+        include_bytes!("../../../demo/lists/村社区事项清单.xlsx"),
+    ),
+];
+
+/// Writes the shipped demo list workbooks into `dir`.
+pub fn write_list_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| AppError::Io(format!("{}: {e}", dir.display())))?;
+    LIST_FILES
+        .iter()
+        .map(|(name, bytes)| {
+            let p = dir.join(name);
+            std::fs::write(&p, bytes).map_err(|e| AppError::Io(format!("{}: {e}", p.display())))?;
+            Ok(p)
+        })
+        .collect()
+}
+
 /// Writes the shipped demo tables into `dir` (so they can be inspected and re-imported).
 pub fn write_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| AppError::Io(format!("{}: {e}", dir.display())))?;
@@ -64,5 +104,15 @@ pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Res
             .set_password(&actor, now_ms, username, PASSWORD)
             .await?;
     }
+    let lists = write_list_files(&work_dir.join("lists"))?;
+    let paths: Vec<&Path> = lists.iter().map(|p| p.as_path()).collect();
+    engine
+        .import_lists(
+            &actor,
+            now_ms,
+            &paths,
+            &crate::lists::ImportOptions::default(),
+        )
+        .await?;
     Ok(true)
 }

@@ -3,6 +3,7 @@
 mod bench;
 mod commands;
 mod demo;
+mod lists;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -21,7 +22,10 @@ const EXAMPLES: &str = "Examples:
   tiaokuai verify                                # check every hash and signature of the log
   tiaokuai user add --username wang --name 王伟 --unit D-ZJ --role department_handler@D-ZJ
   tiaokuai org import units.csv people.csv grids.csv --dry-run
-  tiaokuai bench log";
+  tiaokuai lists import 属地管理事项清单.xlsx --dry-run
+  tiaokuai lists export --version 2 --out lists-v2.xlsx
+  tiaokuai bench log
+  tiaokuai bench lists";
 
 /// Where the data lives. `DATABASE_URL` or `TIAOKUAI_DATABASE_URL` also set the URL.
 #[derive(clap::Args, Clone)]
@@ -94,6 +98,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: commands::OrgCmd,
     },
+    /// Responsibility lists: import and export versions.
+    Lists {
+        #[command(subcommand)]
+        cmd: lists::ListsCmd,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -134,6 +143,7 @@ fn main() -> std::process::ExitCode {
             Cmd::Rebuild { db } => commands::rebuild(db).await,
             Cmd::User { cmd } => commands::user(cmd).await,
             Cmd::Org { cmd } => commands::org(cmd).await,
+            Cmd::Lists { cmd } => lists::run(cmd).await,
             Cmd::Bench { cmd } => bench::run(cmd).await,
         }
     });

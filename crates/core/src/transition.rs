@@ -25,15 +25,38 @@ pub enum Transition {
     /// A grid was created or changed.
     GridSaved { grid: Grid },
     /// A new immutable version of the lists: the items added or changed, and those removed.
-    ListVersionPublished { meta: VersionMeta, upserts: Vec<Item>, removals: Vec<String> },
+    ListVersionPublished {
+        meta: VersionMeta,
+        upserts: Vec<Item>,
+        removals: Vec<String>,
+    },
     /// A list adjustment application was filed.
-    AdjustmentFiled { application: Application, at_ms: i64 },
+    AdjustmentFiled {
+        application: Application,
+        at_ms: i64,
+    },
     /// 编办 or 司法局 passed or sent back an application.
-    AdjustmentReviewed { id: u64, stage: ReviewStage, approve: bool, reviewer: String, comment: String, at_ms: i64 },
+    AdjustmentReviewed {
+        id: u64,
+        stage: ReviewStage,
+        approve: bool,
+        reviewer: String,
+        comment: String,
+        at_ms: i64,
+    },
     /// The applicant revised a sent-back application.
-    AdjustmentResubmitted { application: Application, at_ms: i64 },
+    AdjustmentResubmitted {
+        application: Application,
+        at_ms: i64,
+    },
     /// The county approved an application with a document number.
-    AdjustmentApproved { id: u64, approver: String, document_no: String, effective_date: String, at_ms: i64 },
+    AdjustmentApproved {
+        id: u64,
+        approver: String,
+        document_no: String,
+        effective_date: String,
+        at_ms: i64,
+    },
 }
 
 impl Transition {

@@ -27,7 +27,9 @@ pub(crate) fn word_analyzer() -> TextAnalyzer {
 
 /// One token per letter/digit/CJK character, lower-cased.
 pub(crate) fn char_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(CharTokenizer).filter(LowerCaser).build()
+    TextAnalyzer::builder(CharTokenizer)
+        .filter(LowerCaser)
+        .build()
 }
 
 /// Emits every alphanumeric character (CJK included) as its own token.
@@ -44,7 +46,10 @@ impl Tokenizer for CharTokenizer {
     type TokenStream<'a> = CharTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CharTokenStream<'a> {
-        CharTokenStream { chars: text.char_indices().enumerate(), token: Token::default() }
+        CharTokenStream {
+            chars: text.char_indices().enumerate(),
+            token: Token::default(),
+        }
     }
 }
 
@@ -75,25 +80,27 @@ impl TokenStream for CharTokenStream<'_> {
 
 /// Multi-character words that carry no meaning for routing: pronouns,
 /// connectives, politeness and the usual filler of citizens' messages.
-const STOP_WORDS: &[&str] = &[
-    "我们", "你们", "他们", "她们", "它们", "咱们", "大家", "自己", "人家", "什么", "怎么",
-    "怎么办", "怎样", "怎么样", "为什么", "为啥", "干嘛", "如何", "哪里", "哪儿", "那里", "这里",
-    "这个", "那个", "这些", "那些", "这样", "那样", "这种", "那种", "可以", "可能", "应该", "需要",
-    "希望", "请问", "请求", "一下", "一个", "一些", "一点", "已经", "一直", "还是", "但是", "而且",
-    "因为", "所以", "如果", "就是", "不是", "没有", "有没有", "是否", "能否", "能不能", "还有",
-    "或者", "以及", "并且", "非常", "特别", "真的", "实在", "确实", "现在", "目前", "今天", "昨天",
-    "每天", "天天", "经常", "总是", "老是", "多次", "反映", "反应", "投诉", "举报", "问题", "情况",
-    "处理", "解决", "谢谢", "感谢", "你好", "您好", "麻烦", "帮忙", "帮助", "领导", "部门", "相关",
-    "有关", "管理部门", "没人", "没人管", "不管", "管管", "一下子", "时候", "的话", "然后", "其实",
-    "只是", "只有", "还要", "就要", "就会", "不能", "不会", "不要", "得到", "导致", "造成", "严重",
-    "影响", "要求", "尽快", "及时", "马上", "立即", "到底", "究竟", "本人", "市民", "群众", "居民",
-    "附近", "周边", "旁边", "那边", "这边", "里面", "外面", "上面", "下面", "左右", "以上", "以下",
-    "之前", "之后", "以后", "以前", "最近", "近期", "期间", "过程", "方面", "没法", "无法", "不了",
-];
+const STOP_WORDS: &str = "我们 你们 他们 她们 它们 咱们 大家 自己 人家 什么 \
+怎么 怎么办 怎样 怎么样 为什么 为啥 干嘛 如何 哪里 \
+哪儿 那里 这里 这个 那个 这些 那些 这样 那样 这种 \
+那种 可以 可能 应该 需要 希望 请问 请求 一下 一个 \
+一些 一点 已经 一直 还是 但是 而且 因为 所以 如果 \
+就是 不是 没有 有没有 是否 能否 能不能 还有 或者 \
+以及 并且 非常 特别 真的 实在 确实 现在 目前 今天 \
+昨天 每天 天天 经常 总是 老是 多次 反映 反应 投诉 \
+举报 问题 情况 处理 解决 谢谢 感谢 你好 您好 麻烦 \
+帮忙 帮助 领导 部门 相关 有关 管理部门 没人 没人管 \
+不管 管管 一下子 时候 的话 然后 其实 只是 只有 还要 \
+就要 就会 不能 不会 不要 得到 导致 造成 严重 影响 \
+要求 尽快 及时 马上 立即 到底 究竟 本人 市民 群众 \
+居民 附近 周边 旁边 那边 这边 里面 外面 上面 下面 \
+左右 以上 以下 之前 之后 以后 以前 最近 近期 期间 \
+过程 方面 没法 无法 不了";
 
 /// Single characters that are function words (particles, pronouns,
 /// prepositions, measure words); any other single character is kept.
-const FUNCTION_CHARS: &str = "的了着过是在有和与及或就都也还很太吗呢吧啊呀哦嘛么哈嗯哎唉我你他她它您咱这那哪谁啥把被给\
+const FUNCTION_CHARS: &str =
+    "的了着过是在有和与及或就都也还很太吗呢吧啊呀哦嘛么哈嗯哎唉我你他她它您咱这那哪谁啥把被给\
 对从向往到让叫跟比将为以于而且但却又再才只不没别能会要想可得地之其此个些一二三四五六七八九十两几\
 说去来做弄搞看好多大小上下里中前后天年月日号点们人等呗啦喽嘞咯哇呐";
 
@@ -103,7 +110,7 @@ pub(crate) fn is_stop_word(word: &str) -> bool {
     match (chars.next(), chars.next()) {
         (None, _) => true,
         (Some(c), None) => c.is_ascii() || FUNCTION_CHARS.contains(c),
-        _ => STOP_WORDS.contains(&word),
+        _ => STOP_WORDS.split_whitespace().any(|w| w == word),
     }
 }
 
@@ -172,8 +179,10 @@ pub(crate) fn plan_query(analyzer: &mut TextAnalyzer, query: &str) -> QueryPlan 
     let covers = |outer: &(usize, usize, String), inner: &(usize, usize, String)| {
         outer.0 <= inner.0 && inner.0 + inner.1 <= outer.0 + outer.1 && outer.1 > inner.1
     };
-    let maximal: Vec<&(usize, usize, String)> =
-        tokens.iter().filter(|t| !tokens.iter().any(|o| covers(o, t))).collect();
+    let maximal: Vec<&(usize, usize, String)> = tokens
+        .iter()
+        .filter(|t| !tokens.iter().any(|o| covers(o, t)))
+        .collect();
 
     let mut plan = QueryPlan::default();
     let mut offset = 0usize;
@@ -207,10 +216,56 @@ pub(crate) fn plan_query(analyzer: &mut TextAnalyzer, query: &str) -> QueryPlan 
                 }
                 acc
             });
-        plan.concepts.push(Concept { word: word.clone(), parts, single });
+        plan.concepts.push(Concept {
+            word: word.clone(),
+            parts,
+            single,
+        });
         if plan.concepts.len() >= MAX_CONCEPTS {
             break;
         }
     }
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(q: &str) -> Vec<String> {
+        plan_query(&mut word_analyzer(), q)
+            .concepts
+            .into_iter()
+            .map(|c| c.word)
+            .collect()
+    }
+
+    #[test]
+    fn colloquial_messages_keep_content_words_only() {
+        let w = words("楼下饭店的油烟太大了熏得没法开窗");
+        for keep in ["楼下", "饭店", "油烟", "开窗"] {
+            assert!(w.iter().any(|x| x == keep), "{keep} missing from {w:?}");
+        }
+        for drop in ["的", "了", "得", "没法"] {
+            assert!(!w.iter().any(|x| x == drop), "{drop} kept in {w:?}");
+        }
+    }
+
+    #[test]
+    fn single_characters() {
+        let plan = plan_query(&mut word_analyzer(), "桥");
+        assert_eq!(plan.concepts.len(), 1);
+        assert!(plan.concepts[0].single);
+        assert_eq!(words("的"), vec!["的".to_string()]);
+        assert!(words("，。！ ").is_empty());
+    }
+
+    #[test]
+    fn queries_are_capped() {
+        let long = "油烟".repeat(500);
+        assert_eq!(cap_query(&long).chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(cap_query("油烟"), "油烟");
+        let plan = plan_query(&mut word_analyzer(), &long);
+        assert_eq!(plan.concepts.len(), 1);
+    }
 }

@@ -51,7 +51,10 @@ struct Occurrence {
 impl Matcher {
     /// Prepares `terms` (empty strings are ignored).
     pub fn new(terms: &[String]) -> Matcher {
-        let mut m = Matcher { terms: Vec::new(), by_first: HashMap::new() };
+        let mut m = Matcher {
+            terms: Vec::new(),
+            by_first: HashMap::new(),
+        };
         for t in terms {
             let chars: Vec<char> = t.chars().map(lower_char).collect();
             if let Some(&first) = chars.first() {
@@ -66,11 +69,17 @@ impl Matcher {
         let lower: Vec<char> = chars.iter().copied().map(lower_char).collect();
         let mut out = Vec::new();
         for (i, c) in lower.iter().enumerate() {
-            let Some(cands) = self.by_first.get(c) else { continue };
+            let Some(cands) = self.by_first.get(c) else {
+                continue;
+            };
             for &ti in cands {
                 let t = &self.terms[ti];
                 if lower.get(i..i + t.len()) == Some(t.as_slice()) {
-                    out.push(Occurrence { start: i, end: i + t.len(), term: ti });
+                    out.push(Occurrence {
+                        start: i,
+                        end: i + t.len(),
+                        term: ti,
+                    });
                 }
             }
         }
@@ -101,7 +110,9 @@ impl Matcher {
                 best = Some((score, chars, occ));
             }
         }
-        let Some((_, chars, occ)) = best else { return String::new() };
+        let Some((_, chars, occ)) = best else {
+            return String::new();
+        };
         let n = chars.len();
         if n <= max_chars {
             return render(&chars, 0, n, &occ);
@@ -111,8 +122,11 @@ impl Matcher {
         let mut best_w = 0usize;
         for o in &occ {
             let s = o.start.saturating_sub(8).min(n - max_chars);
-            let inside: Vec<Occurrence> =
-                occ.iter().copied().filter(|x| x.start >= s && x.end <= s + max_chars).collect();
+            let inside: Vec<Occurrence> = occ
+                .iter()
+                .copied()
+                .filter(|x| x.start >= s && x.end <= s + max_chars)
+                .collect();
             let w = self.weight(&inside);
             if w > best_w {
                 best_w = w;
@@ -180,7 +194,10 @@ mod tests {
     #[test]
     fn marks_and_escapes() {
         let m = Matcher::new(&["油烟".to_string(), "<b>".to_string()]);
-        assert_eq!(m.mark("餐饮油烟<b>扰民"), "餐饮<mark>油烟</mark><mark>&lt;b&gt;</mark>扰民");
+        assert_eq!(
+            m.mark("餐饮油烟<b>扰民"),
+            "餐饮<mark>油烟&lt;b&gt;</mark>扰民"
+        );
         assert_eq!(m.mark("a&b"), "a&amp;b");
     }
 

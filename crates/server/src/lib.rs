@@ -8,6 +8,7 @@ mod error;
 mod i18n;
 mod metrics_layer;
 mod pages;
+mod search_cache;
 mod security;
 mod session;
 mod svgmap;
@@ -32,14 +33,21 @@ pub struct AppState {
     pub engine: Engine,
     pub config: ServerConfig,
     pub(crate) limiter: Arc<security::LoginLimiter>,
+    pub(crate) search: Arc<search_cache::SearchCache>,
+    /// Where uploads wait for confirmation.
+    pub(crate) upload_dir: Arc<std::path::PathBuf>,
 }
 
 impl AppState {
     pub fn new(engine: Engine, config: ServerConfig) -> Self {
+        let upload_dir =
+            std::env::temp_dir().join(format!("tiaokuai-uploads-{}", std::process::id()));
         AppState {
             engine,
             config,
             limiter: Arc::new(security::LoginLimiter::new()),
+            search: Arc::new(search_cache::SearchCache::default()),
+            upload_dir: Arc::new(upload_dir),
         }
     }
 }

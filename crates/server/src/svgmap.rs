@@ -82,7 +82,7 @@ pub fn render(grids: &[Grid], org: &OrgState, highlight: &[&str]) -> String {
         };
         let _ = write!(
             out,
-            r#"<a href="/org/grids/{code}"><path class="{class}" d="{d}" style="fill:hsl({hue},55%,{light}%)" data-code="{code}"><title>{name}</title></path></a>"#,
+            r#"<a href="/org/grids/{code}"><path class="{class}" d="{d}" fill="hsl({hue},55%,{light}%)" data-code="{code}"><title>{name}</title></path></a>"#,
             code = html_escape(&g.code),
             name = html_escape(&g.name),
             light = if special { 62 } else { 80 },

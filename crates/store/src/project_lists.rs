@@ -17,7 +17,13 @@ fn status_str(s: AdjustmentStatus) -> &'static str {
     }
 }
 
-async fn set_status(tx: &mut Transaction<'static, Any>, county: &str, id: u64, status: AdjustmentStatus, seq: i64) -> Result<()> {
+async fn set_status(
+    tx: &mut Transaction<'static, Any>,
+    county: &str,
+    id: u64,
+    status: AdjustmentStatus,
+    seq: i64,
+) -> Result<()> {
     sqlx::query("update list_adjustments set status = $1, seq = $2 where county = $3 and id = $4")
         .bind(status_str(status))
         .bind(seq)
@@ -28,7 +34,12 @@ async fn set_status(tx: &mut Transaction<'static, Any>, county: &str, id: u64, s
     Ok(())
 }
 
-async fn close_item(tx: &mut Transaction<'static, Any>, county: &str, id: &str, until: i64) -> Result<()> {
+async fn close_item(
+    tx: &mut Transaction<'static, Any>,
+    county: &str,
+    id: &str,
+    until: i64,
+) -> Result<()> {
     sqlx::query("update list_items set version_to = $1 where county = $2 and item_id = $3 and version_to is null")
         .bind(until)
         .bind(county)
@@ -38,9 +49,18 @@ async fn close_item(tx: &mut Transaction<'static, Any>, county: &str, id: &str, 
     Ok(())
 }
 
-pub(crate) async fn project_list(tx: &mut Transaction<'static, Any>, county: &str, seq: i64, t: &Transition) -> Result<()> {
+pub(crate) async fn project_list(
+    tx: &mut Transaction<'static, Any>,
+    county: &str,
+    seq: i64,
+    t: &Transition,
+) -> Result<()> {
     match t {
-        Transition::ListVersionPublished { meta, upserts, removals } => {
+        Transition::ListVersionPublished {
+            meta,
+            upserts,
+            removals,
+        } => {
             let v = meta.version as i64;
             sqlx::query("insert into list_versions (county, version, effective_date, document_no, source, published_ms) values ($1, $2, $3, $4, $5, $6)")
                 .bind(county)
@@ -73,7 +93,11 @@ pub(crate) async fn project_list(tx: &mut Transaction<'static, Any>, county: &st
             for id in removals {
                 close_item(tx, county, id, v - 1).await?;
             }
-            if let Some(id) = meta.source.strip_prefix("adjustment:").and_then(|s| s.parse::<u64>().ok()) {
+            if let Some(id) = meta
+                .source
+                .strip_prefix("adjustment:")
+                .and_then(|s| s.parse::<u64>().ok())
+            {
                 set_status(tx, county, id, AdjustmentStatus::Published, seq).await?;
             }
         }
@@ -105,7 +129,9 @@ pub(crate) async fn project_list(tx: &mut Transaction<'static, Any>, county: &st
                 .execute(&mut **tx)
                 .await?;
         }
-        Transition::AdjustmentReviewed { id, stage, approve, .. } => {
+        Transition::AdjustmentReviewed {
+            id, stage, approve, ..
+        } => {
             let s = match (stage, approve) {
                 (ReviewStage::Establishment, true) => AdjustmentStatus::AwaitingJustice,
                 (ReviewStage::Justice, true) => AdjustmentStatus::AwaitingApproval,
@@ -113,7 +139,9 @@ pub(crate) async fn project_list(tx: &mut Transaction<'static, Any>, county: &st
             };
             set_status(tx, county, *id, s, seq).await?;
         }
-        Transition::AdjustmentApproved { id, .. } => set_status(tx, county, *id, AdjustmentStatus::Approved, seq).await?,
+        Transition::AdjustmentApproved { id, .. } => {
+            set_status(tx, county, *id, AdjustmentStatus::Approved, seq).await?
+        }
         _ => {}
     }
     Ok(())

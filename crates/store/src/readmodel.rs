@@ -5,7 +5,15 @@ use sqlx::Row;
 use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, RoleKind, Unit, UnitKind};
 
 /// Tables derived from the log, in the order `rebuild` clears them.
-pub const READ_MODEL_TABLES: [&str; 7] = ["role_grants", "grids", "people", "units", "list_versions", "list_items", "list_adjustments"];
+pub const READ_MODEL_TABLES: [&str; 7] = [
+    "role_grants",
+    "grids",
+    "people",
+    "units",
+    "list_versions",
+    "list_items",
+    "list_adjustments",
+];
 
 /// A person as stored, with the password hash kept apart from the public record.
 #[derive(Debug, Clone)]
@@ -122,9 +130,14 @@ impl Store {
 
     /// People whose username or name contains `q` (all when empty), limited.
     pub async fn search_people(&self, county: &str, q: &str, limit: i64) -> Result<Vec<PersonRow>> {
-        let like = format!("%{}%", q.replace('%', "").replace('_', ""));
+        // Escape LIKE wildcards so usernames with '_' match literally.
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let like = format!("%{escaped}%");
         let rows = sqlx::query(&format!(
-            "select {PERSON_COLS} from people where county = $1 and (username like $2 or name like $2) \
+            "select {PERSON_COLS} from people where county = $1 and (username like $2 escape '\\' or name like $2 escape '\\') \
              order by username limit $3"
         ))
         .bind(county)

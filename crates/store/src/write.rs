@@ -124,7 +124,16 @@ impl WriteTxn {
                 }
                 sql.push_str(&format!(
                     "(${},${},${},${},${},${},${},${},${},${})",
-                    b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9, b + 10
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6,
+                    b + 7,
+                    b + 8,
+                    b + 9,
+                    b + 10
                 ));
             }
             let mut q = sqlx::query(&sql);

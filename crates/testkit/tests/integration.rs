@@ -3,4 +3,5 @@
 
 mod api;
 mod import;
+mod lists;
 mod log;

@@ -40,23 +40,87 @@ pub enum Field {
 /// (field, canonical header, synonyms). Order matters: the first match wins, so the more
 /// specific headers (主体责任单位) come before the general ones (主体责任).
 const COMMON: &[(Field, &str, &[&str])] = &[
-    (Field::Number, "序号", &["编号", "事项编号", "事项编码", "编码"]),
-    (Field::Domain, "领域", &["类别", "事项类别", "所属领域", "事项分类", "行业领域"]),
-    (Field::Name, "事项名称", &["名称", "事项", "项目名称", "权力事项名称"]),
-    (Field::LegalBasis, "法律法规依据", &["法律依据", "监督执法依据", "依据", "设定依据", "法律法规及政策依据", "实施依据"]),
+    (
+        Field::Number,
+        "序号",
+        &["编号", "事项编号", "事项编码", "编码"],
+    ),
+    (
+        Field::Domain,
+        "领域",
+        &["类别", "事项类别", "所属领域", "事项分类", "行业领域"],
+    ),
+    (
+        Field::Name,
+        "事项名称",
+        &["名称", "事项", "项目名称", "权力事项名称"],
+    ),
+    (
+        Field::LegalBasis,
+        "法律法规依据",
+        &[
+            "法律依据",
+            "监督执法依据",
+            "依据",
+            "设定依据",
+            "法律法规及政策依据",
+            "实施依据",
+        ],
+    ),
     (Field::Keywords, "关键词", &["关键字"]),
     (Field::Aliases, "别名", &["俗称", "群众表述"]),
 ];
 
 const TERRITORIAL: &[(Field, &str, &[&str])] = &[
-    (Field::Primary, "主体责任单位", &["主体责任部门", "牵头部门", "责任主体", "主体责任主体", "主体责任单位名称", "主体单位"]),
-    (Field::PrimaryDuty, "主体责任", &["主体责任职责", "主体责任内容", "牵头部门职责", "主体职责"]),
-    (Field::Supporting, "配合责任单位", &["配合责任部门", "配合部门", "配合单位", "协同部门", "配合责任主体"]),
-    (Field::SupportingDuty, "配合责任", &["配合责任职责", "配合责任内容", "配合部门职责", "配合职责"]),
+    (
+        Field::Primary,
+        "主体责任单位",
+        &[
+            "主体责任部门",
+            "牵头部门",
+            "责任主体",
+            "主体责任主体",
+            "主体责任单位名称",
+            "主体单位",
+        ],
+    ),
+    (
+        Field::PrimaryDuty,
+        "主体责任",
+        &["主体责任职责", "主体责任内容", "牵头部门职责", "主体职责"],
+    ),
+    (
+        Field::Supporting,
+        "配合责任单位",
+        &[
+            "配合责任部门",
+            "配合部门",
+            "配合单位",
+            "协同部门",
+            "配合责任主体",
+        ],
+    ),
+    (
+        Field::SupportingDuty,
+        "配合责任",
+        &["配合责任职责", "配合责任内容", "配合部门职责", "配合职责"],
+    ),
     (Field::Problem, "问题描述", &["具体情形", "问题情形"]),
-    (Field::GridHandling, "前端网格管理", &["网格职责", "处置分工前端网格管理"]),
-    (Field::TownshipHandling, "镇街综合管理", &["乡镇(街道)职责", "镇街职责", "处置分工镇街综合管理"]),
-    (Field::DepartmentEnforcement, "部门监管执法", &["部门职责", "区县部门监管执法", "处置分工部门监管执法"]),
+    (
+        Field::GridHandling,
+        "前端网格管理",
+        &["网格职责", "处置分工前端网格管理"],
+    ),
+    (
+        Field::TownshipHandling,
+        "镇街综合管理",
+        &["乡镇(街道)职责", "镇街职责", "处置分工镇街综合管理"],
+    ),
+    (
+        Field::DepartmentEnforcement,
+        "部门监管执法",
+        &["部门职责", "区县部门监管执法", "处置分工部门监管执法"],
+    ),
     (Field::FlowType, "流程类型", &["流转方式"]),
     (Field::Steps, "办理流程", &["运行流程", "流程"]),
     (Field::SignHours, "签收时限(小时)", &["签收时限"]),
@@ -66,11 +130,27 @@ const TERRITORIAL: &[(Field, &str, &[&str])] = &[
 ];
 
 const POWER: &[(Field, &str, &[&str])] = &[
-    (Field::PowerType, "权力类型", &["事项类型", "职权类型", "类型"]),
-    (Field::Primary, "实施主体", &["实施部门", "行使主体", "责任主体"]),
-    (Field::Division, "承办机构", &["内设机构", "承办科室", "责任科室"]),
+    (
+        Field::PowerType,
+        "权力类型",
+        &["事项类型", "职权类型", "类型"],
+    ),
+    (
+        Field::Primary,
+        "实施主体",
+        &["实施部门", "行使主体", "责任主体"],
+    ),
+    (
+        Field::Division,
+        "承办机构",
+        &["内设机构", "承办科室", "责任科室"],
+    ),
     (Field::Guide, "责任事项", &["责任事项内容"]),
-    (Field::Accountability, "追责情形", &["追责对象范围", "问责情形"]),
+    (
+        Field::Accountability,
+        "追责情形",
+        &["追责对象范围", "问责情形"],
+    ),
 ];
 
 const BOUNDARY: &[(Field, &str, &[&str])] = &[
@@ -84,12 +164,20 @@ const BOUNDARY: &[(Field, &str, &[&str])] = &[
 const JOINT: &[(Field, &str, &[&str])] = &[
     (Field::Subkind, "类型", &["事项类型", "协同类型"]),
     (Field::Primary, "牵头部门", &["牵头单位"]),
-    (Field::Division, "牵头科室", &["责任科室", "牵头部门责任科室"]),
+    (
+        Field::Division,
+        "牵头科室",
+        &["责任科室", "牵头部门责任科室"],
+    ),
     (Field::Supporting, "协同部门", &["协同单位", "配合部门"]),
     (Field::Leader, "分管领导", &["牵头部门分管领导"]),
     (Field::StaffA, "A岗", &["A岗人员"]),
     (Field::StaffB, "B岗", &["B岗人员"]),
-    (Field::TownshipHandling, "乡镇(街道)职责", &["镇街职责", "乡镇职责"]),
+    (
+        Field::TownshipHandling,
+        "乡镇(街道)职责",
+        &["镇街职责", "乡镇职责"],
+    ),
     (Field::PrimaryDuty, "牵头部门职责", &["牵头职责"]),
     (Field::SupportingDuty, "协同部门职责", &["协同职责"]),
     (Field::Steps, "办理流程", &["流程"]),
@@ -98,11 +186,23 @@ const JOINT: &[(Field, &str, &[&str])] = &[
 
 const DELEGATED: &[(Field, &str, &[&str])] = &[
     (Field::PowerType, "权力类型", &["事项类型", "职权类型"]),
-    (Field::Primary, "原实施部门", &["原实施主体", "原行使部门", "下放部门"]),
-    (Field::Supporting, "承接乡镇", &["承接镇街", "承接乡镇(街道)", "承接主体"]),
+    (
+        Field::Primary,
+        "原实施部门",
+        &["原实施主体", "原行使部门", "下放部门"],
+    ),
+    (
+        Field::Supporting,
+        "承接乡镇",
+        &["承接镇街", "承接乡镇(街道)", "承接主体"],
+    ),
     (Field::Document, "赋权文件", &["文号", "赋权依据文件"]),
     (Field::DelegatedOn, "赋权日期", &["下放日期", "实施日期"]),
-    (Field::TransitionEnd, "过渡期截止", &["过渡期截止日期", "过渡期"]),
+    (
+        Field::TransitionEnd,
+        "过渡期截止",
+        &["过渡期截止日期", "过渡期"],
+    ),
 ];
 
 const VILLAGE: &[(Field, &str, &[&str])] = &[
@@ -131,7 +231,12 @@ pub fn required(kind: ListKind) -> &'static [Field] {
         ListKind::Power => &[Field::Number, Field::Name, Field::PowerType, Field::Primary],
         ListKind::Boundary => &[Field::Number, Field::Name, Field::Primary],
         ListKind::Joint => &[Field::Number, Field::Name, Field::Subkind, Field::Primary],
-        ListKind::Delegated => &[Field::Number, Field::Name, Field::Primary, Field::Supporting],
+        ListKind::Delegated => &[
+            Field::Number,
+            Field::Name,
+            Field::Primary,
+            Field::Supporting,
+        ],
         ListKind::Village => &[Field::Number, Field::Name, Field::Subkind],
     }
 }
@@ -157,7 +262,13 @@ pub fn map_columns(kind: ListKind, headers: &[String]) -> Vec<(Field, usize, Str
             .enumerate()
             .filter(|(i, _)| !used.contains(i))
             .find(|(_, h)| h.as_str() == canon)
-            .or_else(|| headers.iter().enumerate().filter(|(i, _)| !used.contains(i)).find(|(_, h)| syn.contains(&h.as_str())));
+            .or_else(|| {
+                headers
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !used.contains(i))
+                    .find(|(_, h)| syn.contains(&h.as_str()))
+            });
         if let Some((i, h)) = pos {
             used.insert(i);
             out.push((field, i, h.clone()));
@@ -167,5 +278,9 @@ pub fn map_columns(kind: ListKind, headers: &[String]) -> Vec<(Field, usize, Str
 }
 
 pub fn canonical_header(kind: ListKind, f: Field) -> &'static str {
-    columns(kind).into_iter().find(|(x, _, _)| *x == f).map(|(_, c, _)| c).unwrap_or("?")
+    columns(kind)
+        .into_iter()
+        .find(|(x, _, _)| *x == f)
+        .map(|(_, c, _)| c)
+        .unwrap_or("?")
 }

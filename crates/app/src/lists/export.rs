@@ -9,7 +9,17 @@ use tiaokuai_core::CountyState;
 
 fn cell(state: &CountyState, i: &Item, f: Field) -> String {
     let names = |codes: &[String]| {
-        codes.iter().map(|c| state.org.unit(c).map(|u| u.name.clone()).unwrap_or_else(|| c.clone())).collect::<Vec<_>>().join("、")
+        codes
+            .iter()
+            .map(|c| {
+                state
+                    .org
+                    .unit(c)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_else(|| c.clone())
+            })
+            .collect::<Vec<_>>()
+            .join("、")
     };
     let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
     match f {
@@ -50,8 +60,15 @@ fn cell(state: &CountyState, i: &Item, f: Field) -> String {
 /// Rows of one kind at a version: header then data.
 pub fn table(state: &CountyState, version: u32, kind: ListKind) -> Vec<Vec<String>> {
     let cols = columns(kind);
-    let mut rows = vec![cols.iter().map(|(_, h, _)| h.to_string()).collect::<Vec<_>>()];
-    let mut items: Vec<&Item> = state.lists.items_at(version).filter(|i| i.kind == kind).collect();
+    let mut rows = vec![cols
+        .iter()
+        .map(|(_, h, _)| h.to_string())
+        .collect::<Vec<_>>()];
+    let mut items: Vec<&Item> = state
+        .lists
+        .items_at(version)
+        .filter(|i| i.kind == kind)
+        .collect();
     items.sort_by(|a, b| natural(&a.number).cmp(&natural(&b.number)));
     for i in items {
         rows.push(cols.iter().map(|(f, _, _)| cell(state, i, *f)).collect());
@@ -66,11 +83,21 @@ fn natural(s: &str) -> (String, u64, String) {
 }
 
 fn title(state: &CountyState, version: u32, kind: ListKind) -> (String, String) {
-    let county = state.org.units.values().find(|u| u.kind == tiaokuai_core::org::UnitKind::County).map(|u| u.name.clone()).unwrap_or_default();
+    let county = state
+        .org
+        .units
+        .values()
+        .find(|u| u.kind == tiaokuai_core::org::UnitKind::County)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
     let meta = state.lists.meta(version);
     (
         format!("{county}{}（第{version}版）", kind.label_zh()),
-        format!("{} 生效日期：{}", meta.map(|m| m.document_no.as_str()).unwrap_or(""), meta.map(|m| m.effective_date.as_str()).unwrap_or("")),
+        format!(
+            "{} 生效日期：{}",
+            meta.map(|m| m.document_no.as_str()).unwrap_or(""),
+            meta.map(|m| m.effective_date.as_str()).unwrap_or("")
+        ),
     )
 }
 
@@ -85,33 +112,41 @@ pub fn export_xlsx(state: &CountyState, version: u32, path: &Path) -> Result<()>
             continue;
         }
         let ws = wb.add_worksheet();
-        ws.set_name(kind.label_zh().replace(['(', ')'], "")).map_err(err)?;
+        ws.set_name(kind.label_zh().replace(['(', ')'], ""))
+            .map_err(err)?;
         let (t, doc) = title(state, version, kind);
         ws.write_string_with_format(0, 0, &t, &bold).map_err(err)?;
         ws.write_string(1, 0, &doc).map_err(err)?;
         for (r, row) in rows.iter().enumerate() {
             for (c, v) in row.iter().enumerate() {
                 let f = if r == 0 { &bold } else { &wrap };
-                ws.write_string_with_format(r as u32 + 2, c as u16, v, f).map_err(err)?;
+                ws.write_string_with_format(r as u32 + 2, c as u16, v, f)
+                    .map_err(err)?;
             }
         }
         for c in 0..rows[0].len() {
             ws.set_column_width(c as u16, 16).map_err(err)?;
         }
     }
-    wb.save(path).map_err(|e| AppError::Io(format!("{}: {e}", path.display())))
+    wb.save(path)
+        .map_err(|e| AppError::Io(format!("{}: {e}", path.display())))
 }
 
 pub fn export_csv(state: &CountyState, version: u32, kind: ListKind, path: &Path) -> Result<()> {
     let io = |e: std::io::Error| AppError::Io(format!("{}: {e}", path.display()));
     let mut buf: Vec<u8> = "\u{feff}".as_bytes().to_vec();
     {
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut buf);
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(&mut buf);
         let (t, doc) = title(state, version, kind);
-        w.write_record([t]).map_err(|e| AppError::Io(e.to_string()))?;
-        w.write_record([doc]).map_err(|e| AppError::Io(e.to_string()))?;
+        w.write_record([t])
+            .map_err(|e| AppError::Io(e.to_string()))?;
+        w.write_record([doc])
+            .map_err(|e| AppError::Io(e.to_string()))?;
         for row in table(state, version, kind) {
-            w.write_record(&row).map_err(|e| AppError::Io(e.to_string()))?;
+            w.write_record(&row)
+                .map_err(|e| AppError::Io(e.to_string()))?;
         }
         w.flush().map_err(io)?;
     }

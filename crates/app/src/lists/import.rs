@@ -18,7 +18,15 @@ pub struct ParsedLists {
     pub effective_date: Option<String>,
 }
 
-const ALL_TOWNSHIPS: [&str; 7] = ["各乡镇(街道)", "各乡镇（街道）", "全部乡镇(街道)", "各镇街", "各乡镇", "乡镇(街道)", "全县各乡镇(街道)"];
+const ALL_TOWNSHIPS: [&str; 7] = [
+    "各乡镇(街道)",
+    "各乡镇（街道）",
+    "全部乡镇(街道)",
+    "各镇街",
+    "各乡镇",
+    "乡镇(街道)",
+    "全县各乡镇(街道)",
+];
 const ALL_VILLAGES: [&str; 4] = ["各村(社区)", "各村（社区）", "村(社区)", "各村"];
 
 pub fn split_units(s: &str) -> Vec<String> {
@@ -30,10 +38,20 @@ pub fn split_units(s: &str) -> Vec<String> {
 
 /// `2026-03-01`, `2026/3/1`, `2026.3.1`, `2026年3月1日` → `2026-03-01`.
 pub fn parse_date(s: &str) -> Option<String> {
-    let t = s.trim().trim_end_matches(" 00:00:00").replace(['年', '月', '/', '.'], "-").replace('日', "");
+    let t = s
+        .trim()
+        .trim_end_matches(" 00:00:00")
+        .replace(['年', '月', '/', '.'], "-")
+        .replace('日', "");
     let parts: Vec<&str> = t.split('-').collect();
-    let [y, m, d] = parts.as_slice() else { return None };
-    let (y, m, d) = (y.trim().parse::<u32>().ok()?, m.trim().parse::<u32>().ok()?, d.trim().parse::<u32>().ok()?);
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    let (y, m, d) = (
+        y.trim().parse::<u32>().ok()?,
+        m.trim().parse::<u32>().ok()?,
+        d.trim().parse::<u32>().ok()?,
+    );
     let out = format!("{y:04}-{m:02}-{d:02}");
     tiaokuai_core::lists::valid_date(&out).then_some(out)
 }
@@ -41,7 +59,11 @@ pub fn parse_date(s: &str) -> Option<String> {
 /// Finds a 文号 like 青编发〔2026〕3号 in free text.
 fn find_document_no(text: &str) -> Option<String> {
     let start = text.find('〔').or_else(|| text.find('['))?;
-    let before: String = text[..start].chars().rev().take_while(|c| !c.is_whitespace() && !"（(：:，,".contains(*c)).collect();
+    let before: String = text[..start]
+        .chars()
+        .rev()
+        .take_while(|c| !c.is_whitespace() && !"（(：:，,".contains(*c))
+        .collect();
     let head: String = before.chars().rev().collect();
     let rest = &text[start..];
     let end = rest.find('号')? + '号'.len_utf8();
@@ -50,13 +72,22 @@ fn find_document_no(text: &str) -> Option<String> {
 
 fn find_date(text: &str) -> Option<String> {
     let i = text.find('年')?;
-    let start = text[..i].char_indices().rev().take(4).last().map(|(p, _)| p)?;
+    let start = text[..i]
+        .char_indices()
+        .rev()
+        .take(4)
+        .last()
+        .map(|(p, _)| p)?;
     let end = text[i..].find('日').map(|j| i + j + '日'.len_utf8())?;
     parse_date(&text[start..end])
 }
 
 fn row_text(row: &[String]) -> String {
-    row.iter().filter(|c| !c.trim().is_empty()).cloned().collect::<Vec<_>>().join(" ")
+    row.iter()
+        .filter(|c| !c.trim().is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 struct Header {
@@ -75,14 +106,28 @@ fn locate_header(kind: ListKind, grid: &[Vec<String>]) -> Option<Header> {
         }
         // A second header row: it has labels where the first row's merged cells are empty,
         // and no item number of its own.
-        let next: Vec<String> = grid.get(r + 1).map(|x| x.iter().map(|h| normalise_header(h)).collect()).unwrap_or_default();
-        let num_col = map.iter().find(|(f, _, _)| *f == Field::Number).map(|(_, c, _)| *c);
+        let next: Vec<String> = grid
+            .get(r + 1)
+            .map(|x| x.iter().map(|h| normalise_header(h)).collect())
+            .unwrap_or_default();
+        let num_col = map
+            .iter()
+            .find(|(f, _, _)| *f == Field::Number)
+            .map(|(_, c, _)| *c);
         let is_sub = !next.is_empty()
             && next.iter().any(|c| !c.is_empty())
-            && num_col.map(|c| next.get(c).map(|v| v.is_empty()).unwrap_or(true)).unwrap_or(false)
-            && next.iter().all(|c| c.chars().count() <= 12 && !c.chars().all(|ch| ch.is_ascii_digit()) || c.is_empty());
+            && num_col
+                .map(|c| next.get(c).map(|v| v.is_empty()).unwrap_or(true))
+                .unwrap_or(false)
+            && next.iter().all(|c| {
+                c.chars().count() <= 12 && !c.chars().all(|ch| ch.is_ascii_digit()) || c.is_empty()
+            });
         if !is_sub {
-            return Some(Header { row: r, data_start: r + 1, map });
+            return Some(Header {
+                row: r,
+                data_start: r + 1,
+                map,
+            });
         }
         let width = top.len().max(next.len());
         let mut combined = Vec::with_capacity(width);
@@ -94,8 +139,16 @@ fn locate_header(kind: ListKind, grid: &[Vec<String>]) -> Option<Header> {
             if !t.is_empty() {
                 carry = t.clone();
             }
-            let parent = if t.is_empty() { carry.clone() } else { t.clone() };
-            combined.push(if s.is_empty() { t.clone() } else { format!("{parent}{s}") });
+            let parent = if t.is_empty() {
+                carry.clone()
+            } else {
+                t.clone()
+            };
+            combined.push(if s.is_empty() {
+                t.clone()
+            } else {
+                format!("{parent}{s}")
+            });
             alt.push(if s.is_empty() { t } else { s });
         }
         let mut map = map_columns(kind, &combined);
@@ -104,36 +157,79 @@ fn locate_header(kind: ListKind, grid: &[Vec<String>]) -> Option<Header> {
                 map.push((f, c, h));
             }
         }
-        return Some(Header { row: r, data_start: r + 2, map });
+        return Some(Header {
+            row: r,
+            data_start: r + 2,
+            map,
+        });
     }
     None
 }
 
 /// Parses every sheet. `kind` overrides detection from titles and sheet names.
-pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKind>) -> Result<ParsedLists, Vec<FieldError>> {
+pub fn parse_lists(
+    state: &CountyState,
+    sheets: &[RawTable],
+    kind: Option<ListKind>,
+) -> Result<ParsedLists, Vec<FieldError>> {
     let mut out = ParsedLists::default();
     let mut errors: Vec<FieldError> = Vec::new();
     let mut first_row: HashMap<String, String> = HashMap::new();
-    let townships: Vec<String> = state.org.units.values().filter(|u| u.kind.is_township()).map(|u| u.code.clone()).collect();
+    let townships: Vec<String> = state
+        .org
+        .units
+        .values()
+        .filter(|u| u.kind.is_township())
+        .map(|u| u.code.clone())
+        .collect();
     for (source, grid, cell_errors) in sheets {
         errors.extend(cell_errors.iter().cloned());
         if grid.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
             errors.push(FieldError::new(source.clone(), "sheet", "is empty"));
             continue;
         }
-        let title = grid.iter().take(3).map(|r| row_text(r)).collect::<Vec<_>>().join(" ");
-        let Some(kind) = kind.or_else(|| ListKind::detect(&title)).or_else(|| ListKind::detect(source)) else {
-            errors.push(FieldError::new(source.clone(), "sheet", "cannot tell which list this is: name it in the title or sheet, or give --kind"));
+        let title = grid
+            .iter()
+            .take(3)
+            .map(|r| row_text(r))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let Some(kind) = kind
+            .or_else(|| ListKind::detect(&title))
+            .or_else(|| ListKind::detect(source))
+        else {
+            errors.push(FieldError::new(
+                source.clone(),
+                "sheet",
+                "cannot tell which list this is: name it in the title or sheet, or give --kind",
+            ));
             continue;
         };
         let Some(h) = locate_header(kind, grid) else {
-            errors.push(FieldError::new(source.clone(), "header", format!("no header row with 序号 and 事项名称 for {} in the first 10 rows", kind.label_zh())));
+            errors.push(FieldError::new(
+                source.clone(),
+                "header",
+                format!(
+                    "no header row with 序号 and 事项名称 for {} in the first 10 rows",
+                    kind.label_zh()
+                ),
+            ));
             continue;
         };
-        let title_rows = grid.iter().take(h.row).map(|r| row_text(r)).collect::<Vec<_>>().join(" ");
+        let title_rows = grid
+            .iter()
+            .take(h.row)
+            .map(|r| row_text(r))
+            .collect::<Vec<_>>()
+            .join(" ");
         out.document_no = out.document_no.or_else(|| find_document_no(&title_rows));
         out.effective_date = out.effective_date.or_else(|| find_date(&title_rows));
-        let col = |f: Field| h.map.iter().find(|(x, _, _)| *x == f).map(|(_, c, name)| (*c, name.clone()));
+        let col = |f: Field| {
+            h.map
+                .iter()
+                .find(|(x, _, _)| *x == f)
+                .map(|(_, c, name)| (*c, name.clone()))
+        };
         let mut missing = false;
         for f in required(kind) {
             if col(*f).is_none() {
@@ -148,29 +244,55 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
         if missing {
             continue;
         }
-        let village_subkind = if source.contains("协助") { "协助" } else { "履职" };
+        let village_subkind = if source.contains("协助") {
+            "协助"
+        } else {
+            "履职"
+        };
         let mut section_domain = String::new();
         for (ri, row) in grid.iter().enumerate().skip(h.data_start) {
-            let get = |f: Field| col(f).and_then(|(c, _)| row.get(c)).map(|s| s.trim().to_string()).unwrap_or_default();
+            let get = |f: Field| {
+                col(f)
+                    .and_then(|(c, _)| row.get(c))
+                    .map(|s| s.trim().to_string())
+                    .unwrap_or_default()
+            };
             let filled = row.iter().filter(|c| !c.trim().is_empty()).count();
             if filled == 0 {
                 continue;
             }
             let loc = format!("{source} row {}", ri + 1);
-            let header_of = |f: Field| col(f).map(|(_, n)| n).unwrap_or_else(|| super::columns::canonical_header(kind, f).to_string());
+            let header_of = |f: Field| {
+                col(f)
+                    .map(|(_, n)| n)
+                    .unwrap_or_else(|| super::columns::canonical_header(kind, f).to_string())
+            };
             // A section row such as "一、自然资源领域" sets the domain of the rows below.
             if filled == 1 && get(Field::Name).is_empty() {
-                section_domain = row_text(row).trim_start_matches(|c: char| "一二三四五六七八九十、.（()）0123456789 ".contains(c)).trim_end_matches("领域").to_string();
+                section_domain = row_text(row)
+                    .trim_start_matches(|c: char| {
+                        "一二三四五六七八九十、.（()）0123456789 ".contains(c)
+                    })
+                    .trim_end_matches("领域")
+                    .to_string();
                 continue;
             }
             let mut row_errors = Vec::new();
             let mut number = get(Field::Number);
             let name = get(Field::Name);
             if number.is_empty() {
-                row_errors.push(FieldError::new(&loc, header_of(Field::Number), "the item number is empty"));
+                row_errors.push(FieldError::new(
+                    &loc,
+                    header_of(Field::Number),
+                    "the item number is empty",
+                ));
             }
             if name.is_empty() {
-                row_errors.push(FieldError::new(&loc, header_of(Field::Name), "the item name is empty"));
+                row_errors.push(FieldError::new(
+                    &loc,
+                    header_of(Field::Name),
+                    "the item name is empty",
+                ));
             }
             let mut subkind = get(Field::Subkind);
             if kind == ListKind::Village {
@@ -191,7 +313,11 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
                     } else if let Some(u) = state.org.resolve_unit(&n) {
                         codes.push(u.code.clone());
                     } else {
-                        row_errors.push(FieldError::new(&loc, header_of(f), format!("unknown unit '{n}'")));
+                        row_errors.push(FieldError::new(
+                            &loc,
+                            header_of(f),
+                            format!("unknown unit '{n}'"),
+                        ));
                     }
                 }
                 let mut seen = std::collections::BTreeSet::new();
@@ -208,7 +334,11 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
                 match v.parse::<f64>() {
                     Ok(x) if x >= 0.0 && x.is_finite() => Some(x),
                     _ => {
-                        row_errors.push(FieldError::new(&loc, header_of(f), format!("'{v}' is not a number")));
+                        row_errors.push(FieldError::new(
+                            &loc,
+                            header_of(f),
+                            format!("'{v}' is not a number"),
+                        ));
                         None
                     }
                 }
@@ -225,7 +355,11 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
                     return v;
                 }
                 parse_date(&v).unwrap_or_else(|| {
-                    row_errors.push(FieldError::new(&loc, header_of(f), format!("'{v}' is not a date")));
+                    row_errors.push(FieldError::new(
+                        &loc,
+                        header_of(f),
+                        format!("'{v}' is not a date"),
+                    ));
                     String::new()
                 })
             };
@@ -234,16 +368,29 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
             let power_type = match get(Field::PowerType) {
                 v if v.is_empty() => String::new(),
                 v => normalise_power_type(&v).unwrap_or_else(|| {
-                    row_errors.push(FieldError::new(&loc, header_of(Field::PowerType), format!("unknown power type '{v}'")));
+                    row_errors.push(FieldError::new(
+                        &loc,
+                        header_of(Field::PowerType),
+                        format!("unknown power type '{v}'"),
+                    ));
                     String::new()
                 }),
             };
             let flow = FlowType::parse(&get(Field::FlowType)).unwrap_or_else(|| {
-                row_errors.push(FieldError::new(&loc, header_of(Field::FlowType), "use 并联 or 串联"));
+                row_errors.push(FieldError::new(
+                    &loc,
+                    header_of(Field::FlowType),
+                    "use 并联 or 串联",
+                ));
                 FlowType::default()
             });
-            if kind == ListKind::Joint && !matches!(subkind.as_str(), "协同管理" | "协同办理") {
-                row_errors.push(FieldError::new(&loc, header_of(Field::Subkind), format!("'{subkind}' must be 协同管理 or 协同办理")));
+            if kind == ListKind::Joint && !matches!(subkind.as_str(), "协同管理" | "协同办理")
+            {
+                row_errors.push(FieldError::new(
+                    &loc,
+                    header_of(Field::Subkind),
+                    format!("'{subkind}' must be 协同管理 or 协同办理"),
+                ));
             }
             if !row_errors.is_empty() {
                 errors.extend(row_errors);
@@ -251,7 +398,11 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
             }
             let id = Item::make_id(kind, &number);
             if let Some(first) = first_row.insert(id.clone(), loc.clone()) {
-                errors.push(FieldError::new(&loc, header_of(Field::Number), format!("duplicate item number '{number}' (first used at {first})")));
+                errors.push(FieldError::new(
+                    &loc,
+                    header_of(Field::Number),
+                    format!("duplicate item number '{number}' (first used at {first})"),
+                ));
                 continue;
             }
             let domain = get(Field::Domain);
@@ -259,7 +410,11 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
                 id: id.clone(),
                 kind,
                 number,
-                domain: if domain.is_empty() { section_domain.clone() } else { domain },
+                domain: if domain.is_empty() {
+                    section_domain.clone()
+                } else {
+                    domain
+                },
                 name,
                 primary,
                 primary_duty: get(Field::PrimaryDuty),
@@ -274,12 +429,20 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
                 aliases: split_units(&get(Field::Aliases)),
                 limits,
                 flow,
-                steps: get(Field::Steps).split(['→', '\n', '>']).map(|s| s.trim().trim_start_matches('-').trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                steps: get(Field::Steps)
+                    .split(['→', '\n', '>'])
+                    .map(|s| s.trim().trim_start_matches('-').trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
                 power_type,
                 division: get(Field::Division),
                 guide: get(Field::Guide),
                 accountability: get(Field::Accountability),
-                subkind: if matches!(kind, ListKind::Joint | ListKind::Village) { subkind } else { String::new() },
+                subkind: if matches!(kind, ListKind::Joint | ListKind::Village) {
+                    subkind
+                } else {
+                    String::new()
+                },
                 leader: get(Field::Leader),
                 staff_a: get(Field::StaffA),
                 staff_b: get(Field::StaffB),
@@ -294,7 +457,11 @@ pub fn parse_lists(state: &CountyState, sheets: &[RawTable], kind: Option<ListKi
             out.items.push(item);
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Items per kind, for summaries.
@@ -304,4 +471,46 @@ pub fn count_by_kind(items: &[Item]) -> BTreeMap<ListKind, usize> {
         *m.entry(i.kind).or_insert(0) += 1;
     }
     m
+}
+
+/// For confirmation before importing: per sheet, the kind detected and which column each
+/// field was read from ("事项名称 ← 名称").
+pub fn describe(sheets: &[RawTable], kind: Option<ListKind>) -> Vec<(String, String, String)> {
+    sheets
+        .iter()
+        .filter(|(_, grid, _)| grid.iter().any(|r| r.iter().any(|c| !c.trim().is_empty())))
+        .map(|(source, grid, _)| {
+            let title = grid
+                .iter()
+                .take(3)
+                .map(|r| row_text(r))
+                .collect::<Vec<_>>()
+                .join(" ");
+            match kind
+                .or_else(|| ListKind::detect(&title))
+                .or_else(|| ListKind::detect(source))
+            {
+                None => (source.clone(), "?".to_string(), String::new()),
+                Some(k) => {
+                    let cols = locate_header(k, grid)
+                        .map(|h| {
+                            h.map
+                                .iter()
+                                .map(|(f, _, name)| {
+                                    let canon = super::columns::canonical_header(k, *f);
+                                    if canon == name {
+                                        canon.to_string()
+                                    } else {
+                                        format!("{canon} ← {name}")
+                                    }
+                                })
+                                .collect::<Vec<_>>()
+                                .join("，")
+                        })
+                        .unwrap_or_default();
+                    (source.clone(), k.label_zh().to_string(), cols)
+                }
+            }
+        })
+        .collect()
 }

@@ -10,7 +10,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tiaokuai_core::access::Principal;
-use tiaokuai_core::lists::{self, Action, AdjustmentKind, Application, Item, ListKind, ReviewStage, VersionMeta};
+use tiaokuai_core::lists::{
+    self, Action, AdjustmentKind, Application, Item, ListKind, ReviewStage, VersionMeta,
+};
 use tiaokuai_core::{DomainError, FieldError, Transition};
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -55,7 +57,13 @@ pub fn today_cst(now_ms: i64) -> String {
 impl Engine {
     /// Imports list files as a new version of the kinds they contain. Items of those kinds that
     /// the files no longer contain are removed in the new version.
-    pub async fn import_lists(&self, actor: &Actor, now_ms: i64, paths: &[&Path], opts: &ImportOptions) -> Result<ListImportSummary> {
+    pub async fn import_lists(
+        &self,
+        actor: &Actor,
+        now_ms: i64,
+        paths: &[&Path],
+        opts: &ImportOptions,
+    ) -> Result<ListImportSummary> {
         let mut sheets = Vec::new();
         let mut errors = Vec::new();
         for p in paths {
@@ -71,20 +79,37 @@ impl Engine {
             .with_state(|s| -> std::result::Result<_, Vec<FieldError>> {
                 let parsed = import::parse_lists(s, &sheets, opts.kind)?;
                 let latest = s.lists.latest();
-                let kinds: std::collections::BTreeSet<ListKind> = parsed.items.iter().map(|i| i.kind).collect();
-                let upserts: Vec<Item> =
-                    parsed.items.iter().filter(|i| s.lists.item_at(&i.id, latest) != Some(*i)).cloned().collect();
-                let ids: std::collections::BTreeSet<&str> = parsed.items.iter().map(|i| i.id.as_str()).collect();
+                let kinds: std::collections::BTreeSet<ListKind> =
+                    parsed.items.iter().map(|i| i.kind).collect();
+                let upserts: Vec<Item> = parsed
+                    .items
+                    .iter()
+                    .filter(|i| s.lists.item_at(&i.id, latest) != Some(*i))
+                    .cloned()
+                    .collect();
+                let ids: std::collections::BTreeSet<&str> =
+                    parsed.items.iter().map(|i| i.id.as_str()).collect();
                 let removals: Vec<String> = s
                     .lists
                     .items_at(latest)
                     .filter(|i| kinds.contains(&i.kind) && !ids.contains(i.id.as_str()))
                     .map(|i| i.id.clone())
                     .collect();
-                let document_no = opts.document_no.clone().or(parsed.document_no).unwrap_or_default();
-                let effective_date = opts.effective_date.clone().or(parsed.effective_date).unwrap_or_else(|| today(now_ms));
+                let document_no = opts
+                    .document_no
+                    .clone()
+                    .or(parsed.document_no)
+                    .unwrap_or_default();
+                let effective_date = opts
+                    .effective_date
+                    .clone()
+                    .or(parsed.effective_date)
+                    .unwrap_or_else(|| today(now_ms));
                 let summary = ListImportSummary {
-                    per_kind: import::count_by_kind(&parsed.items).into_iter().map(|(k, n)| (k.as_str().to_string(), n)).collect(),
+                    per_kind: import::count_by_kind(&parsed.items)
+                        .into_iter()
+                        .map(|(k, n)| (k.as_str().to_string(), n))
+                        .collect(),
                     added_or_changed: upserts.len(),
                     removed: removals.len(),
                     version: None,
@@ -94,7 +119,15 @@ impl Engine {
                 if upserts.is_empty() && removals.is_empty() {
                     return Ok((None, summary));
                 }
-                let source = format!("import:{}", paths.iter().filter_map(|p| p.file_name()).map(|n| n.to_string_lossy()).collect::<Vec<_>>().join(","));
+                let source = format!(
+                    "import:{}",
+                    paths
+                        .iter()
+                        .filter_map(|p| p.file_name())
+                        .map(|n| n.to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                );
                 let meta = VersionMeta {
                     version: latest + 1,
                     effective_date,
@@ -104,7 +137,14 @@ impl Engine {
                     upserts: upserts.len(),
                     removals: removals.len(),
                 };
-                Ok((Some(Transition::ListVersionPublished { meta, upserts, removals }), summary))
+                Ok((
+                    Some(Transition::ListVersionPublished {
+                        meta,
+                        upserts,
+                        removals,
+                    }),
+                    summary,
+                ))
             })
             .await?
             .map_err(AppError::invalid)?;
@@ -132,8 +172,14 @@ impl Engine {
         opinions: &str,
     ) -> Result<u64> {
         lists::adjustment::authorize(p, Action::File, None)?;
-        let (id, base_version) =
-            self.with_state(|s| (s.adjustments.keys().next_back().map(|k| k + 1).unwrap_or(1), s.lists.latest())).await?;
+        let (id, base_version) = self
+            .with_state(|s| {
+                (
+                    s.adjustments.keys().next_back().map(|k| k + 1).unwrap_or(1),
+                    s.lists.latest(),
+                )
+            })
+            .await?;
         let application = Application {
             id,
             applicant: p.username.clone(),
@@ -146,34 +192,82 @@ impl Engine {
             basis: basis.trim().to_string(),
             opinions: opinions.trim().to_string(),
         };
-        self.submit(&actor_of(p), now_ms, vec![Transition::AdjustmentFiled { application, at_ms: now_ms }]).await?;
+        self.submit(
+            &actor_of(p),
+            now_ms,
+            vec![Transition::AdjustmentFiled {
+                application,
+                at_ms: now_ms,
+            }],
+        )
+        .await?;
         Ok(id)
     }
 
     async fn adjustment(&self, id: u64) -> Result<lists::Adjustment> {
         self.with_state(|s| s.adjustments.get(&id).cloned())
             .await?
-            .ok_or_else(|| AppError::Domain(DomainError::NotFound { kind: "application", id: id.to_string() }))
+            .ok_or_else(|| {
+                AppError::Domain(DomainError::NotFound {
+                    kind: "application",
+                    id: id.to_string(),
+                })
+            })
     }
 
-    pub async fn review_adjustment(&self, p: &Principal, now_ms: i64, id: u64, stage: ReviewStage, approve: bool, comment: &str) -> Result<()> {
+    pub async fn review_adjustment(
+        &self,
+        p: &Principal,
+        now_ms: i64,
+        id: u64,
+        stage: ReviewStage,
+        approve: bool,
+        comment: &str,
+    ) -> Result<()> {
         let adj = self.adjustment(id).await?;
         lists::adjustment::authorize(p, Action::Review(stage), Some(&adj))?;
-        let t = Transition::AdjustmentReviewed { id, stage, approve, reviewer: p.username.clone(), comment: comment.trim().to_string(), at_ms: now_ms };
+        let t = Transition::AdjustmentReviewed {
+            id,
+            stage,
+            approve,
+            reviewer: p.username.clone(),
+            comment: comment.trim().to_string(),
+            at_ms: now_ms,
+        };
         self.submit(&actor_of(p), now_ms, vec![t]).await?;
         Ok(())
     }
 
-    pub async fn resubmit_adjustment(&self, p: &Principal, now_ms: i64, mut application: Application) -> Result<()> {
+    pub async fn resubmit_adjustment(
+        &self,
+        p: &Principal,
+        now_ms: i64,
+        mut application: Application,
+    ) -> Result<()> {
         let adj = self.adjustment(application.id).await?;
         lists::adjustment::authorize(p, Action::Resubmit, Some(&adj))?;
         application.applicant = adj.app.applicant.clone();
         application.applicant_unit = adj.app.applicant_unit.clone();
-        self.submit(&actor_of(p), now_ms, vec![Transition::AdjustmentResubmitted { application, at_ms: now_ms }]).await?;
+        self.submit(
+            &actor_of(p),
+            now_ms,
+            vec![Transition::AdjustmentResubmitted {
+                application,
+                at_ms: now_ms,
+            }],
+        )
+        .await?;
         Ok(())
     }
 
-    pub async fn approve_adjustment(&self, p: &Principal, now_ms: i64, id: u64, document_no: &str, effective_date: &str) -> Result<()> {
+    pub async fn approve_adjustment(
+        &self,
+        p: &Principal,
+        now_ms: i64,
+        id: u64,
+        document_no: &str,
+        effective_date: &str,
+    ) -> Result<()> {
         let adj = self.adjustment(id).await?;
         lists::adjustment::authorize(p, Action::Approve, Some(&adj))?;
         let t = Transition::AdjustmentApproved {
@@ -195,7 +289,13 @@ impl Engine {
         let (upserts, removals) = match (adj.app.kind, adj.app.proposed.clone()) {
             (AdjustmentKind::Cancel, _) => (vec![], vec![adj.app.item_id.clone()]),
             (_, Some(item)) => (vec![item], vec![]),
-            (_, None) => return Err(DomainError::invalid("proposed", "the application has no proposed item").into()),
+            (_, None) => {
+                return Err(DomainError::invalid(
+                    "proposed",
+                    "the application has no proposed item",
+                )
+                .into())
+            }
         };
         let meta = VersionMeta {
             version,
@@ -206,7 +306,16 @@ impl Engine {
             upserts: upserts.len(),
             removals: removals.len(),
         };
-        self.submit(&actor_of(p), now_ms, vec![Transition::ListVersionPublished { meta, upserts, removals }]).await?;
+        self.submit(
+            &actor_of(p),
+            now_ms,
+            vec![Transition::ListVersionPublished {
+                meta,
+                upserts,
+                removals,
+            }],
+        )
+        .await?;
         Ok(version)
     }
 }

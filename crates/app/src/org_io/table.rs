@@ -100,11 +100,17 @@ pub type RawTable = (String, Vec<Vec<String>>, Vec<FieldError>);
 
 /// Reads every sheet of a .xlsx/.xls/.ods workbook, or a .csv file, as raw cells.
 pub fn read_raw(path: &Path) -> Result<Vec<RawTable>, Vec<FieldError>> {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let err = |msg: String| vec![FieldError::new(name.clone(), "file", msg)];
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
-        return Err(err(format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len())));
+        return Err(err(format!(
+            "file is {} bytes; the limit is {MAX_FILE_BYTES}",
+            meta.len()
+        )));
     }
     let lower = name.to_lowercase();
     if lower.ends_with(".csv") {
@@ -193,6 +199,10 @@ fn excel_date(serial: f64) -> String {
     if secs == 0 {
         format!("{y:04}-{m:02}-{d:02}")
     } else {
-        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
+        format!(
+            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+            secs / 3600,
+            secs % 3600 / 60
+        )
     }
 }

@@ -129,7 +129,11 @@ pub enum Action {
 }
 
 /// Whether `p` may take `action` on `adj` (None when filing).
-pub fn authorize(p: &Principal, action: Action, adj: Option<&Adjustment>) -> Result<(), DomainError> {
+pub fn authorize(
+    p: &Principal,
+    action: Action,
+    adj: Option<&Adjustment>,
+) -> Result<(), DomainError> {
     let deny = |m: &str| Err(DomainError::Forbidden(m.to_string()));
     let own = adj.map(|a| a.app.applicant == p.username).unwrap_or(false);
     match action {
@@ -143,7 +147,11 @@ pub fn authorize(p: &Principal, action: Action, adj: Option<&Adjustment>) -> Res
             ]
             .iter()
             .any(|r| p.has(*r));
-            if ok { Ok(()) } else { deny("only departments, townships and 编办 may apply for a list adjustment") }
+            if ok {
+                Ok(())
+            } else {
+                deny("only departments, townships and 编办 may apply for a list adjustment")
+            }
         }
         Action::Review(ReviewStage::Establishment) if !p.has(RoleKind::EstablishmentReviewer) => {
             deny("only 编办 reviewers review adjustments")
@@ -156,9 +164,15 @@ pub fn authorize(p: &Principal, action: Action, adj: Option<&Adjustment>) -> Res
         Action::Resubmit if !own => deny("only the applicant may resubmit"),
         Action::Resubmit => Ok(()),
         Action::Approve if own => deny("an application cannot be approved by its applicant"),
-        Action::Approve if !p.has(RoleKind::Leader) => deny("only a county leader approves list adjustments"),
+        Action::Approve if !p.has(RoleKind::Leader) => {
+            deny("only a county leader approves list adjustments")
+        }
         Action::Approve => Ok(()),
-        Action::Publish if p.has(RoleKind::EstablishmentReviewer) || p.has(RoleKind::SystemAdmin) => Ok(()),
+        Action::Publish
+            if p.has(RoleKind::EstablishmentReviewer) || p.has(RoleKind::SystemAdmin) =>
+        {
+            Ok(())
+        }
         Action::Publish => deny("only 编办 publishes list versions"),
     }
 }

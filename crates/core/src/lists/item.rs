@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ListKind {
     /// 属地管理事项 (primary and supporting responsibility)
@@ -21,8 +23,14 @@ pub enum ListKind {
 }
 
 impl ListKind {
-    pub const ALL: [ListKind; 6] =
-        [ListKind::Territorial, ListKind::Power, ListKind::Boundary, ListKind::Joint, ListKind::Delegated, ListKind::Village];
+    pub const ALL: [ListKind; 6] = [
+        ListKind::Territorial,
+        ListKind::Power,
+        ListKind::Boundary,
+        ListKind::Joint,
+        ListKind::Delegated,
+        ListKind::Village,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -59,7 +67,9 @@ impl ListKind {
 
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        ListKind::ALL.into_iter().find(|k| k.as_str() == s || k.label_zh() == s)
+        ListKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label_zh() == s)
     }
 
     /// Recognises a kind from a title or sheet name, as published tables name themselves.
@@ -217,20 +227,37 @@ impl Item {
         let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
         keys.sort();
         keys.dedup();
-        keys.into_iter().filter(|k| a.get(*k) != b.get(*k)).cloned().collect()
+        keys.into_iter()
+            .filter(|k| a.get(*k) != b.get(*k))
+            .cloned()
+            .collect()
     }
 }
 
 /// Normalises power types: 处罚 → 行政处罚 etc.
 pub fn normalise_power_type(s: &str) -> Option<String> {
-    const TYPES: [&str; 10] =
-        ["行政许可", "行政处罚", "行政检查", "行政强制", "行政征收", "行政给付", "行政确认", "行政奖励", "行政裁决", "其他"];
+    const TYPES: [&str; 10] = [
+        "行政许可",
+        "行政处罚",
+        "行政检查",
+        "行政强制",
+        "行政征收",
+        "行政给付",
+        "行政确认",
+        "行政奖励",
+        "行政裁决",
+        "其他",
+    ];
     let t = s.trim();
     if t.is_empty() {
         return None;
     }
     TYPES
         .iter()
-        .find(|full| **full == t || full.trim_start_matches("行政") == t || (t.starts_with("其他") && **full == "其他"))
+        .find(|full| {
+            **full == t
+                || full.trim_start_matches("行政") == t
+                || (t.starts_with("其他") && **full == "其他")
+        })
         .map(|s| s.to_string())
 }

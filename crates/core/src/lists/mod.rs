@@ -5,6 +5,8 @@ pub mod adjustment;
 pub mod catalogue;
 pub mod item;
 
-pub use adjustment::{Action, Adjustment, AdjustmentKind, AdjustmentStatus, Application, ReviewStage, Step};
+pub use adjustment::{
+    Action, Adjustment, AdjustmentKind, AdjustmentStatus, Application, ReviewStage, Step,
+};
 pub use catalogue::{valid_date, Catalogue, ItemDiff, VersionMeta};
 pub use item::{normalise_power_type, FlowType, Item, ListKind, TimeLimits};

@@ -2,7 +2,9 @@
 
 use super::CountyState;
 use crate::error::{DomainError, FieldError};
-use crate::lists::{valid_date, Adjustment, AdjustmentKind, AdjustmentStatus, Item, ListKind, ReviewStage, Step};
+use crate::lists::{
+    valid_date, Adjustment, AdjustmentKind, AdjustmentStatus, Item, ListKind, ReviewStage, Step,
+};
 use crate::transition::Transition;
 use std::collections::BTreeSet;
 
@@ -26,19 +28,38 @@ impl CountyState {
         }
         for u in item.primary.iter().chain(&item.supporting) {
             if !self.org.units.contains_key(u) {
-                errs.push(FieldError::new(&loc, "units", format!("unknown unit '{u}'")));
+                errs.push(FieldError::new(
+                    &loc,
+                    "units",
+                    format!("unknown unit '{u}'"),
+                ));
             }
         }
         let needs_primary = !matches!(item.kind, ListKind::Village);
         if needs_primary && item.primary.is_empty() {
-            errs.push(FieldError::new(&loc, "primary", "the primary (lead) unit is missing"));
+            errs.push(FieldError::new(
+                &loc,
+                "primary",
+                "the primary (lead) unit is missing",
+            ));
         }
         if item.kind == ListKind::Joint && item.primary.len() != 1 {
-            errs.push(FieldError::new(&loc, "primary", "a joint matter has exactly one lead department"));
+            errs.push(FieldError::new(
+                &loc,
+                "primary",
+                "a joint matter has exactly one lead department",
+            ));
         }
-        for (f, d) in [("delegated_on", &item.delegated_on), ("transition_end", &item.transition_end)] {
+        for (f, d) in [
+            ("delegated_on", &item.delegated_on),
+            ("transition_end", &item.transition_end),
+        ] {
             if !d.is_empty() && !valid_date(d) {
-                errs.push(FieldError::new(&loc, f, format!("'{d}' is not a date (YYYY-MM-DD)")));
+                errs.push(FieldError::new(
+                    &loc,
+                    f,
+                    format!("'{d}' is not a date (YYYY-MM-DD)"),
+                ));
             }
         }
         errs
@@ -46,17 +67,32 @@ impl CountyState {
 
     pub(super) fn check_list(&self, t: &Transition) -> Result<(), DomainError> {
         match t {
-            Transition::ListVersionPublished { meta, upserts, removals } => {
+            Transition::ListVersionPublished {
+                meta,
+                upserts,
+                removals,
+            } => {
                 let latest = self.lists.latest();
                 if meta.version != latest + 1 {
-                    return Err(conflict(format!("version {} cannot follow version {latest}", meta.version)));
+                    return Err(conflict(format!(
+                        "version {} cannot follow version {latest}",
+                        meta.version
+                    )));
                 }
                 let mut errs = Vec::new();
                 if !valid_date(&meta.effective_date) {
-                    errs.push(FieldError::new("", "effective_date", format!("'{}' is not a date (YYYY-MM-DD)", meta.effective_date)));
+                    errs.push(FieldError::new(
+                        "",
+                        "effective_date",
+                        format!("'{}' is not a date (YYYY-MM-DD)", meta.effective_date),
+                    ));
                 }
                 if upserts.is_empty() && removals.is_empty() {
-                    errs.push(FieldError::new("", "items", "a version must change something"));
+                    errs.push(FieldError::new(
+                        "",
+                        "items",
+                        "a version must change something",
+                    ));
                 }
                 let mut seen = BTreeSet::new();
                 for i in upserts {
@@ -67,22 +103,45 @@ impl CountyState {
                 }
                 for r in removals {
                     if self.lists.item_at(r, latest).is_none() {
-                        errs.push(FieldError::new(r, "id", "no such item in the current version"));
+                        errs.push(FieldError::new(
+                            r,
+                            "id",
+                            "no such item in the current version",
+                        ));
                     }
                 }
                 if let Some(id) = meta.source.strip_prefix("adjustment:") {
-                    let adj = id.parse::<u64>().ok().and_then(|id| self.adjustments.get(&id));
+                    let adj = id
+                        .parse::<u64>()
+                        .ok()
+                        .and_then(|id| self.adjustments.get(&id));
                     if adj.map(|a| a.status) != Some(AdjustmentStatus::Approved) {
-                        errs.push(FieldError::new("", "source", "only an approved adjustment can be published"));
+                        errs.push(FieldError::new(
+                            "",
+                            "source",
+                            "only an approved adjustment can be published",
+                        ));
                     }
                 }
-                if errs.is_empty() { Ok(()) } else { Err(DomainError::Invalid(errs)) }
+                if errs.is_empty() {
+                    Ok(())
+                } else {
+                    Err(DomainError::Invalid(errs))
+                }
             }
-            Transition::AdjustmentFiled { application: a, .. } | Transition::AdjustmentResubmitted { application: a, .. } => {
+            Transition::AdjustmentFiled { application: a, .. }
+            | Transition::AdjustmentResubmitted { application: a, .. } => {
                 let filed = matches!(t, Transition::AdjustmentFiled { .. });
                 match (filed, self.adjustments.get(&a.id)) {
-                    (true, Some(_)) => return Err(conflict(format!("application {} exists", a.id))),
-                    (false, None) => return Err(DomainError::NotFound { kind: "application", id: a.id.to_string() }),
+                    (true, Some(_)) => {
+                        return Err(conflict(format!("application {} exists", a.id)))
+                    }
+                    (false, None) => {
+                        return Err(DomainError::NotFound {
+                            kind: "application",
+                            id: a.id.to_string(),
+                        })
+                    }
                     (false, Some(old)) if old.status != AdjustmentStatus::SentBack => {
                         return Err(conflict("only a sent-back application can be resubmitted"))
                     }
@@ -90,33 +149,77 @@ impl CountyState {
                 }
                 self.check_application(a)
             }
-            Transition::AdjustmentReviewed { id, stage, approve, comment, .. } => {
-                let a = self.adjustments.get(id).ok_or_else(|| DomainError::NotFound { kind: "application", id: id.to_string() })?;
+            Transition::AdjustmentReviewed {
+                id,
+                stage,
+                approve,
+                comment,
+                ..
+            } => {
+                let a = self
+                    .adjustments
+                    .get(id)
+                    .ok_or_else(|| DomainError::NotFound {
+                        kind: "application",
+                        id: id.to_string(),
+                    })?;
                 let expected = match stage {
                     ReviewStage::Establishment => AdjustmentStatus::AwaitingEstablishment,
                     ReviewStage::Justice => AdjustmentStatus::AwaitingJustice,
                 };
                 if a.status != expected {
-                    return Err(conflict(format!("the application is {}, not awaiting this review", a.status.label_zh())));
+                    return Err(conflict(format!(
+                        "the application is {}, not awaiting this review",
+                        a.status.label_zh()
+                    )));
                 }
                 if !approve && comment.trim().is_empty() {
-                    return Err(DomainError::invalid("comment", "say why the application is sent back"));
+                    return Err(DomainError::invalid(
+                        "comment",
+                        "say why the application is sent back",
+                    ));
                 }
                 Ok(())
             }
-            Transition::AdjustmentApproved { id, document_no, effective_date, .. } => {
-                let a = self.adjustments.get(id).ok_or_else(|| DomainError::NotFound { kind: "application", id: id.to_string() })?;
+            Transition::AdjustmentApproved {
+                id,
+                document_no,
+                effective_date,
+                ..
+            } => {
+                let a = self
+                    .adjustments
+                    .get(id)
+                    .ok_or_else(|| DomainError::NotFound {
+                        kind: "application",
+                        id: id.to_string(),
+                    })?;
                 if a.status != AdjustmentStatus::AwaitingApproval {
-                    return Err(conflict(format!("the application is {}, not awaiting approval", a.status.label_zh())));
+                    return Err(conflict(format!(
+                        "the application is {}, not awaiting approval",
+                        a.status.label_zh()
+                    )));
                 }
                 let mut errs = Vec::new();
                 if document_no.trim().is_empty() {
-                    errs.push(FieldError::new("", "document_no", "the approval document number is required"));
+                    errs.push(FieldError::new(
+                        "",
+                        "document_no",
+                        "the approval document number is required",
+                    ));
                 }
                 if !valid_date(effective_date) {
-                    errs.push(FieldError::new("", "effective_date", format!("'{effective_date}' is not a date (YYYY-MM-DD)")));
+                    errs.push(FieldError::new(
+                        "",
+                        "effective_date",
+                        format!("'{effective_date}' is not a date (YYYY-MM-DD)"),
+                    ));
                 }
-                if errs.is_empty() { Ok(()) } else { Err(DomainError::Invalid(errs)) }
+                if errs.is_empty() {
+                    Ok(())
+                } else {
+                    Err(DomainError::Invalid(errs))
+                }
             }
             _ => Ok(()),
         }
@@ -128,45 +231,99 @@ impl CountyState {
             errs.push(FieldError::new("", "reason", "the reason is required"));
         }
         if a.basis.trim().is_empty() {
-            errs.push(FieldError::new("", "basis", "the basis (law, document or ruling) is required"));
+            errs.push(FieldError::new(
+                "",
+                "basis",
+                "the basis (law, document or ruling) is required",
+            ));
         }
         let latest = self.lists.latest();
         let current = self.lists.item_at(&a.item_id, latest);
         match (a.kind, current, &a.proposed) {
-            (AdjustmentKind::Add, Some(_), _) => errs.push(FieldError::new("", "item_id", "an item with this number already exists")),
-            (AdjustmentKind::Add, None, None) => errs.push(FieldError::new("", "proposed", "describe the new item")),
-            (AdjustmentKind::Cancel, None, _) => errs.push(FieldError::new("", "item_id", "no such item in the current version")),
-            (AdjustmentKind::Cancel, Some(_), _) => {}
-            (_, None, _) if a.kind != AdjustmentKind::Add => {
-                errs.push(FieldError::new("", "item_id", "no such item in the current version"))
+            (AdjustmentKind::Add, Some(_), _) => errs.push(FieldError::new(
+                "",
+                "item_id",
+                "an item with this number already exists",
+            )),
+            (AdjustmentKind::Add, None, None) => {
+                errs.push(FieldError::new("", "proposed", "describe the new item"))
             }
-            (_, _, None) => errs.push(FieldError::new("", "proposed", "describe the item after the change")),
+            (AdjustmentKind::Cancel, None, _) => errs.push(FieldError::new(
+                "",
+                "item_id",
+                "no such item in the current version",
+            )),
+            (AdjustmentKind::Cancel, Some(_), _) => {}
+            (_, None, _) if a.kind != AdjustmentKind::Add => errs.push(FieldError::new(
+                "",
+                "item_id",
+                "no such item in the current version",
+            )),
+            (_, _, None) => errs.push(FieldError::new(
+                "",
+                "proposed",
+                "describe the item after the change",
+            )),
             (_, _, Some(p)) => {
                 if p.id != a.item_id {
-                    errs.push(FieldError::new("", "proposed", "the proposed item must keep its number"));
+                    errs.push(FieldError::new(
+                        "",
+                        "proposed",
+                        "the proposed item must keep its number",
+                    ));
                 }
                 errs.extend(self.item_problems(p));
                 if current == Some(p) {
-                    errs.push(FieldError::new("", "proposed", "the proposal changes nothing"));
+                    errs.push(FieldError::new(
+                        "",
+                        "proposed",
+                        "the proposal changes nothing",
+                    ));
                 }
                 // Changing who is responsible needs the other units' opinions (涉及部门意见).
-                let others = p.primary.iter().chain(&p.supporting).any(|u| u != &a.applicant_unit);
-                if a.kind == AdjustmentKind::ChangeParties && others && a.opinions.trim().is_empty() {
-                    errs.push(FieldError::new("", "opinions", "record the opinions of the units involved"));
+                let others = p
+                    .primary
+                    .iter()
+                    .chain(&p.supporting)
+                    .any(|u| u != &a.applicant_unit);
+                if a.kind == AdjustmentKind::ChangeParties && others && a.opinions.trim().is_empty()
+                {
+                    errs.push(FieldError::new(
+                        "",
+                        "opinions",
+                        "record the opinions of the units involved",
+                    ));
                 }
             }
         }
-        if errs.is_empty() { Ok(()) } else { Err(DomainError::Invalid(errs)) }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::Invalid(errs))
+        }
     }
 
     pub(super) fn apply_list(&mut self, t: &Transition) {
         match t {
-            Transition::ListVersionPublished { meta, upserts, removals } => {
-                if let Some(id) = meta.source.strip_prefix("adjustment:").and_then(|s| s.parse::<u64>().ok()) {
+            Transition::ListVersionPublished {
+                meta,
+                upserts,
+                removals,
+            } => {
+                if let Some(id) = meta
+                    .source
+                    .strip_prefix("adjustment:")
+                    .and_then(|s| s.parse::<u64>().ok())
+                {
                     if let Some(a) = self.adjustments.get_mut(&id) {
                         a.status = AdjustmentStatus::Published;
                         a.published_version = Some(meta.version);
-                        a.steps.push(Step { what: "published".into(), actor: String::new(), comment: format!("v{}", meta.version), at_ms: meta.published_at_ms });
+                        a.steps.push(Step {
+                            what: "published".into(),
+                            actor: String::new(),
+                            comment: format!("v{}", meta.version),
+                            at_ms: meta.published_at_ms,
+                        });
                     }
                 }
                 self.lists.apply_version(meta.clone(), upserts, removals);
@@ -181,7 +338,12 @@ impl CountyState {
                         document_no: String::new(),
                         effective_date: String::new(),
                         published_version: None,
-                        steps: vec![Step { what: "filed".into(), actor: application.applicant.clone(), comment: application.reason.clone(), at_ms: *at_ms }],
+                        steps: vec![Step {
+                            what: "filed".into(),
+                            actor: application.applicant.clone(),
+                            comment: application.reason.clone(),
+                            at_ms: *at_ms,
+                        }],
                     },
                 );
             }
@@ -194,10 +356,22 @@ impl CountyState {
                         _ => AdjustmentStatus::AwaitingEstablishment,
                     };
                     a.sent_back_by = None;
-                    a.steps.push(Step { what: "resubmitted".into(), actor: application.applicant.clone(), comment: application.reason.clone(), at_ms: *at_ms });
+                    a.steps.push(Step {
+                        what: "resubmitted".into(),
+                        actor: application.applicant.clone(),
+                        comment: application.reason.clone(),
+                        at_ms: *at_ms,
+                    });
                 }
             }
-            Transition::AdjustmentReviewed { id, stage, approve, reviewer, comment, at_ms } => {
+            Transition::AdjustmentReviewed {
+                id,
+                stage,
+                approve,
+                reviewer,
+                comment,
+                at_ms,
+            } => {
                 if let Some(a) = self.adjustments.get_mut(id) {
                     a.status = match (stage, approve) {
                         (ReviewStage::Establishment, true) => AdjustmentStatus::AwaitingJustice,
@@ -213,15 +387,31 @@ impl CountyState {
                         (ReviewStage::Justice, true) => "justice_passed",
                         (ReviewStage::Justice, false) => "justice_sent_back",
                     };
-                    a.steps.push(Step { what: what.into(), actor: reviewer.clone(), comment: comment.clone(), at_ms: *at_ms });
+                    a.steps.push(Step {
+                        what: what.into(),
+                        actor: reviewer.clone(),
+                        comment: comment.clone(),
+                        at_ms: *at_ms,
+                    });
                 }
             }
-            Transition::AdjustmentApproved { id, approver, document_no, effective_date, at_ms } => {
+            Transition::AdjustmentApproved {
+                id,
+                approver,
+                document_no,
+                effective_date,
+                at_ms,
+            } => {
                 if let Some(a) = self.adjustments.get_mut(id) {
                     a.status = AdjustmentStatus::Approved;
                     a.document_no = document_no.clone();
                     a.effective_date = effective_date.clone();
-                    a.steps.push(Step { what: "approved".into(), actor: approver.clone(), comment: document_no.clone(), at_ms: *at_ms });
+                    a.steps.push(Step {
+                        what: "approved".into(),
+                        actor: approver.clone(),
+                        comment: document_no.clone(),
+                        at_ms: *at_ms,
+                    });
                 }
             }
             _ => {}

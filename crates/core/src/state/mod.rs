@@ -2,8 +2,8 @@
 //! may be appended; `apply` folds it in. Both are pure.
 
 use crate::error::{DomainError, FieldError};
-use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
 use crate::lists::{Adjustment, Catalogue};
+use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
 use crate::transition::Transition;
 
 mod lists;

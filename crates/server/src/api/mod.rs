@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 
+mod lists;
 mod log;
 mod org;
 mod session;
@@ -76,6 +77,13 @@ pub fn router() -> Router<AppState> {
         .route("/units/{code}", get(org::unit))
         .route("/people", get(org::people).post(org::add_person))
         .route("/grids", get(org::grids))
+        .route("/lists/versions", get(lists::versions))
+        .route("/lists/items", get(lists::items))
+        .route("/lists/items/{kind}/{number}", get(lists::item))
+        .route("/lists/diff", get(lists::diff))
+        .route("/lists/search", get(lists::search))
+        .route("/lists/adjustments", post(lists::file))
+        .route("/lists/adjustments/{id}/decision", post(lists::decide))
         .route("/log/checkpoint", get(log::checkpoint))
         .route("/log/entries", get(log::entries))
         .route("/log/proof/inclusion", get(log::inclusion))

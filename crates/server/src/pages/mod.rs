@@ -1,11 +1,15 @@
 //! Server-rendered pages. Each page is one askama template and one handler.
 
 mod account;
+mod adjust;
 mod admin;
-mod audit;
+pub mod audit;
 mod auth;
 mod home;
+mod lists;
 mod org;
+mod public;
+mod upload;
 
 use crate::i18n::Lang;
 use crate::session::Session;
@@ -67,6 +71,7 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
         ("/", "nav.home", true),
         ("/org", "nav.org", p.may_enter(Area::Organisation)),
         ("/org/map", "nav.map", p.may_enter(Area::Organisation)),
+        ("/lists", "nav.lists", p.may_enter(Area::Organisation)),
         (
             "/admin/people",
             "nav.admin",
@@ -123,5 +128,20 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(account::change_password))
         .route("/admin/people", get(admin::page).post(admin::add))
         .route("/audit/log", get(audit::page))
+        .route("/lists", get(lists::browse))
+        .route("/lists/items/{kind}/{number}", get(lists::item))
+        .route("/lists/versions", get(lists::versions))
+        .route("/lists/diff", get(lists::diff))
+        .route("/lists/export", get(lists::export))
+        .route(
+            "/lists/adjustments",
+            get(adjust::queues).post(adjust::create),
+        )
+        .route("/lists/adjustments/new", get(adjust::new_form))
+        .route("/lists/adjustments/{id}", get(adjust::page))
+        .route("/lists/adjustments/{id}/{action}", post(adjust::act))
+        .route("/lists/upload", get(upload::form).post(upload::check))
+        .route("/lists/upload/confirm", post(upload::confirm))
+        .route("/public/lists", get(public::page))
         .route("/static/app.css", get(stylesheet))
 }

@@ -1,0 +1,536 @@
+//! Adjustment (动态调整) pages: queues per role, the application form, the application page
+//! with its diff, impact preview and the actions open to the viewer.
+
+use super::lists::{guard, item_fields, unit_names};
+use super::{render, Chrome};
+use crate::error::PageError;
+use crate::session::{PageSession, Session};
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde::Deserialize;
+use tiaokuai_app::{now_ms, AppError};
+use tiaokuai_core::lists::adjustment::authorize;
+use tiaokuai_core::lists::{
+    Action, Adjustment, AdjustmentKind, AdjustmentStatus, FlowType, Item, ListKind, ReviewStage,
+};
+use tiaokuai_core::DomainError;
+
+pub struct QRow {
+    pub id: u64,
+    pub kind: &'static str,
+    pub item: String,
+    pub applicant: String,
+    pub status: &'static str,
+}
+
+pub struct Queue {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub rows: Vec<QRow>,
+}
+
+#[derive(Template)]
+#[template(path = "adjustments.html")]
+struct QueuesPage {
+    c: Chrome,
+    queues: Vec<Queue>,
+}
+
+pub async fn queues(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+) -> Result<Response, PageError> {
+    guard(&s)?;
+    let p = s.principal.clone();
+    let queues = state
+        .engine
+        .with_state(|st| {
+            let row = |a: &Adjustment| QRow {
+                id: a.app.id,
+                kind: a.app.kind.label_zh(),
+                item: a
+                    .app
+                    .proposed
+                    .as_ref()
+                    .map(|i| i.name.clone())
+                    .or_else(|| {
+                        st.lists
+                            .item_at(&a.app.item_id, st.lists.latest())
+                            .map(|i| i.name.clone())
+                    })
+                    .unwrap_or_else(|| a.app.item_id.clone()),
+                applicant: a.app.applicant.clone(),
+                status: a.status.label_zh(),
+            };
+            let of = |pred: &dyn Fn(&Adjustment) -> bool| {
+                st.adjustments
+                    .values()
+                    .rev()
+                    .filter(|a| pred(a))
+                    .map(row)
+                    .collect::<Vec<_>>()
+            };
+            let mut qs = Vec::new();
+            let can = |a: Action, adj: &Adjustment| authorize(&p, a, Some(adj)).is_ok();
+            qs.push(Queue {
+                id: "establishment",
+                title: "待编办审核",
+                rows: of(&|a| {
+                    a.status == AdjustmentStatus::AwaitingEstablishment
+                        && can(Action::Review(ReviewStage::Establishment), a)
+                }),
+            });
+            qs.push(Queue {
+                id: "justice",
+                title: "待司法局合法性审核",
+                rows: of(&|a| {
+                    a.status == AdjustmentStatus::AwaitingJustice
+                        && can(Action::Review(ReviewStage::Justice), a)
+                }),
+            });
+            qs.push(Queue {
+                id: "approval",
+                title: "待县政府批准",
+                rows: of(&|a| {
+                    a.status == AdjustmentStatus::AwaitingApproval && can(Action::Approve, a)
+                }),
+            });
+            qs.push(Queue {
+                id: "publish",
+                title: "已批准待发布",
+                rows: of(&|a| a.status == AdjustmentStatus::Approved && can(Action::Publish, a)),
+            });
+            qs.retain(|q| !q.rows.is_empty());
+            qs.push(Queue {
+                id: "mine",
+                title: "我的申请",
+                rows: of(&|a| a.app.applicant == p.username),
+            });
+            qs.push(Queue {
+                id: "all",
+                title: "全部申请",
+                rows: of(&|_| true),
+            });
+            qs
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?;
+    Ok(render(&QueuesPage {
+        c: Chrome::for_session(&s, "/lists"),
+        queues,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct AdjForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub list_kind: String,
+    #[serde(default)]
+    pub number: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub primary: String,
+    #[serde(default)]
+    pub supporting: String,
+    #[serde(default)]
+    pub primary_duty: String,
+    #[serde(default)]
+    pub supporting_duty: String,
+    #[serde(default)]
+    pub legal_basis: String,
+    #[serde(default)]
+    pub problem: String,
+    #[serde(default)]
+    pub flow: String,
+    #[serde(default)]
+    pub steps: String,
+    #[serde(default)]
+    pub keywords: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub basis: String,
+    #[serde(default)]
+    pub opinions: String,
+}
+
+#[derive(Template)]
+#[template(path = "adjustment_new.html")]
+struct NewPage {
+    c: Chrome,
+    form: AdjForm,
+    errors: Vec<String>,
+    adj_kinds: Vec<(&'static str, &'static str)>,
+    kinds: Vec<(&'static str, &'static str)>,
+}
+
+fn new_page(s: &Session, form: AdjForm, errors: Vec<String>) -> Response {
+    let adj_kinds = [
+        AdjustmentKind::ChangeParties,
+        AdjustmentKind::ChangeFlow,
+        AdjustmentKind::ChangeContent,
+        AdjustmentKind::Add,
+        AdjustmentKind::Cancel,
+    ]
+    .iter()
+    .map(|k| (kind_code(*k), k.label_zh()))
+    .collect();
+    let kinds = ListKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label_zh()))
+        .collect();
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (
+        status,
+        render(&NewPage {
+            c: Chrome::for_session(s, "/lists"),
+            form,
+            errors,
+            adj_kinds,
+            kinds,
+        }),
+    )
+        .into_response()
+}
+
+fn kind_code(k: AdjustmentKind) -> &'static str {
+    match k {
+        AdjustmentKind::Add => "add",
+        AdjustmentKind::Cancel => "cancel",
+        AdjustmentKind::ChangeParties => "change_parties",
+        AdjustmentKind::ChangeFlow => "change_flow",
+        AdjustmentKind::ChangeContent => "change_content",
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    item: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, PageError> {
+    guard(&s)?;
+    authorize(&s.principal, Action::File, None).map_err(|_| PageError::forbidden(s.lang))?;
+    let form = state
+        .engine
+        .with_state(|st| {
+            let item = q
+                .item
+                .as_ref()
+                .and_then(|id| st.lists.item_at(id, st.lists.latest()));
+            let names = |codes: &[String]| unit_names(codes, &st.org);
+            match item {
+                Some(i) => AdjForm {
+                    kind: "change_parties".into(),
+                    list_kind: i.kind.as_str().into(),
+                    number: i.number.clone(),
+                    name: i.name.clone(),
+                    domain: i.domain.clone(),
+                    primary: names(&i.primary),
+                    supporting: names(&i.supporting),
+                    primary_duty: i.primary_duty.clone(),
+                    supporting_duty: i.supporting_duty.clone(),
+                    legal_basis: i.legal_basis.clone(),
+                    problem: i.problem.clone(),
+                    flow: i.flow.label_zh().into(),
+                    steps: i.steps.join("→"),
+                    keywords: i.keywords.join("、"),
+                    ..Default::default()
+                },
+                None => AdjForm {
+                    kind: "add".into(),
+                    list_kind: "territorial".into(),
+                    flow: "并联".into(),
+                    ..Default::default()
+                },
+            }
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?;
+    Ok(new_page(&s, form, vec![]))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Form(f): Form<AdjForm>,
+) -> Result<Response, PageError> {
+    guard(&s)?;
+    if !s.check_csrf(&f.csrf) {
+        return Err(PageError::forbidden(s.lang));
+    }
+    let kind = AdjustmentKind::parse(&f.kind).unwrap_or(AdjustmentKind::ChangeContent);
+    let list_kind = ListKind::parse(&f.list_kind).unwrap_or(ListKind::Territorial);
+    let id = Item::make_id(list_kind, &f.number);
+    // Start from the current item so fields the form does not show are kept.
+    let (proposed, mut errors) = state
+        .engine
+        .with_state(|st| {
+            let mut errors = Vec::new();
+            let mut item = st
+                .lists
+                .item_at(&id, st.lists.latest())
+                .cloned()
+                .unwrap_or_else(|| Item {
+                    id: id.clone(),
+                    kind: list_kind,
+                    number: f.number.trim().to_string(),
+                    ..Default::default()
+                });
+            let mut units = |s: &str, field: &str| -> Vec<String> {
+                tiaokuai_app::lists::import::split_units(s)
+                    .into_iter()
+                    .filter_map(|n| match st.org.resolve_unit(&n) {
+                        Some(u) => Some(u.code.clone()),
+                        None => {
+                            errors.push(format!("{field}: unknown unit '{n}'"));
+                            None
+                        }
+                    })
+                    .collect()
+            };
+            item.primary = units(&f.primary, "主体责任");
+            item.supporting = units(&f.supporting, "配合责任");
+            item.name = f.name.trim().to_string();
+            item.domain = f.domain.trim().to_string();
+            item.primary_duty = f.primary_duty.trim().to_string();
+            item.supporting_duty = f.supporting_duty.trim().to_string();
+            item.legal_basis = f.legal_basis.trim().to_string();
+            item.problem = f.problem.trim().to_string();
+            item.flow = FlowType::parse(&f.flow).unwrap_or_default();
+            item.steps = f
+                .steps
+                .split('→')
+                .map(|x| x.trim().to_string())
+                .filter(|x| !x.is_empty())
+                .collect();
+            item.keywords = tiaokuai_app::lists::import::split_units(&f.keywords);
+            (
+                if kind == AdjustmentKind::Cancel {
+                    None
+                } else {
+                    Some(item)
+                },
+                errors,
+            )
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?;
+    if !errors.is_empty() {
+        return Ok(new_page(&s, f, errors));
+    }
+    match state
+        .engine
+        .file_adjustment(
+            &s.principal,
+            now_ms(),
+            kind,
+            &id,
+            proposed,
+            &f.reason,
+            &f.basis,
+            &f.opinions,
+        )
+        .await
+    {
+        Ok(n) => Ok(Redirect::to(&format!("/lists/adjustments/{n}")).into_response()),
+        Err(AppError::Domain(DomainError::Invalid(errs))) => {
+            errors.extend(errs.iter().map(|e| e.to_string()));
+            Ok(new_page(&s, f, errors))
+        }
+        Err(AppError::Domain(e)) => Ok(new_page(&s, f, vec![e.to_string()])),
+        Err(e) => Err(PageError::from_app(e, s.lang)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "adjustment.html")]
+struct AdjPage {
+    c: Chrome,
+    id: u64,
+    kind: &'static str,
+    status: &'static str,
+    item_name: String,
+    applicant: String,
+    reason: String,
+    basis: String,
+    opinions: String,
+    document_no: String,
+    effective_date: String,
+    published_version: Option<u32>,
+    diff: Vec<(&'static str, String, String)>,
+    impact: String,
+    actions: Vec<(&'static str, &'static str)>,
+    steps: Vec<(String, &'static str, String, String)>,
+    error: Option<String>,
+    today: String,
+}
+
+fn step_label(what: &str) -> &'static str {
+    match what {
+        "filed" => "提交申请",
+        "resubmitted" => "修改后重新提交",
+        "establishment_passed" => "编办审核通过",
+        "establishment_sent_back" => "编办退回",
+        "justice_passed" => "司法局合法性审核通过",
+        "justice_sent_back" => "司法局退回",
+        "approved" => "县政府批准",
+        "published" => "发布新版本",
+        _ => "其他",
+    }
+}
+
+pub async fn show(
+    state: &AppState,
+    s: &Session,
+    id: u64,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let p = s.principal.clone();
+    let page = state
+        .engine
+        .with_state(|st| {
+            let a = st.adjustments.get(&id)?;
+            let current = st.lists.item_at(&a.app.item_id, st.lists.latest().min(a.published_version.map(|v| v - 1).unwrap_or(u32::MAX)));
+            let before: Vec<(&'static str, String)> = current.map(|i| item_fields(i, &st.org)).unwrap_or_default();
+            let after: Vec<(&'static str, String)> = a.app.proposed.as_ref().map(|i| item_fields(i, &st.org)).unwrap_or_default();
+            let mut keys: Vec<&'static str> = before.iter().chain(&after).map(|(k, _)| *k).collect();
+            keys.dedup();
+            let mut seen = std::collections::BTreeSet::new();
+            keys.retain(|k| seen.insert(*k));
+            let get = |v: &[(&'static str, String)], k: &str| v.iter().find(|(x, _)| *x == k).map(|(_, v)| v.clone()).unwrap_or_default();
+            let diff = keys.into_iter().filter(|k| get(&before, k) != get(&after, k)).map(|k| (k, get(&before, k), get(&after, k))).collect();
+            // No events exist yet to replay against the proposal; the preview counts real ones.
+            let impact = "0 件事件会被派往不同的单位（目前没有引用该事项的事件）。 No recorded event cites this item yet, so no dispatch would have gone elsewhere.".to_string();
+            let mut actions = Vec::new();
+            let can = |x: Action| authorize(&p, x, Some(a)).is_ok();
+            match a.status {
+                AdjustmentStatus::AwaitingEstablishment if can(Action::Review(ReviewStage::Establishment)) => actions.push(("establishment", "编办审核通过")),
+                AdjustmentStatus::AwaitingJustice if can(Action::Review(ReviewStage::Justice)) => actions.push(("justice", "合法性审核通过")),
+                AdjustmentStatus::AwaitingApproval if can(Action::Approve) => actions.push(("approve", "批准")),
+                AdjustmentStatus::Approved if can(Action::Publish) => actions.push(("publish", "发布新版本")),
+                _ => {}
+            }
+            Some(AdjPage {
+                c: Chrome::for_session(s, "/lists"),
+                id,
+                kind: a.app.kind.label_zh(),
+                status: a.status.label_zh(),
+                item_name: a.app.proposed.as_ref().map(|i| i.name.clone()).or_else(|| current.map(|i| i.name.clone())).unwrap_or_default(),
+                applicant: format!("{}（{}）", a.app.applicant, st.org.unit(&a.app.applicant_unit).map(|u| u.name.clone()).unwrap_or_default()),
+                reason: a.app.reason.clone(),
+                basis: a.app.basis.clone(),
+                opinions: a.app.opinions.clone(),
+                document_no: a.document_no.clone(),
+                effective_date: a.effective_date.clone(),
+                published_version: a.published_version,
+                diff,
+                impact,
+                actions,
+                steps: a.steps.iter().map(|x| (crate::pages::audit::format_ms(x.at_ms), step_label(&x.what), x.actor.clone(), x.comment.clone())).collect(),
+                error,
+                today: tiaokuai_app::lists::today_cst(now_ms()),
+            })
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?;
+    page.map(|p| render(&p))
+        .ok_or_else(|| PageError::not_found(s.lang))
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Path(id): Path<u64>,
+) -> Result<Response, PageError> {
+    guard(&s)?;
+    show(&state, &s, id, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ActForm {
+    csrf: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    document_no: String,
+    #[serde(default)]
+    effective_date: String,
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Path((id, action)): Path<(u64, String)>,
+    Form(f): Form<ActForm>,
+) -> Result<Response, PageError> {
+    guard(&s)?;
+    if !s.check_csrf(&f.csrf) {
+        return Err(PageError::forbidden(s.lang));
+    }
+    let p = &s.principal;
+    let pass = f.decision != "back";
+    let res = match action.as_str() {
+        "establishment" => {
+            state
+                .engine
+                .review_adjustment(
+                    p,
+                    now_ms(),
+                    id,
+                    ReviewStage::Establishment,
+                    pass,
+                    &f.comment,
+                )
+                .await
+        }
+        "justice" => {
+            state
+                .engine
+                .review_adjustment(p, now_ms(), id, ReviewStage::Justice, pass, &f.comment)
+                .await
+        }
+        "approve" => {
+            state
+                .engine
+                .approve_adjustment(p, now_ms(), id, &f.document_no, &f.effective_date)
+                .await
+        }
+        "publish" => state
+            .engine
+            .publish_adjustment(p, now_ms(), id)
+            .await
+            .map(|_| ()),
+        _ => return Err(PageError::not_found(s.lang)),
+    };
+    match res {
+        Ok(()) => Ok(Redirect::to(&format!("/lists/adjustments/{id}")).into_response()),
+        Err(AppError::Domain(DomainError::Forbidden(_))) => Err(PageError::forbidden(s.lang)),
+        Err(AppError::Domain(e)) => {
+            let mut r = show(&state, &s, id, Some(e.to_string())).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(PageError::from_app(e, s.lang)),
+    }
+}
