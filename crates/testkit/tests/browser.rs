@@ -423,3 +423,6 @@ async fn english(t: &T) -> R {
     t.expect_text("#home-title", "Hello").await?;
     t.shot("english-home").await
 }
+
+#[path = "browser/lists.rs"]
+mod list_flows;

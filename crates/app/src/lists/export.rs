@@ -69,7 +69,7 @@ pub fn table(state: &CountyState, version: u32, kind: ListKind) -> Vec<Vec<Strin
         .items_at(version)
         .filter(|i| i.kind == kind)
         .collect();
-    items.sort_by(|a, b| natural(&a.number).cmp(&natural(&b.number)));
+    items.sort_by_key(|i| natural(&i.number));
     for i in items {
         rows.push(cols.iter().map(|(f, _, _)| cell(state, i, *f)).collect());
     }
