@@ -201,11 +201,29 @@ impl T {
         self.expect_path("/login").await.context("/ after logout")
     }
 
-    /// Waits for `css` and checks that its text contains `needle`.
+    /// Waits (up to 10 s) until `css` exists and its text contains `needle`. Polling also rides
+    /// out the moment after a click when the old page's element goes stale.
     async fn expect_text(&self, css: &str, needle: &str) -> R {
-        let text = self.text(css).await?;
-        ensure!(text.contains(needle), "{css} lacks {needle:?}: {text:?}");
-        Ok(())
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = match self.text(css).await {
+                Ok(t) => t,
+                Err(e) if Instant::now() < deadline => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if text.contains(needle) {
+                return Ok(());
+            }
+            ensure!(
+                Instant::now() < deadline,
+                "{css} lacks {needle:?}: {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     async fn expect_path(&self, want: &str) -> R {
