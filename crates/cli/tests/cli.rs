@@ -45,9 +45,26 @@ fn import_verify_tamper_rebuild() {
     let (code, out) = tk(&["lists", "import", &lists, "--dry-run"], d);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("would import 88 items"), "{out}");
-    let (code, out) = tk(&["lists", "import", &lists], d);
+    // The whole demo catalogue, every workbook, through the CLI.
+    let all: Vec<String> = [
+        "属地管理事项清单.xlsx",
+        "一件事清单.xlsx",
+        "权责清单.xlsx",
+        "赋权事项清单.xlsx",
+        "职责边界清单.xlsx",
+        "村社区事项清单.xlsx",
+    ]
+    .iter()
+    .map(|f| root.join("demo/lists").join(f).display().to_string())
+    .collect();
+    let mut args = vec!["lists", "import"];
+    args.extend(all.iter().map(|s| s.as_str()));
+    let (code, out) = tk(&args, d);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("as version 1"), "{out}");
+    assert!(
+        out.contains("imported 463 items") && out.contains("as version 1"),
+        "{out}"
+    );
     let bad = root
         .join("demo/lists/bad/属地管理事项_错误示例.xlsx")
         .display()

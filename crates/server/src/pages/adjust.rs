@@ -409,24 +409,54 @@ pub async fn show(
         .engine
         .with_state(|st| {
             let a = st.adjustments.get(&id)?;
-            let current = st.lists.item_at(&a.app.item_id, st.lists.latest().min(a.published_version.map(|v| v - 1).unwrap_or(u32::MAX)));
-            let before: Vec<(&'static str, String)> = current.map(|i| item_fields(i, &st.org)).unwrap_or_default();
-            let after: Vec<(&'static str, String)> = a.app.proposed.as_ref().map(|i| item_fields(i, &st.org)).unwrap_or_default();
-            let mut keys: Vec<&'static str> = before.iter().chain(&after).map(|(k, _)| *k).collect();
+            let current = st.lists.item_at(
+                &a.app.item_id,
+                st.lists
+                    .latest()
+                    .min(a.published_version.map(|v| v - 1).unwrap_or(u32::MAX)),
+            );
+            let before: Vec<(&'static str, String)> =
+                current.map(|i| item_fields(i, &st.org)).unwrap_or_default();
+            let after: Vec<(&'static str, String)> = a
+                .app
+                .proposed
+                .as_ref()
+                .map(|i| item_fields(i, &st.org))
+                .unwrap_or_default();
+            let mut keys: Vec<&'static str> =
+                before.iter().chain(&after).map(|(k, _)| *k).collect();
             keys.dedup();
             let mut seen = std::collections::BTreeSet::new();
             keys.retain(|k| seen.insert(*k));
-            let get = |v: &[(&'static str, String)], k: &str| v.iter().find(|(x, _)| *x == k).map(|(_, v)| v.clone()).unwrap_or_default();
-            let diff = keys.into_iter().filter(|k| get(&before, k) != get(&after, k)).map(|k| (k, get(&before, k), get(&after, k))).collect();
-            // No events exist yet to replay against the proposal; the preview counts real ones.
-            let impact = "0 件事件会被派往不同的单位（目前没有引用该事项的事件）。 No recorded event cites this item yet, so no dispatch would have gone elsewhere.".to_string();
+            let get = |v: &[(&'static str, String)], k: &str| {
+                v.iter()
+                    .find(|(x, _)| *x == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            let diff = keys
+                .into_iter()
+                .filter(|k| get(&before, k) != get(&after, k))
+                .map(|k| (k, get(&before, k), get(&after, k)))
+                .collect();
+            let impact = impact_text(current, a.app.proposed.as_ref(), &st.org);
             let mut actions = Vec::new();
             let can = |x: Action| authorize(&p, x, Some(a)).is_ok();
             match a.status {
-                AdjustmentStatus::AwaitingEstablishment if can(Action::Review(ReviewStage::Establishment)) => actions.push(("establishment", "编办审核通过")),
-                AdjustmentStatus::AwaitingJustice if can(Action::Review(ReviewStage::Justice)) => actions.push(("justice", "合法性审核通过")),
-                AdjustmentStatus::AwaitingApproval if can(Action::Approve) => actions.push(("approve", "批准")),
-                AdjustmentStatus::Approved if can(Action::Publish) => actions.push(("publish", "发布新版本")),
+                AdjustmentStatus::AwaitingEstablishment
+                    if can(Action::Review(ReviewStage::Establishment)) =>
+                {
+                    actions.push(("establishment", "编办审核通过"))
+                }
+                AdjustmentStatus::AwaitingJustice if can(Action::Review(ReviewStage::Justice)) => {
+                    actions.push(("justice", "合法性审核通过"))
+                }
+                AdjustmentStatus::AwaitingApproval if can(Action::Approve) => {
+                    actions.push(("approve", "批准"))
+                }
+                AdjustmentStatus::Approved if can(Action::Publish) => {
+                    actions.push(("publish", "发布新版本"))
+                }
                 _ => {}
             }
             Some(AdjPage {
@@ -434,8 +464,21 @@ pub async fn show(
                 id,
                 kind: a.app.kind.label_zh(),
                 status: a.status.label_zh(),
-                item_name: a.app.proposed.as_ref().map(|i| i.name.clone()).or_else(|| current.map(|i| i.name.clone())).unwrap_or_default(),
-                applicant: format!("{}（{}）", a.app.applicant, st.org.unit(&a.app.applicant_unit).map(|u| u.name.clone()).unwrap_or_default()),
+                item_name: a
+                    .app
+                    .proposed
+                    .as_ref()
+                    .map(|i| i.name.clone())
+                    .or_else(|| current.map(|i| i.name.clone()))
+                    .unwrap_or_default(),
+                applicant: format!(
+                    "{}（{}）",
+                    a.app.applicant,
+                    st.org
+                        .unit(&a.app.applicant_unit)
+                        .map(|u| u.name.clone())
+                        .unwrap_or_default()
+                ),
                 reason: a.app.reason.clone(),
                 basis: a.app.basis.clone(),
                 opinions: a.app.opinions.clone(),
@@ -445,7 +488,18 @@ pub async fn show(
                 diff,
                 impact,
                 actions,
-                steps: a.steps.iter().map(|x| (crate::pages::audit::format_ms(x.at_ms), step_label(&x.what), x.actor.clone(), x.comment.clone())).collect(),
+                steps: a
+                    .steps
+                    .iter()
+                    .map(|x| {
+                        (
+                            crate::pages::audit::format_ms(x.at_ms),
+                            step_label(&x.what),
+                            x.actor.clone(),
+                            x.comment.clone(),
+                        )
+                    })
+                    .collect(),
                 error,
                 today: tiaokuai_app::lists::today_cst(now_ms()),
             })
@@ -533,4 +587,41 @@ pub async fn act(
         }
         Err(e) => Err(PageError::from_app(e, s.lang)),
     }
+}
+
+/// Who gains or loses responsibility under the proposal. Event re-routing is counted from the
+/// events that cite the item; this deployment records none yet, so that count is 0.
+fn impact_text(
+    before: Option<&Item>,
+    after: Option<&Item>,
+    org: &tiaokuai_core::state::OrgState,
+) -> String {
+    let set =
+        |i: Option<&Item>, f: fn(&Item) -> &Vec<String>| -> std::collections::BTreeSet<String> {
+            i.map(|i| f(i).iter().cloned().collect())
+                .unwrap_or_default()
+        };
+    let mut parts = Vec::new();
+    for (label, f) in [
+        (
+            "主体责任",
+            (|i: &Item| &i.primary) as fn(&Item) -> &Vec<String>,
+        ),
+        ("配合责任", |i: &Item| &i.supporting),
+    ] {
+        let (b, a) = (set(before, f), set(after, f));
+        let added: Vec<String> = a.difference(&b).cloned().collect();
+        let removed: Vec<String> = b.difference(&a).cloned().collect();
+        if !added.is_empty() {
+            parts.push(format!("{label}新增：{}", unit_names(&added, org)));
+        }
+        if !removed.is_empty() {
+            parts.push(format!("{label}移出：{}", unit_names(&removed, org)));
+        }
+    }
+    if parts.is_empty() {
+        parts.push("责任单位不变".to_string());
+    }
+    parts.push("引用该事项的事件：0 件，改派影响 0 件".to_string());
+    parts.join("；")
 }

@@ -140,7 +140,12 @@ pub fn router() -> Router<AppState> {
         .route("/lists/adjustments/new", get(adjust::new_form))
         .route("/lists/adjustments/{id}", get(adjust::page))
         .route("/lists/adjustments/{id}/{action}", post(adjust::act))
-        .route("/lists/upload", get(upload::form).post(upload::check))
+        .route(
+            "/lists/upload",
+            get(upload::form)
+                .post(upload::check)
+                .layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)),
+        )
         .route("/lists/upload/confirm", post(upload::confirm))
         .route("/public/lists", get(public::page))
         .route("/static/app.css", get(stylesheet))
