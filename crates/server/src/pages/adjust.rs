@@ -127,7 +127,7 @@ pub async fn queues(
 #[derive(Deserialize, Default)]
 pub struct AdjForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
     pub kind: String,
     #[serde(default)]
@@ -168,6 +168,7 @@ pub struct AdjForm {
 #[template(path = "adjustment_new.html")]
 struct NewPage {
     c: Chrome,
+    action: String,
     form: AdjForm,
     errors: Vec<String>,
     adj_kinds: Vec<(&'static str, &'static str)>,
@@ -175,6 +176,15 @@ struct NewPage {
 }
 
 fn new_page(s: &Session, form: AdjForm, errors: Vec<String>) -> Response {
+    form_page(s, form, errors, "/lists/adjustments".to_string())
+}
+
+pub(super) fn form_page(
+    s: &Session,
+    form: AdjForm,
+    errors: Vec<String>,
+    action: String,
+) -> Response {
     let adj_kinds = [
         AdjustmentKind::ChangeParties,
         AdjustmentKind::ChangeFlow,
@@ -198,6 +208,7 @@ fn new_page(s: &Session, form: AdjForm, errors: Vec<String>) -> Response {
         status,
         render(&NewPage {
             c: Chrome::for_session(s, "/lists"),
+            action,
             form,
             errors,
             adj_kinds,
@@ -207,7 +218,7 @@ fn new_page(s: &Session, form: AdjForm, errors: Vec<String>) -> Response {
         .into_response()
 }
 
-fn kind_code(k: AdjustmentKind) -> &'static str {
+pub(super) fn kind_code(k: AdjustmentKind) -> &'static str {
     match k {
         AdjustmentKind::Add => "add",
         AdjustmentKind::Cancel => "cancel",
@@ -268,20 +279,17 @@ pub async fn new_form(
     Ok(new_page(&s, form, vec![]))
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    PageSession(s): PageSession,
-    Form(f): Form<AdjForm>,
-) -> Result<Response, PageError> {
-    guard(&s)?;
-    if !s.check_csrf(&f.csrf) {
-        return Err(PageError::forbidden(s.lang));
-    }
+/// The item the form describes, starting from the current item so hidden fields are kept.
+pub(super) async fn proposal(
+    state: &AppState,
+    s: &Session,
+    f: &AdjForm,
+) -> Result<(AdjustmentKind, String, Option<Item>, Vec<String>), PageError> {
     let kind = AdjustmentKind::parse(&f.kind).unwrap_or(AdjustmentKind::ChangeContent);
     let list_kind = ListKind::parse(&f.list_kind).unwrap_or(ListKind::Territorial);
     let id = Item::make_id(list_kind, &f.number);
     // Start from the current item so fields the form does not show are kept.
-    let (proposed, mut errors) = state
+    let (proposed, errors) = state
         .engine
         .with_state(|st| {
             let mut errors = Vec::new();
@@ -334,6 +342,19 @@ pub async fn create(
         })
         .await
         .map_err(|e| PageError::from_app(e, s.lang))?;
+    Ok((kind, id, proposed, errors))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Form(f): Form<AdjForm>,
+) -> Result<Response, PageError> {
+    guard(&s)?;
+    if !s.check_csrf(&f.csrf) {
+        return Err(PageError::forbidden(s.lang));
+    }
+    let (kind, id, proposed, mut errors) = proposal(&state, &s, &f).await?;
     if !errors.is_empty() {
         return Ok(new_page(&s, f, errors));
     }
@@ -382,6 +403,7 @@ struct AdjPage {
     steps: Vec<(String, &'static str, String, String)>,
     error: Option<String>,
     today: String,
+    can_resubmit: bool,
 }
 
 fn step_label(what: &str) -> &'static str {
@@ -502,6 +524,7 @@ pub async fn show(
                     .collect(),
                 error,
                 today: tiaokuai_app::lists::today_cst(now_ms()),
+                can_resubmit: a.status == AdjustmentStatus::SentBack && can(Action::Resubmit),
             })
         })
         .await

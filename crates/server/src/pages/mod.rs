@@ -9,6 +9,7 @@ mod home;
 mod lists;
 mod org;
 mod public;
+mod resubmit;
 mod upload;
 
 use crate::i18n::Lang;
@@ -139,6 +140,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/lists/adjustments/new", get(adjust::new_form))
         .route("/lists/adjustments/{id}", get(adjust::page))
+        .route("/lists/adjustments/{id}/edit", get(resubmit::edit_form))
+        .route("/lists/adjustments/{id}/resubmit", post(resubmit::resubmit))
         .route("/lists/adjustments/{id}/{action}", post(adjust::act))
         .route(
             "/lists/upload",

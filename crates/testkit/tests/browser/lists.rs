@@ -43,6 +43,32 @@ async fn adjustment_flow(t: &T) -> R {
     t.goto("/").await?;
     t.logout().await?;
 
+    // 编办 sends it back with a reason; the applicant revises and resubmits.
+    t.login("bianban").await?;
+    t.goto(&page).await?;
+    t.fill(
+        "#form-establishment textarea[name=comment]",
+        "请补充价格监督的具体职责",
+    )
+    .await?;
+    t.click("#btn-establishment-back").await?;
+    t.expect_text("#adj-status", "已退回修改").await?;
+    t.goto("/").await?;
+    t.logout().await?;
+    t.login("zhujian").await?;
+    t.goto(&page).await?;
+    t.click("#resubmit-link").await?;
+    t.fill(
+        "textarea[name=supporting_duty]",
+        "市场监管局负责物业服务收费价格监督；各乡镇(街道)组织调解",
+    )
+    .await?;
+    t.click("#adj-submit").await?;
+    t.expect_text("#adj-status", "待编办审核").await?;
+    t.expect_text("#adj-steps", "修改后重新提交").await?;
+    t.goto("/").await?;
+    t.logout().await?;
+
     for (user, button, next) in [
         ("bianban", "#btn-establishment", "待司法审核"),
         ("sifa", "#btn-justice", "待县政府批准"),
