@@ -30,6 +30,7 @@ struct HomePage {
     grids: usize,
     log_size: u64,
     my_grids: Vec<(String, String)>,
+    todo: Vec<(String, &'static str, usize)>,
 }
 
 fn duty(role: RoleKind, l: Lang) -> &'static str {
@@ -135,6 +136,7 @@ pub async fn home(
         .await
         .map_err(|e| PageError::from_app(e, l))?;
     let (log_size, _) = state.engine.tree_head().await;
+    let todo = todo(&state, &s.principal).await;
     Ok(render(&HomePage {
         c: Chrome::for_session(&s, "/"),
         name: s.principal.name.clone(),
@@ -146,5 +148,48 @@ pub async fn home(
         grids: summary.3,
         log_size,
         my_grids,
+        todo,
     }))
+}
+
+/// Adjustment applications waiting for this person, by queue.
+async fn todo(
+    state: &AppState,
+    p: &tiaokuai_core::access::Principal,
+) -> Vec<(String, &'static str, usize)> {
+    use tiaokuai_core::lists::adjustment::authorize;
+    use tiaokuai_core::lists::{Action, AdjustmentStatus as S, ReviewStage};
+    let queues: [(S, Action, &'static str); 5] = [
+        (
+            S::AwaitingEstablishment,
+            Action::Review(ReviewStage::Establishment),
+            "清单调整待编办审核",
+        ),
+        (
+            S::AwaitingJustice,
+            Action::Review(ReviewStage::Justice),
+            "清单调整待合法性审核",
+        ),
+        (S::AwaitingApproval, Action::Approve, "清单调整待批准"),
+        (S::Approved, Action::Publish, "清单调整待发布"),
+        (S::SentBack, Action::Resubmit, "我的申请被退回，待修改"),
+    ];
+    state
+        .engine
+        .with_state(|st| {
+            queues
+                .iter()
+                .map(|(status, action, label)| {
+                    let n = st
+                        .adjustments
+                        .values()
+                        .filter(|a| a.status == *status && authorize(p, *action, Some(a)).is_ok())
+                        .count();
+                    ("/lists/adjustments".to_string(), *label, n)
+                })
+                .filter(|x| x.2 > 0)
+                .collect()
+        })
+        .await
+        .unwrap_or_default()
 }

@@ -43,8 +43,9 @@ async fn adjustment_flow(t: &T) -> R {
     t.goto("/").await?;
     t.logout().await?;
 
-    // 编办 sends it back with a reason; the applicant revises and resubmits.
+    // 编办 sees it on the home page, sends it back with a reason; the applicant revises.
     t.login("bianban").await?;
+    t.expect_text("#todo", "待编办审核").await?;
     t.goto(&page).await?;
     t.fill(
         "#form-establishment textarea[name=comment]",
