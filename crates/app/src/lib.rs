@@ -6,6 +6,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod auth;
+pub mod cst;
 pub mod demo;
 pub mod engine;
 pub mod error;

@@ -3,19 +3,8 @@
 
 use crate::Result;
 use sqlx::{Any, Transaction};
-use tiaokuai_core::lists::{AdjustmentStatus, ReviewStage};
+use tiaokuai_core::lists::AdjustmentStatus;
 use tiaokuai_core::Transition;
-
-fn status_str(s: AdjustmentStatus) -> &'static str {
-    match s {
-        AdjustmentStatus::AwaitingEstablishment => "awaiting_establishment",
-        AdjustmentStatus::AwaitingJustice => "awaiting_justice",
-        AdjustmentStatus::AwaitingApproval => "awaiting_approval",
-        AdjustmentStatus::SentBack => "sent_back",
-        AdjustmentStatus::Approved => "approved",
-        AdjustmentStatus::Published => "published",
-    }
-}
 
 async fn set_status(
     tx: &mut Transaction<'static, Any>,
@@ -25,7 +14,7 @@ async fn set_status(
     seq: i64,
 ) -> Result<()> {
     sqlx::query("update list_adjustments set status = $1, seq = $2 where county = $3 and id = $4")
-        .bind(status_str(status))
+        .bind(status.as_str())
         .bind(seq)
         .bind(county)
         .bind(id as i64)
@@ -107,7 +96,7 @@ pub(crate) async fn project_list(
             )
             .bind(county)
             .bind(a.id as i64)
-            .bind(status_str(AdjustmentStatus::AwaitingEstablishment))
+            .bind(AdjustmentStatus::AwaitingEstablishment.as_str())
             .bind(&a.applicant)
             .bind(&a.applicant_unit)
             .bind(serde_json::to_string(&a.kind).unwrap_or_default())
@@ -132,11 +121,7 @@ pub(crate) async fn project_list(
         Transition::AdjustmentReviewed {
             id, stage, approve, ..
         } => {
-            let s = match (stage, approve) {
-                (ReviewStage::Establishment, true) => AdjustmentStatus::AwaitingJustice,
-                (ReviewStage::Justice, true) => AdjustmentStatus::AwaitingApproval,
-                (_, false) => AdjustmentStatus::SentBack,
-            };
+            let s = AdjustmentStatus::after_review(*stage, *approve);
             set_status(tx, county, *id, s, seq).await?;
         }
         Transition::AdjustmentApproved { id, .. } => {

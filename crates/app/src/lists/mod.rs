@@ -35,23 +35,9 @@ pub struct ImportOptions {
     pub dry_run: bool,
 }
 
-fn today(now_ms: i64) -> String {
-    // China Standard Time date.
-    let days = (now_ms / 1000 + 8 * 3600).div_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
+/// Today's date in China (`YYYY-MM-DD`).
 pub fn today_cst(now_ms: i64) -> String {
-    today(now_ms)
+    crate::cst::date_of(now_ms)
 }
 
 impl Engine {
@@ -104,7 +90,7 @@ impl Engine {
                     .effective_date
                     .clone()
                     .or(parsed.effective_date)
-                    .unwrap_or_else(|| today(now_ms));
+                    .unwrap_or_else(|| today_cst(now_ms));
                 let summary = ListImportSummary {
                     per_kind: import::count_by_kind(&parsed.items)
                         .into_iter()

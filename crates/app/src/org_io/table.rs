@@ -28,26 +28,7 @@ impl Table {
 pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
 
 pub fn read_tables(path: &Path) -> Result<Vec<Table>, Vec<FieldError>> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let err = |msg: String| vec![FieldError::new(name.clone(), "file", msg)];
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(err(format!(
-            "file is {} bytes; the limit is {MAX_FILE_BYTES}",
-            meta.len()
-        )));
-    }
-    let lower = name.to_lowercase();
-    let raw: Vec<(String, Vec<Vec<String>>, Vec<FieldError>)> = if lower.ends_with(".csv") {
-        vec![read_csv(path, &name).map_err(err)?]
-    } else if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") {
-        read_workbook(path, &name).map_err(err)?
-    } else {
-        return Err(err("unsupported file type: use .xlsx or .csv".into()));
-    };
+    let raw = read_raw(path)?;
     let mut tables = Vec::new();
     let mut errors = Vec::new();
     for (source, grid, cell_errors) in raw {
@@ -163,7 +144,7 @@ fn read_workbook(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
                     }
                     Data::Float(f) => f.to_string(),
                     Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => excel_date(d.as_f64()),
+                    Data::DateTime(d) => crate::cst::excel_date(d.as_f64()),
                     Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
                     Data::Error(e) => {
                         errors.push(FieldError::new(
@@ -181,28 +162,4 @@ fn read_workbook(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
         out.push((source, grid, errors));
     }
     Ok(out)
-}
-
-/// An Excel date serial (days since 1899-12-30) as YYYY-MM-DD, with the time if any.
-fn excel_date(serial: f64) -> String {
-    let days = serial.floor() as i64 - 25_569; // days from 1970-01-01
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let secs = ((serial - serial.floor()) * 86_400.0).round() as i64;
-    if secs == 0 {
-        format!("{y:04}-{m:02}-{d:02}")
-    } else {
-        format!(
-            "{y:04}-{m:02}-{d:02} {:02}:{:02}",
-            secs / 3600,
-            secs % 3600 / 60
-        )
-    }
 }

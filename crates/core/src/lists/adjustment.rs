@@ -66,6 +66,26 @@ pub enum AdjustmentStatus {
 }
 
 impl AdjustmentStatus {
+    /// Where a review moves an application: on to the next stage, or back to the applicant.
+    pub fn after_review(stage: ReviewStage, approve: bool) -> Self {
+        match (stage, approve) {
+            (ReviewStage::Establishment, true) => Self::AwaitingJustice,
+            (ReviewStage::Justice, true) => Self::AwaitingApproval,
+            (_, false) => Self::SentBack,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AwaitingEstablishment => "awaiting_establishment",
+            Self::AwaitingJustice => "awaiting_justice",
+            Self::AwaitingApproval => "awaiting_approval",
+            Self::SentBack => "sent_back",
+            Self::Approved => "approved",
+            Self::Published => "published",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Self::AwaitingEstablishment => "待编办审核",

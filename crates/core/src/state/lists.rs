@@ -373,11 +373,7 @@ impl CountyState {
                 at_ms,
             } => {
                 if let Some(a) = self.adjustments.get_mut(id) {
-                    a.status = match (stage, approve) {
-                        (ReviewStage::Establishment, true) => AdjustmentStatus::AwaitingJustice,
-                        (ReviewStage::Justice, true) => AdjustmentStatus::AwaitingApproval,
-                        (_, false) => AdjustmentStatus::SentBack,
-                    };
+                    a.status = AdjustmentStatus::after_review(*stage, *approve);
                     if !approve {
                         a.sent_back_by = Some(*stage);
                     }

@@ -3,7 +3,8 @@
 mod account;
 mod adjust;
 mod admin;
-pub mod audit;
+mod application;
+mod audit;
 mod auth;
 mod home;
 mod lists;
@@ -139,10 +140,10 @@ pub fn router() -> Router<AppState> {
             get(adjust::queues).post(adjust::create),
         )
         .route("/lists/adjustments/new", get(adjust::new_form))
-        .route("/lists/adjustments/{id}", get(adjust::page))
+        .route("/lists/adjustments/{id}", get(application::page))
         .route("/lists/adjustments/{id}/edit", get(resubmit::edit_form))
         .route("/lists/adjustments/{id}/resubmit", post(resubmit::resubmit))
-        .route("/lists/adjustments/{id}/{action}", post(adjust::act))
+        .route("/lists/adjustments/{id}/{action}", post(application::act))
         .route(
             "/lists/upload",
             get(upload::form)
