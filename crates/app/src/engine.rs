@@ -10,7 +10,18 @@ use std::sync::Arc;
 use tiaokuai_core::{CountyState, Transition};
 use tiaokuai_log::{Checkpoint, Hash, LogSigner, LogVerifier};
 use tiaokuai_store::Store;
-use tokio::sync::{mpsc, oneshot, RwLock};
+use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
+
+/// An entry that was just committed, for live updates and notifiers.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub kind: String,
+    /// The event the entry is about, if it is a workflow step.
+    pub event: Option<u64>,
+}
 
 /// Who is acting: a person in a role for a unit, or the system (CLI, imports, demo).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +52,7 @@ struct Inner {
     verifier: LogVerifier,
     cache: Arc<RwLock<LogCache>>,
     jobs: mpsc::Sender<Job>,
+    committed: broadcast::Sender<Committed>,
 }
 
 impl Engine {
@@ -53,12 +65,14 @@ impl Engine {
             writer::catch_up_from_store(&store, county, &mut c).await?;
         }
         let (tx, rx) = mpsc::channel(4096);
+        let (committed, _) = broadcast::channel(4096);
         tokio::spawn(writer::run(
             store.clone(),
             county.to_string(),
             signer,
             cache.clone(),
             rx,
+            committed.clone(),
         ));
         Ok(Engine {
             inner: Arc::new(Inner {
@@ -67,6 +81,7 @@ impl Engine {
                 verifier,
                 cache,
                 jobs: tx,
+                committed,
             }),
         })
     }
@@ -77,6 +92,12 @@ impl Engine {
 
     pub fn county(&self) -> &str {
         &self.inner.county
+    }
+
+    /// Entries as they are committed by this process (live updates, notifiers). A slow
+    /// receiver may miss some (`Lagged`) and should then reload.
+    pub fn subscribe(&self) -> broadcast::Receiver<Committed> {
+        self.inner.committed.subscribe()
     }
 
     pub fn verifier(&self) -> &LogVerifier {

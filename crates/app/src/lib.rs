@@ -10,13 +10,14 @@ pub mod cst;
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod events;
 pub mod keys;
 pub mod lists;
 pub mod org_io;
 pub mod verify;
 mod writer;
 
-pub use engine::{Actor, Engine};
+pub use engine::{Actor, Committed, Engine};
 pub use error::AppError;
 
 /// Wall-clock time in milliseconds since the Unix epoch. Only edges (server, CLI) call this.

@@ -2,13 +2,13 @@
 //! everything waiting, checks each job against the state, appends the accepted ones with one
 //! signed checkpoint, and commits once. One fsync then covers many appends.
 
-use crate::engine::Actor;
+use crate::engine::{Actor, Committed};
 use crate::error::{AppError, Result};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
 use tiaokuai_log::{EntryHeader, Frontier, Hash, LogEntry, LogSigner};
 use tiaokuai_store::Store;
-use tokio::sync::{mpsc, oneshot, RwLock};
+use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
 
 /// Most jobs folded into one transaction.
 const MAX_BATCH_JOBS: usize = 1024;
@@ -75,6 +75,7 @@ pub(crate) async fn run(
     signer: LogSigner,
     cache: Arc<RwLock<LogCache>>,
     mut rx: mpsc::Receiver<Job>,
+    committed: broadcast::Sender<Committed>,
 ) {
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
@@ -86,7 +87,13 @@ pub(crate) async fn run(
         }
         let mut c = cache.write().await;
         match write_batch(&store, &county, &signer, &mut c, &jobs).await {
-            Ok(results) => {
+            Ok((results, done)) => {
+                drop(c);
+                if committed.receiver_count() > 0 {
+                    for n in done {
+                        let _ = committed.send(n);
+                    }
+                }
                 for (job, r) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(r);
                 }
@@ -115,7 +122,7 @@ async fn write_batch(
     signer: &LogSigner,
     cache: &mut LogCache,
     jobs: &[Job],
-) -> Result<Vec<Result<Vec<u64>>>> {
+) -> Result<(Vec<Result<Vec<u64>>>, Vec<Committed>)> {
     let mut w = store.begin_write(county).await?;
     let (next, _) = w.head().await?;
     if next != cache.size() {
@@ -127,6 +134,7 @@ async fn write_batch(
         fold_entries(cache, &missing)?;
     }
     let mut results = Vec::with_capacity(jobs.len());
+    let mut done = Vec::new();
     let mut batch: Vec<(LogEntry, Transition)> = Vec::new();
     let mut last_at = 0i64;
     for job in jobs {
@@ -161,6 +169,18 @@ async fn write_batch(
             };
             let entry = LogEntry::seal(header, t.to_payload(), cache.last_hash);
             seqs.push(entry.header.seq);
+            done.push(Committed {
+                seq: entry.header.seq,
+                at_ms: job.now_ms,
+                actor: job.actor.username.clone(),
+                kind: entry.header.kind.clone(),
+                event: match t {
+                    Transition::Event { cmd, .. } => {
+                        Some(cmd.event_id().unwrap_or(entry.header.seq))
+                    }
+                    _ => None,
+                },
+            });
             cache.fold(&entry, t);
             batch.push((entry, t.clone()));
         }
@@ -168,12 +188,12 @@ async fn write_batch(
         results.push(Ok(seqs));
     }
     if !batch.is_empty() {
-        w.append_many(&batch).await?;
+        w.append_many(&batch, &cache.state).await?;
         let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
         w.save_checkpoint(&cp).await?;
         w.commit().await?;
     }
-    Ok(results)
+    Ok((results, done))
 }
 
 /// Prefixes the position of the failing transition so callers can map it back to a row.

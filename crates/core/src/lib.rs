@@ -6,7 +6,9 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod access;
+pub mod calendar;
 pub mod error;
+pub mod events;
 pub mod lists;
 pub mod org;
 pub mod state;

@@ -1,6 +1,8 @@
 //! Transitions: the facts recorded in the log. A log entry's payload is one serialised
 //! `Transition`; read models are functions of the sequence of transitions.
 
+use crate::calendar::{OfficeHours, SpecialDay};
+use crate::events::{EventCmd, Party, WorkflowConfig};
 use crate::lists::{Application, Item, ReviewStage, VersionMeta};
 use crate::org::{Grid, Person, RoleGrant, Unit};
 use serde::{Deserialize, Serialize};
@@ -57,6 +59,21 @@ pub enum Transition {
         effective_date: String,
         at_ms: i64,
     },
+    /// One step of the event workflow, by a person acting in one of their grants.
+    Event {
+        at_ms: i64,
+        by: Party,
+        cmd: EventCmd,
+    },
+    /// Special days (holidays, 调休 working days) merged into the working calendar, and the
+    /// office hours if given.
+    CalendarSet {
+        days: Vec<SpecialDay>,
+        #[serde(default)]
+        hours: Option<OfficeHours>,
+    },
+    /// The deployment's workflow settings (labels, limits, scale) replaced.
+    WorkflowConfigSet { config: Box<WorkflowConfig> },
 }
 
 impl Transition {
@@ -73,6 +90,9 @@ impl Transition {
             Transition::AdjustmentReviewed { .. } => "list.adjustment.review",
             Transition::AdjustmentResubmitted { .. } => "list.adjustment.resubmit",
             Transition::AdjustmentApproved { .. } => "list.adjustment.approve",
+            Transition::Event { cmd, .. } => cmd.kind(),
+            Transition::CalendarSet { .. } => "calendar.set",
+            Transition::WorkflowConfigSet { .. } => "workflow.config.set",
         }
     }
 

@@ -20,6 +20,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "County–township collaborative governance",
     ),
     ("nav.home", "首页", "Home"),
+    ("nav.desk", "工作台", "My desk"),
+    ("nav.events", "事件", "Events"),
     ("nav.org", "组织机构", "Organisation"),
     ("nav.map", "网格地图", "Grid map"),
     ("nav.account", "我的账号", "My account"),
@@ -235,6 +237,14 @@ impl Lang {
                 Lang::En => en,
             },
             None => "??",
+        }
+    }
+
+    /// An inline label for pages that keep their wording next to their markup.
+    pub fn pick(self, zh: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
         }
     }
 

@@ -7,13 +7,16 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod blobs;
 mod log;
 mod project;
+mod project_events;
 mod project_lists;
 pub mod readmodel;
 mod sessions;
 mod write;
 
+pub use blobs::Blob;
 pub use log::StoredEntries;
 pub use sessions::SessionRow;
 pub use write::WriteTxn;

@@ -54,6 +54,25 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// The entries with the given sequence numbers, in order (an event's timeline).
+    pub async fn read_entries(&self, county: &str, seqs: &[u64]) -> Result<StoredEntries> {
+        let mut out = Vec::with_capacity(seqs.len());
+        for chunk in seqs.chunks(500) {
+            let list: Vec<String> = chunk.iter().map(|s| s.to_string()).collect();
+            // Sequence numbers are integers we produced, so inlining them is safe.
+            let sql = format!(
+                "select seq, at_ms, actor, role, unit, kind, payload, prev_hash, hash from log_entries \
+                 where county = $1 and seq in ({}) order by seq",
+                list.join(",")
+            );
+            let rows = sqlx::query(&sql).bind(county).fetch_all(&self.pool).await?;
+            for r in &rows {
+                out.push(row_to_entry(county, r)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// Entries with `from <= seq < from + limit`, in order.
     pub async fn read_log(&self, county: &str, from: u64, limit: u64) -> Result<StoredEntries> {
         let rows = sqlx::query(

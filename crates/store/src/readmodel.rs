@@ -5,7 +5,12 @@ use sqlx::Row;
 use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, RoleKind, Unit, UnitKind};
 
 /// Tables derived from the log, in the order `rebuild` clears them.
-pub const READ_MODEL_TABLES: [&str; 7] = [
+pub const READ_MODEL_TABLES: [&str; 12] = [
+    "events",
+    "assignments",
+    "accountability_cases",
+    "public_feedback",
+    "calendar_days",
     "role_grants",
     "grids",
     "people",
@@ -223,6 +228,11 @@ impl Store {
             "select version, effective_date, document_no, source, published_ms from list_versions where county = $1 order by version".to_string(),
             "select item_id, version_from, version_to, kind, number, domain, name, primary_units, supporting_units, data from list_items where county = $1 order by item_id, version_from".to_string(),
             "select id, status, applicant, unit, kind, item_id, data, seq from list_adjustments where county = $1 order by id".to_string(),
+            "select * from events where county = $1 order by id".to_string(),
+            "select * from assignments where county = $1 order by event_id, n".to_string(),
+            "select * from accountability_cases where county = $1 order by event_id, n".to_string(),
+            "select * from public_feedback where county = $1 order by event_id".to_string(),
+            "select * from calendar_days where county = $1 order by day".to_string(),
         ];
         for q in queries {
             let rows = sqlx::query(&q).bind(county).fetch_all(&self.pool).await?;

@@ -3,9 +3,10 @@
 
 use crate::log::{row_to_entry, to_hash};
 use crate::project::project;
+use crate::project_events::{project_calendar, project_events, touched};
 use crate::{Backend, Result, Store};
 use sqlx::{Any, Row, Transaction};
-use tiaokuai_core::Transition;
+use tiaokuai_core::{CountyState, Transition};
 use tiaokuai_log::{Checkpoint, Hash, LogEntry};
 
 /// A write transaction on one county's log. Dropping it without [`WriteTxn::commit`] rolls
@@ -87,31 +88,14 @@ impl WriteTxn {
         rows.iter().map(|r| row_to_entry(&self.county, r)).collect()
     }
 
-    /// Appends one sealed entry and projects its transition into the read models.
-    pub async fn append(&mut self, entry: &LogEntry, transition: &Transition) -> Result<()> {
-        let h = &entry.header;
-        sqlx::query(
-            "insert into log_entries (county, seq, at_ms, actor, role, unit, kind, payload, prev_hash, hash) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&h.county)
-        .bind(h.seq as i64)
-        .bind(h.at_ms)
-        .bind(&h.actor)
-        .bind(&h.role)
-        .bind(&h.unit)
-        .bind(&h.kind)
-        .bind(&entry.payload)
-        .bind(entry.prev_hash.to_vec())
-        .bind(entry.hash.to_vec())
-        .execute(&mut *self.tx)
-        .await?;
-        project(&mut self.tx, &h.county, h.seq as i64, transition).await
-    }
-
     /// Appends many sealed entries with multi-row inserts (fewer round trips), then projects
-    /// each transition in order.
-    pub async fn append_many(&mut self, batch: &[(LogEntry, Transition)]) -> Result<()> {
+    /// each transition in order. `state` is the state after folding the whole batch: the event
+    /// read models are written from it once per touched event.
+    pub async fn append_many(
+        &mut self,
+        batch: &[(LogEntry, Transition)],
+        state: &CountyState,
+    ) -> Result<()> {
         const ROWS: usize = 100;
         for chunk in batch.chunks(ROWS) {
             let mut sql = String::from(
@@ -156,6 +140,14 @@ impl WriteTxn {
         for (e, t) in batch {
             project(&mut self.tx, &e.header.county, e.header.seq as i64, t).await?;
         }
+        let seqs: Vec<(u64, &Transition)> = batch.iter().map(|(e, t)| (e.header.seq, t)).collect();
+        let (ids, calendar) = touched(&seqs);
+        if !ids.is_empty() {
+            project_events(&mut self.tx, &self.county, &state.events, &ids).await?;
+        }
+        if calendar {
+            project_calendar(&mut self.tx, &self.county, state).await?;
+        }
         Ok(())
     }
 
@@ -191,6 +183,8 @@ impl Store {
                 .execute(&mut *w.tx)
                 .await?;
         }
+        // Events are projected from the folded state at the end, as live appends do.
+        let mut state = CountyState::default();
         let mut from = 0u64;
         loop {
             let page = self.read_log_in(&mut w, from, 5000).await?;
@@ -205,9 +199,13 @@ impl Store {
                     ))
                 })?;
                 project(&mut w.tx, county, e.header.seq as i64, &t).await?;
+                state.apply(&t);
             }
             from += page.len() as u64;
         }
+        let ids: Vec<u64> = state.events.events.keys().copied().collect();
+        project_events(&mut w.tx, county, &state.events, &ids).await?;
+        project_calendar(&mut w.tx, county, &state).await?;
         w.commit().await?;
         Ok(from)
     }

@@ -2,6 +2,7 @@
 //! may be appended; `apply` folds it in. Both are pure.
 
 use crate::error::{DomainError, FieldError};
+use crate::events::{Ctx, EventBook};
 use crate::lists::{Adjustment, Catalogue};
 use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
 use crate::transition::Transition;
@@ -21,6 +22,8 @@ pub struct OrgState {
     pub units: BTreeMap<String, Unit>,
     pub people: BTreeMap<String, PersonRecord>,
     pub grids: BTreeMap<String, Grid>,
+    /// Grid outlines parsed once, for locating reports (derived from `grids`).
+    pub grid_shapes: BTreeMap<String, (crate::org::BBox, geo::Polygon<f64>)>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -28,6 +31,9 @@ pub struct CountyState {
     pub org: OrgState,
     pub lists: Catalogue,
     pub adjustments: BTreeMap<u64, Adjustment>,
+    pub events: EventBook,
+    /// Transitions folded so far: the log sequence the next one will get.
+    pub log_len: u64,
 }
 
 fn invalid(field: &str, msg: impl Into<String>) -> DomainError {
@@ -75,6 +81,22 @@ impl OrgState {
             }
         }
         false
+    }
+
+    /// The grid containing a point (WGS84 lon/lat), if any.
+    pub fn locate(&self, lon: f64, lat: f64) -> Option<&Grid> {
+        use geo::Contains;
+        let pt = geo::Point::new(lon, lat);
+        self.grid_shapes
+            .iter()
+            .find(|(_, (b, poly))| {
+                lon >= b.min_lon
+                    && lon <= b.max_lon
+                    && lat >= b.min_lat
+                    && lat <= b.max_lat
+                    && poly.contains(&pt)
+            })
+            .and_then(|(code, _)| self.grids.get(code))
     }
 
     /// The township a unit belongs to, if any.
@@ -331,12 +353,38 @@ impl CountyState {
             }
             Transition::RolesSet { username, grants } => org.check_grants(username, grants),
             Transition::GridSaved { grid } => org.check_grid(grid),
+            Transition::Event { at_ms, by, cmd } => {
+                let ctx = Ctx {
+                    org,
+                    lists: &self.lists,
+                };
+                self.events.check(&ctx, *at_ms, by, cmd)
+            }
+            Transition::CalendarSet { days, hours } => {
+                if days.is_empty() && hours.is_none() {
+                    return Err(invalid("days", "no special days and no office hours"));
+                }
+                match hours.as_ref().map(|h| h.validate()) {
+                    Some(Err(e)) => Err(invalid("hours", e)),
+                    _ => Ok(()),
+                }
+            }
+            Transition::WorkflowConfigSet { config } => {
+                let errs = config.problems();
+                if errs.is_empty() {
+                    Ok(())
+                } else {
+                    Err(DomainError::Invalid(errs))
+                }
+            }
             other => self.check_list(other),
         }
     }
 
     /// Folds a transition into the state. Assumes `check` passed when it was appended.
     pub fn apply(&mut self, t: &Transition) {
+        let seq = self.log_len;
+        self.log_len += 1;
         let org = &mut self.org;
         match t {
             Transition::UnitSaved { unit } => {
@@ -367,7 +415,28 @@ impl CountyState {
                 }
             }
             Transition::GridSaved { grid } => {
+                if let Ok((ring, bbox)) = validate_polygon(&grid.geometry) {
+                    let poly = geo::Polygon::new(geo::LineString::from(ring), vec![]);
+                    org.grid_shapes.insert(grid.code.clone(), (bbox, poly));
+                }
                 org.grids.insert(grid.code.clone(), grid.clone());
+            }
+            Transition::Event { at_ms, by, cmd } => {
+                let ctx = Ctx {
+                    org: &self.org,
+                    lists: &self.lists,
+                };
+                self.events.apply(&ctx, seq, *at_ms, by, cmd);
+            }
+            Transition::CalendarSet { days, hours } => {
+                let cal = self.events.calendar.with_days(days.iter().cloned());
+                self.events.calendar = match hours {
+                    Some(h) => crate::calendar::WorkCalendar::new(cal.days().cloned(), h.clone()),
+                    None => cal,
+                };
+            }
+            Transition::WorkflowConfigSet { config } => {
+                self.events.config = (**config).clone();
             }
             other => self.apply_list(other),
         }

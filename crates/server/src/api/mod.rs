@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 
+mod events;
 mod lists;
 mod log;
 mod org;
@@ -52,7 +53,9 @@ use utoipa::OpenApi;
 struct ApiDoc;
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(events::EventsDoc::openapi());
+    Json(doc)
 }
 
 /// JSON body extractor whose rejection is our JSON error naming the field.
@@ -88,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .route("/log/entries", get(log::entries))
         .route("/log/proof/inclusion", get(log::inclusion))
         .route("/log/proof/consistency", get(log::consistency))
+        .merge(events::routes())
         .fallback(|| async {
             ApiError(
                 axum::http::StatusCode::NOT_FOUND,

@@ -6,6 +6,8 @@ mod admin;
 mod application;
 mod audit;
 mod auth;
+mod desks;
+mod events;
 mod home;
 mod lists;
 mod org;
@@ -71,6 +73,8 @@ fn user_view(p: &Principal) -> UserView {
 fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
     let mut v = vec![
         ("/", "nav.home", true),
+        ("/desk", "nav.desk", desks::has_desk(p)),
+        ("/events", "nav.events", !p.grants.is_empty()),
         ("/org", "nav.org", p.may_enter(Area::Organisation)),
         ("/org/map", "nav.map", p.may_enter(Area::Organisation)),
         ("/lists", "nav.lists", p.may_enter(Area::Organisation)),
@@ -118,6 +122,8 @@ async fn stylesheet() -> Response {
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .merge(events::router())
+        .merge(desks::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

@@ -1,0 +1,168 @@
+//! The event book: every event, the workflow settings and the working calendar, folded from
+//! the log. Deadlines are computed when a transition is folded, from the calendar and settings
+//! in force at that point of the log, so a rebuild reproduces them exactly.
+
+use super::config::{LimitSet, WorkflowConfig};
+use super::model::{AccountabilityCase, Assignment, AssignmentStatus, Event, EventStatus};
+use crate::calendar::{Limit, WorkCalendar};
+use crate::lists::Catalogue;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The public's 回访 rating of a closed event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicFeedback {
+    pub level: u8,
+    pub label: String,
+    pub comment: String,
+    pub by: String,
+    pub at_ms: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventBook {
+    pub events: BTreeMap<u64, Event>,
+    pub config: WorkflowConfig,
+    pub calendar: WorkCalendar,
+    /// Accountability cases by (event, assignment).
+    pub cases: BTreeMap<(u64, u32), AccountabilityCase>,
+    pub feedback: BTreeMap<u64, PublicFeedback>,
+    /// Events numbered per year, for the human number.
+    pub per_year: BTreeMap<i32, u32>,
+}
+
+/// Traffic-light of a hop against its current deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    None,
+    Yellow,
+    Red,
+}
+
+impl Flag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flag::None => "none",
+            Flag::Yellow => "yellow",
+            Flag::Red => "red",
+        }
+    }
+}
+
+impl EventBook {
+    pub fn event(&self, id: u64) -> Option<&Event> {
+        self.events.get(&id)
+    }
+
+    /// The limits that apply to hops of this event.
+    pub fn limits(&self, e: &Event, lists: &Catalogue) -> LimitSet {
+        let item = e
+            .item
+            .as_ref()
+            .and_then(|r| lists.item_at(&r.id, r.version))
+            .map(|i| &i.limits);
+        self.config
+            .limits_for(e.facts.urgency, e.facts.request_type, item)
+    }
+
+    pub fn due(&self, start_ms: i64, l: Limit) -> i64 {
+        self.calendar.add(start_ms, l)
+    }
+
+    /// The deadline the receiver is working against now, if the hop is open.
+    pub fn current_deadline(a: &Assignment) -> Option<i64> {
+        match a.status {
+            AssignmentStatus::Dispatched => Some(match a.deadlines.arrive {
+                Some(arr) if a.arrived_ms.is_none() => arr.min(a.deadlines.sign),
+                _ => a.deadlines.sign,
+            }),
+            AssignmentStatus::Signed => Some(
+                a.deadlines
+                    .respond
+                    .map_or(a.deadlines.complete, |r| r.min(a.deadlines.complete)),
+            ),
+            AssignmentStatus::InProgress | AssignmentStatus::ReturnRequested => {
+                Some(a.deadlines.complete)
+            }
+            // The clock may be paused; show the completion deadline as it stands.
+            AssignmentStatus::ExtensionRequested => Some(a.deadlines.complete),
+            _ => None,
+        }
+    }
+
+    /// Yellow within `warn_before` of the deadline, red after it (derived, never stored).
+    pub fn flag(&self, a: &Assignment, now_ms: i64) -> Flag {
+        let Some(d) = Self::current_deadline(a) else {
+            return Flag::None;
+        };
+        if now_ms > d {
+            Flag::Red
+        } else if self.calendar.add(now_ms, self.config.warn_before) >= d {
+            Flag::Yellow
+        } else {
+            Flag::None
+        }
+    }
+
+    /// Whole working days a hop is overdue (0 if not overdue).
+    pub fn overdue_days(&self, a: &Assignment, now_ms: i64) -> u32 {
+        let Some(d) = Self::current_deadline(a) else {
+            return 0;
+        };
+        if now_ms <= d {
+            return 0;
+        }
+        let per_day = (self.calendar.hours().minutes_per_day().max(1) as i64) * 60_000;
+        (self.calendar.working_ms_between(d, now_ms) / per_day).clamp(0, u32::MAX as i64) as u32
+    }
+
+    /// The event status that follows from its hops (for events past the call).
+    pub fn derive_status(e: &Event) -> EventStatus {
+        if e.status.is_final() || matches!(e.status, EventStatus::Draft) {
+            return e.status;
+        }
+        if e.open_dispute().is_some() {
+            return EventStatus::Disputed;
+        }
+        let mut best: Option<(u8, EventStatus)> = None;
+        for a in e
+            .live()
+            .filter(|a| a.role != super::model::AssignmentRole::Co)
+        {
+            let s = match a.status {
+                AssignmentStatus::Dispatched => (0, EventStatus::Dispatched),
+                AssignmentStatus::ReturnRequested => (1, EventStatus::ReturnRequested),
+                AssignmentStatus::Signed if a.rework => (2, EventStatus::Reopened),
+                AssignmentStatus::InProgress if a.rework => (2, EventStatus::Reopened),
+                AssignmentStatus::Signed => (3, EventStatus::Accepted),
+                AssignmentStatus::ExtensionRequested => (4, EventStatus::ExtensionRequested),
+                AssignmentStatus::InProgress => (5, EventStatus::InProgress),
+                AssignmentStatus::Reported => (6, EventStatus::Resolved),
+                AssignmentStatus::Evaluated => (7, EventStatus::Evaluated),
+                _ => continue,
+            };
+            if best.is_none_or(|b| s.0 < b.0) {
+                best = Some(s);
+            }
+        }
+        best.map_or(EventStatus::Called, |b| b.1)
+    }
+
+    /// Open hops received by `unit` (or units below it), newest first.
+    pub fn inbox<'a>(
+        &'a self,
+        org: &'a crate::state::OrgState,
+        unit: &'a str,
+    ) -> impl Iterator<Item = (&'a Event, &'a Assignment)> + 'a {
+        self.events.values().rev().flat_map(move |e| {
+            e.assignments
+                .iter()
+                .filter(move |a| {
+                    a.status.is_open()
+                        && (a.receiver_unit == unit || org.is_within(&a.receiver_unit, unit))
+                })
+                .map(move |a| (e, a))
+        })
+    }
+}

@@ -1,0 +1,753 @@
+//! Guards of the workflow: who may issue each command, in which status, before which
+//! deadline, with which fields. A refused command changes nothing.
+
+use super::book::EventBook;
+use super::cmd::{EventCmd, ReminderKind, ReturnDecision};
+use super::model::{
+    AssignmentRole, AssignmentStatus as A, Event, EventStatus as E, ItemRef, NewEvent, Party,
+};
+use super::who::{has_role, holds_grant, is_staff_of, is_system, may_receive};
+use crate::error::{DomainError, FieldError};
+use crate::lists::Catalogue;
+use crate::org::RoleKind;
+use crate::state::OrgState;
+
+/// What a check needs from the rest of the state.
+pub struct Ctx<'a> {
+    pub org: &'a OrgState,
+    pub lists: &'a Catalogue,
+}
+
+fn forbidden(m: impl Into<String>) -> DomainError {
+    DomainError::Forbidden(m.into())
+}
+fn conflict(m: impl Into<String>) -> DomainError {
+    DomainError::Conflict(m.into())
+}
+fn invalid(field: &str, m: impl Into<String>) -> DomainError {
+    DomainError::invalid(field, m)
+}
+fn required(field: &str, value: &str) -> Result<(), DomainError> {
+    if value.trim().is_empty() {
+        Err(invalid(field, format!("{field} is required")))
+    } else {
+        Ok(())
+    }
+}
+
+pub fn valid_photo_hash(h: &str) -> bool {
+    h.len() == 64
+        && h.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+impl EventBook {
+    pub fn check(
+        &self,
+        ctx: &Ctx,
+        at_ms: i64,
+        by: &Party,
+        cmd: &EventCmd,
+    ) -> Result<(), DomainError> {
+        if !is_system(by) && !holds_grant(ctx.org, by) {
+            return Err(forbidden(format!(
+                "{} does not hold the role {}@{}",
+                by.username,
+                by.role.as_str(),
+                by.unit
+            )));
+        }
+        if let EventCmd::Report { event } = cmd {
+            return self.check_report(ctx, by, event);
+        }
+        let id = cmd.event_id().unwrap_or_default();
+        let e = self.events.get(&id).ok_or(DomainError::NotFound {
+            kind: "event",
+            id: id.to_string(),
+        })?;
+        let side_record = match cmd {
+            EventCmd::ConcludeCase { .. } => true,
+            EventCmd::PublicFeedback { .. } => e.status == E::Closed,
+            _ => false,
+        };
+        if e.status.is_final() && !side_record {
+            return Err(conflict(format!(
+                "event {} is {} and can no longer change",
+                e.no,
+                e.status.label_zh()
+            )));
+        }
+        let hop = match cmd.assignment() {
+            Some(n) => Some(e.assignment(n).ok_or(DomainError::NotFound {
+                kind: "assignment",
+                id: format!("{}-{n}", e.id),
+            })?),
+            None => None,
+        };
+        let staff = |unit: &str| is_staff_of(ctx.org, by, unit);
+        let caller = staff(&e.caller_unit);
+        let dispatcher = has_role(ctx.org, by, RoleKind::CountyDispatcher);
+        let status_is = |ok: &[E], what: &str| -> Result<(), DomainError> {
+            if ok.contains(&e.status) {
+                Ok(())
+            } else {
+                Err(conflict(format!(
+                    "cannot {what}: event {} is {}",
+                    e.no,
+                    e.status.label_zh()
+                )))
+            }
+        };
+        let hop_is = |ok: &[A], what: &str| -> Result<(), DomainError> {
+            let a = hop.ok_or_else(|| invalid("assignment", "an assignment is required"))?;
+            if ok.contains(&a.status) {
+                Ok(())
+            } else {
+                Err(conflict(format!(
+                    "cannot {what}: assignment {} is {}",
+                    a.n,
+                    a.status.label_zh()
+                )))
+            }
+        };
+        let receiver = hop.is_some_and(|a| staff(&a.receiver_unit));
+        let sender = hop.is_some_and(|a| staff(&a.sender_unit));
+        match cmd {
+            EventCmd::Report { .. } => Ok(()),
+            EventCmd::SelfClose { note, .. } => {
+                let grid = by.role == RoleKind::GridWorker && e.reporter == by.username;
+                if !(caller || grid) {
+                    return Err(forbidden(
+                        "only the township or the reporting grid worker may close it locally",
+                    ));
+                }
+                status_is(&[E::Draft], "close locally")?;
+                required("note", note)
+            }
+            EventCmd::Call { item, .. } => {
+                if !caller {
+                    return Err(forbidden(
+                        "only the township command room may call the county",
+                    ));
+                }
+                if self.config.call_needs_leader && by.role != RoleKind::TownshipLeader {
+                    return Err(forbidden("a call needs a township leader's approval"));
+                }
+                status_is(&[E::Draft], "call")?;
+                if let Some(r) = item {
+                    check_item(ctx.lists, r, false)?;
+                }
+                Ok(())
+            }
+            EventCmd::Cancel { reason, .. } => {
+                if !caller {
+                    return Err(forbidden("only the caller may withdraw it"));
+                }
+                status_is(&[E::Draft, E::Called, E::Dispatched], "withdraw")?;
+                if e.live().any(|a| a.status != A::Dispatched) {
+                    return Err(conflict("a department has already signed for it"));
+                }
+                required("reason", reason)
+            }
+            EventCmd::Dispatch {
+                item,
+                lead,
+                co,
+                override_reason,
+                ..
+            } => {
+                if !dispatcher {
+                    return Err(forbidden("only the county command centre dispatches"));
+                }
+                status_is(&[E::Called], "dispatch")?;
+                self.check_routing(ctx, e, item.as_ref(), lead, co, override_reason.as_deref())
+            }
+            EventCmd::Whistle { units, .. } => {
+                if !(dispatcher || caller) {
+                    return Err(forbidden(
+                        "only the caller or the command centre may blow the whistle",
+                    ));
+                }
+                status_is(&[E::Draft, E::Called], "blow the whistle")?;
+                if units.is_empty() {
+                    return Err(invalid("units", "name at least one department"));
+                }
+                check_receivers(ctx.org, "units", units, &e.caller_unit)
+            }
+            EventCmd::Sign { .. } => {
+                if !receiver {
+                    return Err(forbidden("only the receiving unit signs"));
+                }
+                hop_is(&[A::Dispatched], "sign")
+            }
+            EventCmd::CheckIn { .. } => {
+                if !receiver {
+                    return Err(forbidden("only the receiving unit checks in"));
+                }
+                hop_is(&[A::Dispatched, A::Signed, A::InProgress], "check in")?;
+                if hop.is_some_and(|a| a.arrived_ms.is_some()) {
+                    return Err(conflict("already checked in"));
+                }
+                Ok(())
+            }
+            EventCmd::RequestReturn {
+                reason,
+                legal_basis,
+                ..
+            } => {
+                if !receiver {
+                    return Err(forbidden("only the receiving unit may ask to return it"));
+                }
+                hop_is(&[A::Dispatched, A::Signed], "return")?;
+                if let Some(a) = hop {
+                    if at_ms > a.deadlines.return_window {
+                        return Err(conflict(
+                            "the return window has closed: the unit is now responsible (首办负责)",
+                        ));
+                    }
+                    if a.role == AssignmentRole::Whistle {
+                        return Err(conflict("a whistle call cannot be returned"));
+                    }
+                }
+                if e.open_dispute().is_some() {
+                    return Err(conflict(
+                        "a dispute about this event is waiting for 编办's ruling",
+                    ));
+                }
+                let mut errs = Vec::new();
+                if reason.trim().is_empty() {
+                    errs.push(FieldError::new("", "reason", "a reason is required"));
+                }
+                if legal_basis.trim().is_empty() {
+                    errs.push(FieldError::new(
+                        "",
+                        "legal_basis",
+                        "a legal basis is required",
+                    ));
+                }
+                if errs.is_empty() {
+                    Ok(())
+                } else {
+                    Err(DomainError::Invalid(errs))
+                }
+            }
+            EventCmd::DecideReturn { decision, .. } => {
+                if !dispatcher {
+                    return Err(forbidden("only the county command centre decides returns"));
+                }
+                hop_is(&[A::ReturnRequested], "decide a return")?;
+                match decision {
+                    ReturnDecision::Reassign {
+                        lead,
+                        co,
+                        override_reason,
+                        note,
+                    } => {
+                        required("note", note)?;
+                        let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                        if lead == &a.receiver_unit {
+                            return Err(invalid("lead", "reassign to a different unit"));
+                        }
+                        let co = if a.role == AssignmentRole::Lead {
+                            co.as_slice()
+                        } else {
+                            &[]
+                        };
+                        self.check_routing(
+                            ctx,
+                            e,
+                            e.item.as_ref(),
+                            lead,
+                            co,
+                            override_reason.as_deref(),
+                        )
+                    }
+                    ReturnDecision::Reject { note } | ReturnDecision::Dispute { note } => {
+                        required("note", note)
+                    }
+                }
+            }
+            EventCmd::Rule {
+                primary,
+                supporting,
+                reasoning,
+                ..
+            } => {
+                if !has_role(ctx.org, by, RoleKind::EstablishmentReviewer) {
+                    return Err(forbidden("only 编办 rules on disputes"));
+                }
+                if e.open_dispute().is_none() {
+                    return Err(conflict("there is no open dispute on this event"));
+                }
+                required("reasoning", reasoning)?;
+                check_receivers(ctx.org, "primary", std::slice::from_ref(primary), "")?;
+                check_receivers(ctx.org, "supporting", supporting, primary)
+            }
+            EventCmd::Respond { contacted, .. } => {
+                if !receiver {
+                    return Err(forbidden("only the receiving unit responds"));
+                }
+                hop_is(&[A::Signed, A::InProgress], "respond")?;
+                if hop.is_some_and(|a| a.responded_ms.is_some() && a.status == A::InProgress) {
+                    return Err(conflict("already responded"));
+                }
+                required("contacted", contacted)
+            }
+            EventCmd::Note { text, .. } => {
+                let involved =
+                    caller || dispatcher || e.assignments.iter().any(|a| staff(&a.receiver_unit));
+                if !involved {
+                    return Err(forbidden("only units involved in the event may add notes"));
+                }
+                required("text", text)
+            }
+            EventCmd::RequestExtension { days, reason, .. } => {
+                if !receiver {
+                    return Err(forbidden("only the receiving unit asks for more time"));
+                }
+                hop_is(&[A::Signed, A::InProgress], "ask for an extension")?;
+                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                if at_ms > a.deadlines.complete {
+                    return Err(conflict(
+                        "the deadline has passed: extensions are asked before it",
+                    ));
+                }
+                let granted = a
+                    .extensions
+                    .iter()
+                    .filter(|x| x.approved == Some(true))
+                    .count();
+                if granted as u32 >= self.config.extension_max_count {
+                    return Err(conflict(format!(
+                        "at most {} extensions",
+                        self.config.extension_max_count
+                    )));
+                }
+                if *days == 0 || *days > self.config.extension_max_days {
+                    return Err(invalid(
+                        "days",
+                        format!(
+                            "between 1 and {} working days",
+                            self.config.extension_max_days
+                        ),
+                    ));
+                }
+                required("reason", reason)
+            }
+            EventCmd::DecideExtension { .. } => {
+                if !dispatcher {
+                    return Err(forbidden(
+                        "only the county command centre decides extensions",
+                    ));
+                }
+                hop_is(&[A::ExtensionRequested], "decide an extension")
+            }
+            EventCmd::ReportBack { report, .. } => {
+                if !receiver {
+                    return Err(forbidden("only the receiving unit reports back"));
+                }
+                hop_is(&[A::Signed, A::InProgress], "report back")?;
+                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                if a.role == AssignmentRole::Lead {
+                    let waiting: Vec<&str> = e
+                        .live()
+                        .filter(|c| c.role == AssignmentRole::Co && c.parent == Some(a.n))
+                        .filter(|c| c.status.is_open())
+                        .map(|c| c.receiver_unit.as_str())
+                        .collect();
+                    if !waiting.is_empty() {
+                        return Err(conflict(format!(
+                            "the co-departments have not reported yet: {}",
+                            waiting.join(", ")
+                        )));
+                    }
+                }
+                let mut errs = Vec::new();
+                for (f, v) in [
+                    ("contacted", &report.contacted),
+                    ("measures", &report.measures),
+                    ("resolve_by", &report.resolve_by),
+                ] {
+                    if v.trim().is_empty() {
+                        errs.push(FieldError::new("report", f, format!("{f} is required")));
+                    }
+                }
+                if report.accepted_at_ms > at_ms
+                    || report.accepted_at_ms < a.dispatched_ms - 86_400_000
+                {
+                    errs.push(FieldError::new(
+                        "report",
+                        "accepted_at",
+                        "must lie between the dispatch and now",
+                    ));
+                }
+                if report.photos.iter().any(|p| !valid_photo_hash(p)) {
+                    errs.push(FieldError::new("report", "photos", "not a photo hash"));
+                }
+                if errs.is_empty() {
+                    Ok(())
+                } else {
+                    Err(DomainError::Invalid(errs))
+                }
+            }
+            EventCmd::Verify { photos, .. } => {
+                let grid = by.role == RoleKind::GridWorker
+                    && e.facts.location.village.as_deref() == Some(by.unit.as_str());
+                if !(caller || grid) {
+                    return Err(forbidden(
+                        "only the caller's township or grid worker verifies",
+                    ));
+                }
+                hop_is(&[A::Reported], "verify")?;
+                if photos.iter().any(|p| !valid_photo_hash(p)) {
+                    return Err(invalid("photos", "not a photo hash"));
+                }
+                Ok(())
+            }
+            EventCmd::Evaluate { level, reason, .. } => {
+                if !sender {
+                    return Err(forbidden(
+                        "only the unit that sent this assignment grades it (谁派单、谁评价)",
+                    ));
+                }
+                hop_is(&[A::Reported], "evaluate")?;
+                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                if a.evaluation.is_some() {
+                    return Err(conflict("this assignment has already been graded"));
+                }
+                if self.config.verification_required
+                    && a.role != AssignmentRole::Co
+                    && a.verified != Some(true)
+                {
+                    return Err(conflict("on-site verification must pass first"));
+                }
+                let scale = &self.config.scale;
+                if scale.label(*level).is_none() {
+                    return Err(invalid(
+                        "level",
+                        format!("0 to {}", scale.levels.len().saturating_sub(1)),
+                    ));
+                }
+                if *level > 0 && reason.trim().is_empty() {
+                    return Err(invalid(
+                        "reason",
+                        "a reason is required below the top grade",
+                    ));
+                }
+                Ok(())
+            }
+            EventCmd::Appeal { reason, .. } => {
+                if !receiver {
+                    return Err(forbidden("only the graded unit may appeal"));
+                }
+                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let ev = a
+                    .evaluation
+                    .as_ref()
+                    .ok_or_else(|| conflict("not graded yet"))?;
+                if ev.level == 0 {
+                    return Err(conflict("the top grade cannot be appealed"));
+                }
+                if ev.appeal.is_some() {
+                    return Err(conflict("an evaluation can be appealed once"));
+                }
+                required("reason", reason)
+            }
+            EventCmd::DecideAppeal {
+                upheld,
+                new_level,
+                note,
+                ..
+            } => {
+                if !dispatcher {
+                    return Err(forbidden("only the county command centre decides appeals"));
+                }
+                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let ev = a
+                    .evaluation
+                    .as_ref()
+                    .ok_or_else(|| conflict("not graded"))?;
+                match &ev.appeal {
+                    Some(ap) if ap.decision.is_none() => {}
+                    _ => return Err(conflict("no appeal is waiting")),
+                }
+                required("note", note)?;
+                if !upheld {
+                    match new_level {
+                        Some(l) if *l < ev.level => {}
+                        _ => {
+                            return Err(invalid(
+                                "new_level",
+                                "name a better grade than the one appealed",
+                            ))
+                        }
+                    }
+                }
+                Ok(())
+            }
+            EventCmd::Close { .. } => {
+                if !caller {
+                    return Err(forbidden("only the caller closes the event"));
+                }
+                self.check_close(e)
+            }
+            EventCmd::Shelve { reason, .. } => {
+                if !dispatcher {
+                    return Err(forbidden("only the county command centre shelves events"));
+                }
+                if matches!(e.status, E::Draft) {
+                    return Err(conflict("a draft is not shelved"));
+                }
+                required("reason", reason)
+            }
+            EventCmd::Remind { kind, .. } => {
+                let allowed = is_system(by)
+                    || dispatcher
+                    || (*kind == ReminderKind::Remind && caller)
+                    || (*kind == ReminderKind::Supervise
+                        && has_role(ctx.org, by, RoleKind::Leader));
+                if !allowed {
+                    return Err(forbidden(format!("may not issue a {}", kind.label_zh())));
+                }
+                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                if !a.status.is_open() {
+                    return Err(conflict("the assignment is no longer open"));
+                }
+                Ok(())
+            }
+            EventCmd::PublicFeedback { level, .. } => {
+                if !dispatcher {
+                    return Err(forbidden("only the command centre records 回访"));
+                }
+                if self.config.scale.label(*level).is_none() {
+                    return Err(invalid("level", "not on the scale"));
+                }
+                Ok(())
+            }
+            EventCmd::ConcludeCase {
+                event,
+                assignment,
+                outcome,
+            } => {
+                if !has_role(ctx.org, by, RoleKind::DisciplineInspector) {
+                    return Err(forbidden("only the discipline inspector concludes cases"));
+                }
+                match self.cases.get(&(*event, *assignment)) {
+                    None => Err(DomainError::NotFound {
+                        kind: "case",
+                        id: format!("{event}-{assignment}"),
+                    }),
+                    Some(c) if c.outcome.is_some() => {
+                        Err(conflict("the case is already concluded"))
+                    }
+                    Some(_) => required("outcome", outcome),
+                }
+            }
+        }
+    }
+
+    fn check_report(&self, ctx: &Ctx, by: &Party, ev: &NewEvent) -> Result<(), DomainError> {
+        let allowed = matches!(
+            by.role,
+            RoleKind::GridWorker
+                | RoleKind::TownshipOperator
+                | RoleKind::TownshipLeader
+                | RoleKind::CountyDispatcher
+        );
+        if !allowed {
+            return Err(forbidden(
+                "grid workers, township command rooms and the command centre report events",
+            ));
+        }
+        let mut errs = Vec::new();
+        let mut err = |f: &str, m: &str| errs.push(FieldError::new("", f, m));
+        if ev.title.trim().is_empty() {
+            err("title", "a title is required");
+        }
+        if ev.title.chars().count() > 200 {
+            err("title", "at most 200 characters");
+        }
+        if ev.description.trim().is_empty() {
+            err("description", "describe the problem");
+        }
+        if ev.description.chars().count() > 5000 {
+            err("description", "at most 5000 characters");
+        }
+        let l = &ev.location;
+        let in_china = l.lon.is_finite()
+            && l.lat.is_finite()
+            && (73.0..=136.0).contains(&l.lon)
+            && (3.0..=54.0).contains(&l.lat);
+        if !in_china {
+            err(
+                "location",
+                "a location (GPS or a point on the map) is required",
+            );
+        }
+        if ev.photos.len() > 9 {
+            err("photos", "at most 9 photos");
+        }
+        if ev.photos.iter().any(|p| !valid_photo_hash(p)) {
+            err("photos", "not a photo hash");
+        }
+        if let Some(g) = &l.grid {
+            match ctx.org.grids.get(g) {
+                None => err("location.grid", "unknown grid"),
+                Some(grid) if l.village.as_deref() != Some(grid.village.as_str()) => {
+                    err("location.village", "does not match the grid")
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(t) = &l.township {
+            if !ctx.org.unit(t).is_some_and(|u| u.kind.is_township()) {
+                err("location.township", "not a township");
+            }
+        }
+        if by.role == RoleKind::GridWorker && ev.call {
+            err(
+                "call",
+                "a grid worker reports to the township, which calls the county",
+            );
+        }
+        if !errs.is_empty() {
+            return Err(DomainError::Invalid(errs));
+        }
+        if let Some(r) = &ev.item {
+            check_item(ctx.lists, r, false)?;
+        }
+        Ok(())
+    }
+
+    /// Lead and co-departments against the cited item: off-list or different units need a reason.
+    fn check_routing(
+        &self,
+        ctx: &Ctx,
+        e: &Event,
+        item: Option<&ItemRef>,
+        lead: &str,
+        co: &[String],
+        override_reason: Option<&str>,
+    ) -> Result<(), DomainError> {
+        check_receivers(ctx.org, "lead", &[lead.to_string()], &e.caller_unit)?;
+        check_receivers(ctx.org, "co", co, lead)?;
+        let reason = override_reason.map(str::trim).unwrap_or("");
+        match item {
+            None => {
+                if !self.config.allow_off_list {
+                    return Err(invalid("item", "every dispatch cites a list item"));
+                }
+                if reason.is_empty() {
+                    return Err(invalid(
+                        "override_reason",
+                        "an off-list dispatch needs a reason",
+                    ));
+                }
+            }
+            Some(r) => {
+                let it = check_item(ctx.lists, r, true)?;
+                let named = it.primary.iter().any(|p| p == lead)
+                    && co
+                        .iter()
+                        .all(|c| it.primary.contains(c) || it.supporting.contains(c));
+                if !named && reason.is_empty() {
+                    return Err(invalid(
+                        "override_reason",
+                        "the units differ from the list item's: give the reason",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_close(&self, e: &Event) -> Result<(), DomainError> {
+        if e.open_dispute().is_some() {
+            return Err(conflict("a dispute is waiting for 编办's ruling"));
+        }
+        let principal: Vec<_> = e.live().filter(|a| a.role != AssignmentRole::Co).collect();
+        if principal.is_empty() {
+            return Err(conflict("nothing has been handled yet"));
+        }
+        for a in &principal {
+            let ok = a.status == A::Evaluated && a.evaluation.as_ref().is_some_and(|v| v.passed);
+            if !ok {
+                return Err(conflict(format!(
+                    "assignment {} ({}) is {}: grade it first",
+                    a.n,
+                    a.receiver_unit,
+                    a.status.label_zh()
+                )));
+            }
+        }
+        if let Some(a) = e.live().find(|a| a.status.is_open()) {
+            return Err(conflict(format!("assignment {} is still open", a.n)));
+        }
+        if e.assignments.iter().any(|a| {
+            a.evaluation
+                .as_ref()
+                .and_then(|v| v.appeal.as_ref())
+                .is_some_and(|ap| ap.decision.is_none())
+        }) {
+            return Err(conflict("an appeal is waiting for a decision"));
+        }
+        Ok(())
+    }
+}
+
+/// The item exists at the cited version; `current` also requires the version in force now.
+fn check_item<'a>(
+    lists: &'a Catalogue,
+    r: &ItemRef,
+    current: bool,
+) -> Result<&'a crate::lists::Item, DomainError> {
+    let it = lists.item_at(&r.id, r.version).ok_or_else(|| {
+        invalid(
+            "item",
+            format!("list item {} does not exist in version {}", r.id, r.version),
+        )
+    })?;
+    if current && r.version != lists.latest() {
+        return Err(invalid(
+            "item.version",
+            format!(
+                "version {} is not the current one ({})",
+                r.version,
+                lists.latest()
+            ),
+        ));
+    }
+    Ok(it)
+}
+
+fn check_receivers(
+    org: &OrgState,
+    field: &str,
+    units: &[String],
+    not: &str,
+) -> Result<(), DomainError> {
+    let mut errs = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for u in units {
+        if !may_receive(org, u) {
+            errs.push(FieldError::new(
+                "",
+                field,
+                format!("'{u}' cannot receive an assignment"),
+            ));
+        } else if u == not {
+            errs.push(FieldError::new(
+                "",
+                field,
+                format!("'{u}' cannot send work to itself"),
+            ));
+        } else if !seen.insert(u) {
+            errs.push(FieldError::new("", field, format!("'{u}' is named twice")));
+        }
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid(errs))
+    }
+}

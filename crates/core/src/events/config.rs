@@ -1,0 +1,247 @@
+//! Per-deployment workflow settings (domain.md §7): step labels, time limits, extension caps,
+//! the evaluation scale. Changed only through the log (`WorkflowConfigSet`).
+
+use super::model::{RequestType, Urgency};
+use crate::calendar::Limit;
+use crate::lists::TimeLimits;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Labels of the four steps, e.g. 呼叫/派单/响应/评价 (平阴) or 呼/分/联/销 (槐荫).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLabels {
+    pub call: String,
+    pub dispatch: String,
+    pub respond: String,
+    pub evaluate: String,
+}
+
+impl Default for StepLabels {
+    fn default() -> Self {
+        StepLabels {
+            call: "呼叫".into(),
+            dispatch: "派单".into(),
+            respond: "响应".into(),
+            evaluate: "评价".into(),
+        }
+    }
+}
+
+/// The limits of one hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LimitSet {
+    pub sign: Limit,
+    pub respond: Limit,
+    pub complete: Limit,
+    pub return_window: Limit,
+}
+
+/// The rating scale, best first; levels at index `fail_from` and worse fail (reopen and
+/// open an accountability case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scale {
+    pub levels: Vec<String>,
+    pub fail_from: u8,
+}
+
+impl Scale {
+    pub fn three() -> Scale {
+        Scale {
+            levels: vec!["满意".into(), "基本满意".into(), "不满意".into()],
+            fail_from: 2,
+        }
+    }
+    pub fn four() -> Scale {
+        Scale {
+            levels: vec![
+                "满意".into(),
+                "基本满意".into(),
+                "不满意".into(),
+                "很不满意".into(),
+            ],
+            fail_from: 2,
+        }
+    }
+    pub fn five() -> Scale {
+        Scale {
+            levels: vec![
+                "非常满意".into(),
+                "满意".into(),
+                "基本满意".into(),
+                "不满意".into(),
+                "非常不满意".into(),
+            ],
+            fail_from: 3,
+        }
+    }
+    pub fn label(&self, level: u8) -> Option<&str> {
+        self.levels.get(level as usize).map(|s| s.as_str())
+    }
+    pub fn passes(&self, level: u8) -> bool {
+        level < self.fail_from
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowConfig {
+    pub labels: StepLabels,
+    pub normal: LimitSet,
+    pub urgent: LimitSet,
+    /// Completion limits by request type (咨询 3, 投诉举报 13 working days...).
+    pub by_request_type: BTreeMap<RequestType, Limit>,
+    /// 吹哨报到: arrival on site, on the clock.
+    pub whistle_arrive: Limit,
+    pub extension_max_count: u32,
+    pub extension_max_days: u32,
+    /// Stop the completion clock while an extension request waits for a decision.
+    pub pause_while_extension_pending: bool,
+    pub scale: Scale,
+    /// Returns of one event before the next becomes a dispute for 编办.
+    pub returns_before_dispute: u32,
+    /// Yellow flag this long before a deadline.
+    pub warn_before: Limit,
+    /// Escalate (督办 to leaders) after this many working days overdue.
+    pub escalate_after_days: u32,
+    /// On-site verification required before evaluation (数字城管 style).
+    pub verification_required: bool,
+    /// A township call needs a township leader (not only an operator).
+    pub call_needs_leader: bool,
+    /// A dispatch may go out without a list item (with a reason).
+    pub allow_off_list: bool,
+}
+
+impl Default for WorkflowConfig {
+    fn default() -> Self {
+        let mut by_request_type = BTreeMap::new();
+        by_request_type.insert(RequestType::Consultation, Limit::WorkingDays(3));
+        by_request_type.insert(RequestType::Complaint, Limit::WorkingDays(13));
+        by_request_type.insert(RequestType::Report, Limit::WorkingDays(13));
+        WorkflowConfig {
+            labels: StepLabels::default(),
+            normal: LimitSet {
+                sign: Limit::WorkingMinutes(30),
+                respond: Limit::WorkingMinutes(120),
+                complete: Limit::WorkingDays(5),
+                return_window: Limit::WorkingDays(1),
+            },
+            urgent: LimitSet {
+                sign: Limit::ClockMinutes(15),
+                respond: Limit::ClockMinutes(30),
+                complete: Limit::WorkingDays(1),
+                return_window: Limit::WorkingMinutes(120),
+            },
+            by_request_type,
+            whistle_arrive: Limit::ClockMinutes(30),
+            extension_max_count: 3,
+            extension_max_days: 3,
+            pause_while_extension_pending: true,
+            scale: Scale::three(),
+            returns_before_dispute: 1,
+            warn_before: Limit::WorkingMinutes(480),
+            escalate_after_days: 5,
+            verification_required: false,
+            call_needs_leader: false,
+            allow_off_list: true,
+        }
+    }
+}
+
+fn hours(h: f64) -> Option<Limit> {
+    (h.is_finite() && h > 0.0 && h < 10_000.0).then(|| Limit::WorkingMinutes((h * 60.0) as u32))
+}
+
+fn days(d: f64) -> Option<Limit> {
+    (d.is_finite() && d > 0.0 && d < 1_000.0).then(|| Limit::WorkingDays(d.ceil() as u32))
+}
+
+impl WorkflowConfig {
+    /// The limits for a hop: deployment default by urgency, then request type, then the list
+    /// item's own limits (an urgent event never gets a longer limit from the item).
+    pub fn limits_for(
+        &self,
+        urgency: Urgency,
+        request_type: Option<RequestType>,
+        item: Option<&TimeLimits>,
+    ) -> LimitSet {
+        let mut set = match urgency {
+            Urgency::Normal => self.normal,
+            Urgency::Urgent => self.urgent,
+        };
+        if urgency == Urgency::Normal {
+            if let Some(l) = request_type.and_then(|r| self.by_request_type.get(&r)) {
+                set.complete = *l;
+            }
+            if let Some(t) = item {
+                if let Some(l) = t.sign_hours.and_then(hours) {
+                    set.sign = l;
+                }
+                if let Some(l) = t.respond_hours.and_then(hours) {
+                    set.respond = l;
+                }
+                if let Some(l) = t.complete_days.and_then(days) {
+                    set.complete = l;
+                }
+            }
+        }
+        set
+    }
+
+    /// Problems with a proposed configuration, by field.
+    pub fn problems(&self) -> Vec<crate::FieldError> {
+        let mut errs = Vec::new();
+        let mut err = |f: &str, m: &str| errs.push(crate::FieldError::new("", f, m));
+        if self.scale.levels.len() < 2 || self.scale.levels.len() > 7 {
+            err("scale", "a scale has 2 to 7 levels");
+        }
+        if self.scale.fail_from == 0 || self.scale.fail_from as usize > self.scale.levels.len() {
+            err(
+                "scale.fail_from",
+                "must be between 1 and the number of levels",
+            );
+        }
+        if self.scale.levels.iter().any(|l| l.trim().is_empty()) {
+            err("scale", "a level label is empty");
+        }
+        for (name, l) in [
+            ("labels.call", &self.labels.call),
+            ("labels.dispatch", &self.labels.dispatch),
+            ("labels.respond", &self.labels.respond),
+            ("labels.evaluate", &self.labels.evaluate),
+        ] {
+            if l.trim().is_empty() {
+                err(name, "label is empty");
+            }
+        }
+        for (name, set) in [("normal", &self.normal), ("urgent", &self.urgent)] {
+            for (f, l) in [
+                ("sign", set.sign),
+                ("respond", set.respond),
+                ("complete", set.complete),
+                ("return_window", set.return_window),
+            ] {
+                if limit_is_zero(l) {
+                    errs.push(crate::FieldError::new(
+                        "",
+                        &format!("{name}.{f}"),
+                        "a time limit must be longer than zero",
+                    ));
+                }
+            }
+        }
+        if self.extension_max_days > 180 {
+            errs.push(crate::FieldError::new(
+                "",
+                "extension_max_days",
+                "at most 180 days per extension",
+            ));
+        }
+        errs
+    }
+}
+
+fn limit_is_zero(l: Limit) -> bool {
+    matches!(
+        l,
+        Limit::WorkingDays(0) | Limit::WorkingMinutes(0) | Limit::ClockMinutes(0)
+    )
+}

@@ -1,0 +1,19 @@
+//! The 乡呼县应 / 一件事 workflow: events, their hops (assignments), the checks that guard every
+//! transition, and the fold that derives statuses and working-time deadlines from the log.
+
+mod apply;
+pub mod book;
+pub mod check;
+pub mod cmd;
+pub mod config;
+pub mod model;
+pub mod who;
+
+pub use book::{EventBook, Flag, PublicFeedback};
+pub use check::Ctx;
+pub use cmd::{EventCmd, ReminderKind, ReturnDecision};
+pub use config::{LimitSet, Scale, StepLabels, WorkflowConfig};
+pub use model::*;
+
+#[cfg(test)]
+mod tests;

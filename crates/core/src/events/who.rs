@@ -1,0 +1,127 @@
+//! Who may act for which unit in the workflow, and who may see an event. The checks in
+//! `check.rs` and the pages both ask these questions.
+
+use super::model::{Event, Party};
+use crate::access::Principal;
+use crate::org::{RoleKind, UnitKind};
+use crate::state::OrgState;
+
+/// The scheduler's pseudo-user: issues reminders and escalations on time.
+pub const SYSTEM_SCHEDULER: &str = "system:scheduler";
+
+pub fn is_system(by: &Party) -> bool {
+    by.username.starts_with("system:")
+}
+
+/// The person exists, is active and holds the grant they claim.
+pub fn holds_grant(org: &OrgState, by: &Party) -> bool {
+    org.people.get(&by.username).is_some_and(|p| {
+        p.person.active
+            && p.grants
+                .iter()
+                .any(|g| g.role == by.role && g.unit == by.unit)
+    })
+}
+
+/// The unit a grant effectively speaks for: township roles granted on a command room speak
+/// for its township.
+pub fn effective_unit(org: &OrgState, role: RoleKind, unit: &str) -> String {
+    match role {
+        RoleKind::TownshipOperator | RoleKind::TownshipLeader => org
+            .township_of(unit)
+            .map(|t| t.code.clone())
+            .unwrap_or_else(|| unit.to_string()),
+        _ => unit.to_string(),
+    }
+}
+
+const STAFF: [RoleKind; 5] = [
+    RoleKind::TownshipOperator,
+    RoleKind::TownshipLeader,
+    RoleKind::CountyDispatcher,
+    RoleKind::DepartmentHandler,
+    RoleKind::DepartmentLeader,
+];
+
+/// `by` works for `unit` (its own unit, or a unit above it such as a department over its
+/// division) in a desk role.
+pub fn is_staff_of(org: &OrgState, by: &Party, unit: &str) -> bool {
+    if !STAFF.contains(&by.role) || !holds_grant(org, by) {
+        return false;
+    }
+    let eff = effective_unit(org, by.role, &by.unit);
+    eff == unit || org.is_within(unit, &eff)
+}
+
+/// The role fits the kind of unit it acts for (a township role for a township...).
+pub fn role_fits(org: &OrgState, role: RoleKind, unit: &str) -> bool {
+    let Some(u) = org.unit(unit) else {
+        return false;
+    };
+    match role {
+        RoleKind::TownshipOperator | RoleKind::TownshipLeader => u.kind.is_township(),
+        RoleKind::CountyDispatcher => u.kind == UnitKind::CountyCommandCentre,
+        RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => matches!(
+            u.kind,
+            UnitKind::Department | UnitKind::Division | UnitKind::StationedUnit
+        ),
+        _ => false,
+    }
+}
+
+/// A unit that may receive a hop.
+pub fn may_receive(org: &OrgState, unit: &str) -> bool {
+    org.unit(unit).is_some_and(|u| {
+        matches!(
+            u.kind,
+            UnitKind::Department
+                | UnitKind::Division
+                | UnitKind::StationedUnit
+                | UnitKind::Town
+                | UnitKind::Subdistrict
+        )
+    })
+}
+
+pub fn has_role(org: &OrgState, by: &Party, role: RoleKind) -> bool {
+    by.role == role && holds_grant(org, by)
+}
+
+/// Whether a principal may see an event: county-wide roles and county leaders see all;
+/// township staff see their township's events; grid workers their village's and their own;
+/// departments the events they received a hop of.
+pub fn may_see(p: &Principal, org: &OrgState, e: &Event) -> bool {
+    p.grants.iter().any(|g| {
+        if g.role.is_county_wide() {
+            return true;
+        }
+        match g.role {
+            RoleKind::Leader => {
+                let eff = org.unit(&g.unit);
+                match eff.map(|u| u.kind) {
+                    Some(UnitKind::County) => true,
+                    _ => township_matches(org, e, &g.unit),
+                }
+            }
+            RoleKind::TownshipOperator | RoleKind::TownshipLeader => {
+                let t = effective_unit(org, g.role, &g.unit);
+                township_matches(org, e, &t) || e.receivers().any(|r| r == t)
+            }
+            RoleKind::GridWorker => {
+                e.reporter == p.username
+                    || e.facts.location.village.as_deref() == Some(g.unit.as_str())
+            }
+            RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => e
+                .receivers()
+                .chain(e.assignments.iter().map(|a| a.sender_unit.as_str()))
+                .any(|r| r == g.unit || org.is_within(r, &g.unit)),
+            _ => false,
+        }
+    })
+}
+
+fn township_matches(org: &OrgState, e: &Event, township: &str) -> bool {
+    e.caller_unit == township
+        || e.facts.location.township.as_deref() == Some(township)
+        || org.is_within(&e.origin_unit, township)
+}
