@@ -114,5 +114,19 @@ pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Res
             &crate::lists::ImportOptions::default(),
         )
         .await?;
+    load_calendar(engine, &actor, now_ms).await?;
+    crate::demo_events::load(engine, now_ms).await?;
     Ok(true)
+}
+
+/// Appends the built-in holidays and 调休 days (2025–2026 State Council notices).
+pub async fn load_calendar(engine: &Engine, actor: &Actor, now_ms: i64) -> Result<()> {
+    let days =
+        tiaokuai_core::calendar::WorkCalendar::parse_csv(tiaokuai_core::calendar::BUILTIN_CSV)?;
+    let t = tiaokuai_core::Transition::CalendarSet {
+        days,
+        hours: Some(tiaokuai_core::calendar::OfficeHours::default()),
+    };
+    engine.submit(actor, now_ms, vec![t]).await?;
+    Ok(())
 }

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod cst;
 pub mod demo;
+mod demo_events;
 pub mod engine;
 pub mod error;
 pub mod events;

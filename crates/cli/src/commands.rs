@@ -74,6 +74,16 @@ pub async fn serve_engine(
         secure_cookies: secure.unwrap_or(!addr.ip().is_loopback()),
         session_hours: 12,
     };
+    // Reminders and escalations on schedule; outbound notices (log only unless a webhook is set).
+    tiaokuai_app::events::scheduler::spawn(engine.clone(), std::time::Duration::from_secs(60));
+    let notifier: std::sync::Arc<dyn tiaokuai_app::events::notify::Notifier> =
+        match std::env::var("TIAOKUAI_NOTIFY_WEBHOOK") {
+            Ok(url) if !url.trim().is_empty() => std::sync::Arc::new(
+                tiaokuai_app::events::notify::WebhookNotifier::new(url.trim()),
+            ),
+            _ => std::sync::Arc::new(tiaokuai_app::events::notify::LogNotifier),
+        };
+    tiaokuai_app::events::notify::spawn(engine.clone(), notifier);
     let state = AppState::new(engine, config);
     tiaokuai_server::serve(state, addr, |a| {
         println!("Tiaokuai is serving on http://{a}/");
