@@ -5,3 +5,4 @@ mod api;
 mod import;
 mod lists;
 mod log;
+mod workflow_store;
