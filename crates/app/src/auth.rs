@@ -66,11 +66,21 @@ impl Engine {
     }
 
     /// The principal for a session's username (None when the person is gone or inactive).
+    /// The active person with their grants, from the in-memory state (no database read).
     pub async fn principal_of(&self, username: &str) -> Result<Option<Principal>> {
-        match self.store().person(self.county(), username).await? {
-            Some(r) if r.person.active => Ok(Some(self.principal(&r.person).await?)),
-            _ => Ok(None),
-        }
+        self.with_state(|s| {
+            s.org
+                .people
+                .get(username)
+                .filter(|r| r.person.active)
+                .map(|r| Principal {
+                    username: r.person.username.clone(),
+                    name: r.person.name.clone(),
+                    unit: r.person.unit.clone(),
+                    grants: r.grants.iter().cloned().collect(),
+                })
+        })
+        .await
     }
 
     async fn principal(&self, p: &Person) -> Result<Principal> {

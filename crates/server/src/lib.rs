@@ -36,6 +36,7 @@ pub struct AppState {
     pub(crate) search: Arc<search_cache::SearchCache>,
     /// Where uploads wait for confirmation.
     pub(crate) upload_dir: Arc<std::path::PathBuf>,
+    pub(crate) sessions: Arc<session::SessionCache>,
 }
 
 impl AppState {
@@ -48,6 +49,7 @@ impl AppState {
             limiter: Arc::new(security::LoginLimiter::new()),
             search: Arc::new(search_cache::SearchCache::default()),
             upload_dir: Arc::new(upload_dir),
+            sessions: Arc::new(session::SessionCache::default()),
         }
     }
 }

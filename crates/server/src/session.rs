@@ -44,13 +44,17 @@ async fn load(
     let Some(id) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) else {
         return Ok(None);
     };
-    let Some(row) = state
-        .engine
-        .store()
-        .session(&hash_id(&id), now_ms())
-        .await?
-    else {
-        return Ok(None);
+    let hashed = hash_id(&id);
+    let now = now_ms();
+    let row = match state.sessions.get(&hashed, now) {
+        Some(row) => row,
+        None => {
+            let Some(row) = state.engine.store().session(&hashed, now).await? else {
+                return Ok(None);
+            };
+            state.sessions.put(hashed, row.clone(), now);
+            row
+        }
     };
     if row.county != state.engine.county() {
         return Ok(None);
@@ -63,6 +67,43 @@ async fn load(
         csrf: row.csrf,
         lang,
     }))
+}
+
+/// Recently validated sessions, so a request does not read the database to authenticate.
+/// An entry lives [`SessionCache::TTL_MS`]: a session deleted by another server process
+/// (logout, password change) stops working here within that time; this process's own
+/// logouts remove their entry at once.
+#[derive(Default)]
+pub struct SessionCache {
+    map: std::sync::Mutex<std::collections::HashMap<String, (SessionRow, i64)>>,
+}
+
+impl SessionCache {
+    pub const TTL_MS: i64 = 5_000;
+    const MAX: usize = 100_000;
+
+    pub fn get(&self, hashed: &str, now: i64) -> Option<SessionRow> {
+        let map = self.map.lock().ok()?;
+        match map.get(hashed) {
+            Some((row, at)) if now - at < Self::TTL_MS && row.expires_ms > now => Some(row.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn put(&self, hashed: String, row: SessionRow, now: i64) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= Self::MAX {
+                map.retain(|_, (_, at)| now - *at < Self::TTL_MS);
+            }
+            map.insert(hashed, (row, now));
+        }
+    }
+
+    pub fn remove(&self, hashed: &str) {
+        if let Ok(mut map) = self.map.lock() {
+            map.remove(hashed);
+        }
+    }
 }
 
 /// Page extractor: redirects to the login page when there is no session.

@@ -79,6 +79,7 @@ pub async fn logout(
 ) -> Result<Response, ApiError> {
     s.require_csrf()?;
     if let Some(id) = jar.get(SESSION_COOKIE).map(|c| c.value().to_string()) {
+        state.sessions.remove(&hash_id(&id));
         state.engine.store().delete_session(&hash_id(&id)).await?;
     }
     Ok((

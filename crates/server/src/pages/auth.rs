@@ -172,6 +172,7 @@ pub async fn logout(
                 return crate::error::PageError::forbidden(Lang::from_jar(&jar)).into_response();
             }
         }
+        state.sessions.remove(&hashed);
         if let Err(e) = state.engine.store().delete_session(&hashed).await {
             tracing::error!(error = %e, "logout failed");
         }
