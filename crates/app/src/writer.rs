@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
 use tiaokuai_log::{EntryHeader, Frontier, Hash, LogEntry, LogSigner};
-use tiaokuai_store::Store;
+use tiaokuai_store::{EventRows, Store};
 use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
 
 /// Most jobs folded into one transaction.
@@ -85,10 +85,8 @@ pub(crate) async fn run(
                 Err(_) => break,
             }
         }
-        let mut c = cache.write().await;
-        match write_batch(&store, &county, &signer, &mut c, &jobs).await {
+        match write_batch(&store, &county, &signer, &cache, &jobs).await {
             Ok((results, done)) => {
-                drop(c);
                 if committed.receiver_count() > 0 {
                     for n in done {
                         let _ = committed.send(n);
@@ -100,6 +98,7 @@ pub(crate) async fn run(
             }
             Err(e) => {
                 tracing::error!(error = %e, "log batch failed; reloading the log cache");
+                let mut c = cache.write().await;
                 *c = LogCache::default();
                 if let Err(e2) = catch_up_from_store(&store, &county, &mut c).await {
                     tracing::error!(error = %e2, "reloading the log cache failed");
@@ -115,16 +114,23 @@ pub(crate) async fn run(
     }
 }
 
-/// Writes one batch. An `Err` means nothing of the batch was committed.
+/// Writes one batch. An `Err` means nothing of the batch was committed (and the caller
+/// rebuilds the cache, which may already hold the batch).
+///
+/// The state is locked only while the batch is checked and folded in memory, not while the
+/// database commits: readers are never held up by an fsync. They may see a batch a moment
+/// before it is durable; its submitters hear back only after the commit.
 async fn write_batch(
     store: &Store,
     county: &str,
     signer: &LogSigner,
-    cache: &mut LogCache,
+    cache_lock: &RwLock<LogCache>,
     jobs: &[Job],
 ) -> Result<(Vec<Result<Vec<u64>>>, Vec<Committed>)> {
     let mut w = store.begin_write(county).await?;
     let (next, _) = w.head().await?;
+    let mut guard = cache_lock.write().await;
+    let cache: &mut LogCache = &mut guard;
     if next != cache.size() {
         // Another process appended (or our cache is stale): fold its entries first.
         if next < cache.size() {
@@ -187,12 +193,16 @@ async fn write_batch(
         last_at = last_at.max(job.now_ms);
         results.push(Ok(seqs));
     }
-    if !batch.is_empty() {
-        w.append_many(&batch, &cache.state).await?;
-        let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
-        w.save_checkpoint(&cp).await?;
-        w.commit().await?;
+    if batch.is_empty() {
+        return Ok((results, done));
     }
+    let seqs: Vec<(u64, &Transition)> = batch.iter().map(|(e, t)| (e.header.seq, t)).collect();
+    let rows = EventRows::collect(&cache.state, &seqs);
+    let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
+    drop(guard);
+    w.append_many(&batch, &rows).await?;
+    w.save_checkpoint(&cp).await?;
+    w.commit().await?;
     Ok((results, done))
 }
 

@@ -17,6 +17,7 @@ mod sessions;
 mod write;
 
 pub use blobs::Blob;
+pub use project_events::EventRows;
 pub use log::StoredEntries;
 pub use sessions::SessionRow;
 pub use write::WriteTxn;

@@ -7,8 +7,9 @@ use crate::Result;
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Transaction};
-use tiaokuai_core::events::{Assignment, Event, EventBook};
-use tiaokuai_core::CountyState;
+use tiaokuai_core::calendar::SpecialDay;
+use tiaokuai_core::events::{AccountabilityCase, Assignment, Event, PublicFeedback};
+use tiaokuai_core::{CountyState, Transition};
 
 const EVENT_COLS: &[&str] = &[
     "county",
@@ -195,15 +196,64 @@ fn bind_hop<'q>(q: Q<'q>, county: &str, e: &Event, a: &Assignment) -> Q<'q> {
 
 const CHUNK_ROWS: usize = 200;
 
-/// Upserts the rows of the given events (and their hops, cases and 回访 ratings).
+/// Owned copies of the rows a batch changes, taken from the folded state so the writer can
+/// release the state before it talks to the database.
+#[derive(Debug, Default, Clone)]
+pub struct EventRows {
+    pub events: Vec<Event>,
+    pub cases: Vec<AccountabilityCase>,
+    pub feedback: Vec<(u64, PublicFeedback)>,
+    /// The calendar's special days, when the batch changed them.
+    pub calendar: Option<Vec<SpecialDay>>,
+}
+
+impl EventRows {
+    /// The rows of the events `batch` touched, as they stand in `state`.
+    pub fn collect(state: &CountyState, batch: &[(u64, &Transition)]) -> EventRows {
+        let (ids, calendar) = touched(batch);
+        Self::of(state, &ids, calendar)
+    }
+
+    /// Every event's rows (for a rebuild).
+    pub fn all(state: &CountyState) -> EventRows {
+        let ids: Vec<u64> = state.events.events.keys().copied().collect();
+        Self::of(state, &ids, true)
+    }
+
+    fn of(state: &CountyState, ids: &[u64], calendar: bool) -> EventRows {
+        let book = &state.events;
+        let events: Vec<Event> = ids
+            .iter()
+            .filter_map(|id| book.event(*id).cloned())
+            .collect();
+        let cases = ids
+            .iter()
+            .flat_map(|id| {
+                book.cases
+                    .range((*id, 0)..=(*id, u32::MAX))
+                    .map(|(_, c)| c.clone())
+            })
+            .collect();
+        let feedback = ids
+            .iter()
+            .filter_map(|id| book.feedback.get(id).map(|f| (*id, f.clone())))
+            .collect();
+        EventRows {
+            events,
+            cases,
+            feedback,
+            calendar: calendar.then(|| book.calendar.days().cloned().collect()),
+        }
+    }
+}
+
+/// Upserts the rows (events, their hops, cases and 回访 ratings; the calendar if present).
 pub(crate) async fn project_events(
     tx: &mut Transaction<'static, Any>,
     county: &str,
-    book: &EventBook,
-    ids: &[u64],
+    rows: &EventRows,
 ) -> Result<()> {
-    let events: Vec<&Event> = ids.iter().filter_map(|id| book.event(*id)).collect();
-    for chunk in events.chunks(CHUNK_ROWS) {
+    for chunk in rows.events.chunks(CHUNK_ROWS) {
         let sql = upsert_sql("events", EVENT_COLS, 2, chunk.len());
         let mut q = sqlx::query(&sql);
         for e in chunk {
@@ -211,9 +261,10 @@ pub(crate) async fn project_events(
         }
         q.execute(&mut **tx).await?;
     }
-    let hops: Vec<(&Event, &Assignment)> = events
+    let hops: Vec<(&Event, &Assignment)> = rows
+        .events
         .iter()
-        .flat_map(|e| e.assignments.iter().map(move |a| (*e, a)))
+        .flat_map(|e| e.assignments.iter().map(move |a| (e, a)))
         .collect();
     for chunk in hops.chunks(CHUNK_ROWS) {
         let sql = upsert_sql("assignments", HOP_COLS, 3, chunk.len());
@@ -223,15 +274,7 @@ pub(crate) async fn project_events(
         }
         q.execute(&mut **tx).await?;
     }
-    let cases: Vec<_> = events
-        .iter()
-        .flat_map(|e| {
-            book.cases
-                .range((e.id, 0)..=(e.id, u32::MAX))
-                .map(|(_, c)| c)
-        })
-        .collect();
-    for chunk in cases.chunks(CHUNK_ROWS) {
+    for chunk in rows.cases.chunks(CHUNK_ROWS) {
         let sql = upsert_sql("accountability_cases", CASE_COLS, 3, chunk.len());
         let mut q = sqlx::query(&sql);
         for c in chunk {
@@ -248,11 +291,7 @@ pub(crate) async fn project_events(
         }
         q.execute(&mut **tx).await?;
     }
-    let feedback: Vec<_> = events
-        .iter()
-        .filter_map(|e| book.feedback.get(&e.id).map(|f| (e.id, f)))
-        .collect();
-    for chunk in feedback.chunks(CHUNK_ROWS) {
+    for chunk in rows.feedback.chunks(CHUNK_ROWS) {
         let sql = upsert_sql("public_feedback", FEEDBACK_COLS, 2, chunk.len());
         let mut q = sqlx::query(&sql);
         for (id, f) in chunk {
@@ -267,20 +306,22 @@ pub(crate) async fn project_events(
         }
         q.execute(&mut **tx).await?;
     }
+    if let Some(days) = &rows.calendar {
+        project_calendar(tx, county, days).await?;
+    }
     Ok(())
 }
 
 /// Rewrites the calendar's special days.
-pub(crate) async fn project_calendar(
+async fn project_calendar(
     tx: &mut Transaction<'static, Any>,
     county: &str,
-    state: &CountyState,
+    days: &[SpecialDay],
 ) -> Result<()> {
     sqlx::query("delete from calendar_days where county = $1")
         .bind(county)
         .execute(&mut **tx)
         .await?;
-    let days: Vec<_> = state.events.calendar.days().collect();
     for chunk in days.chunks(CHUNK_ROWS) {
         let mut sql = String::from("insert into calendar_days (county, day, kind, name) values ");
         for i in 0..chunk.len() {
@@ -292,14 +333,10 @@ pub(crate) async fn project_calendar(
         }
         let mut q = sqlx::query(&sql);
         for d in chunk {
-            let kind = match d.kind {
-                tiaokuai_core::calendar::DayKind::Holiday => "holiday",
-                tiaokuai_core::calendar::DayKind::Workday => "workday",
-            };
             q = q
                 .bind(county.to_string())
                 .bind(d.date.format("%Y-%m-%d").to_string())
-                .bind(kind)
+                .bind(d.kind.as_str())
                 .bind(d.name.clone());
         }
         q.execute(&mut **tx).await?;
@@ -308,8 +345,7 @@ pub(crate) async fn project_calendar(
 }
 
 /// The events a batch of transitions touched, and whether it changed the calendar.
-pub fn touched(batch: &[(u64, &tiaokuai_core::Transition)]) -> (Vec<u64>, bool) {
-    use tiaokuai_core::Transition;
+fn touched(batch: &[(u64, &Transition)]) -> (Vec<u64>, bool) {
     let mut ids = Vec::new();
     let mut calendar = false;
     for (seq, t) in batch {

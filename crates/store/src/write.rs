@@ -3,7 +3,7 @@
 
 use crate::log::{row_to_entry, to_hash};
 use crate::project::project;
-use crate::project_events::{project_calendar, project_events, touched};
+use crate::project_events::{project_events, EventRows};
 use crate::{Backend, Result, Store};
 use sqlx::{Any, Row, Transaction};
 use tiaokuai_core::{CountyState, Transition};
@@ -89,12 +89,12 @@ impl WriteTxn {
     }
 
     /// Appends many sealed entries with multi-row inserts (fewer round trips), then projects
-    /// each transition in order. `state` is the state after folding the whole batch: the event
-    /// read models are written from it once per touched event.
+    /// each transition in order. `events` are the event rows after folding the whole batch
+    /// ([`EventRows::collect`]), written once per touched event.
     pub async fn append_many(
         &mut self,
         batch: &[(LogEntry, Transition)],
-        state: &CountyState,
+        events: &EventRows,
     ) -> Result<()> {
         const ROWS: usize = 100;
         for chunk in batch.chunks(ROWS) {
@@ -140,14 +140,7 @@ impl WriteTxn {
         for (e, t) in batch {
             project(&mut self.tx, &e.header.county, e.header.seq as i64, t).await?;
         }
-        let seqs: Vec<(u64, &Transition)> = batch.iter().map(|(e, t)| (e.header.seq, t)).collect();
-        let (ids, calendar) = touched(&seqs);
-        if !ids.is_empty() {
-            project_events(&mut self.tx, &self.county, &state.events, &ids).await?;
-        }
-        if calendar {
-            project_calendar(&mut self.tx, &self.county, state).await?;
-        }
+        project_events(&mut self.tx, &self.county, events).await?;
         Ok(())
     }
 
@@ -203,9 +196,7 @@ impl Store {
             }
             from += page.len() as u64;
         }
-        let ids: Vec<u64> = state.events.events.keys().copied().collect();
-        project_events(&mut w.tx, county, &state.events, &ids).await?;
-        project_calendar(&mut w.tx, county, &state).await?;
+        project_events(&mut w.tx, county, &EventRows::all(&state)).await?;
         w.commit().await?;
         Ok(from)
     }
