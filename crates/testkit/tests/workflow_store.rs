@@ -293,3 +293,112 @@ async fn demo_events_are_in_every_stage_and_the_proof_verifies() {
     bad.entries[2].payload.push(' ');
     assert!(tiaokuai_app::events::timeline::verify_bundle(&bad).is_err());
 }
+
+#[tokio::test]
+async fn a_ruling_opens_a_list_adjustment_in_the_same_append() {
+    let (engine, _fx) = demo_engine().await.unwrap();
+    let p = |n: &'static str| {
+        let engine = engine.clone();
+        async move { engine.principal_of(n).await.unwrap().unwrap() }
+    };
+    let (op, disp, zf, bb) = (
+        p("qingshan_op").await,
+        p("dispatcher").await,
+        p("zhifa").await,
+        p("bianban").await,
+    );
+    let item = engine
+        .with_state(|s| {
+            let v = s.lists.latest();
+            s.lists
+                .items_at(v)
+                .find(|i| i.name.contains("建筑工地扬尘"))
+                .map(|i| tiaokuai_core::events::ItemRef {
+                    id: i.id.clone(),
+                    version: v,
+                })
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let mut ev = new_event(7, true);
+    ev.item = Some(item.clone());
+    let id = engine.report_event(&op, T0, ev).await.unwrap();
+    engine
+        .act(
+            &disp,
+            T0 + 1000,
+            EventCmd::Dispatch {
+                event: id,
+                item: Some(item.clone()),
+                lead: "D-ZF".into(),
+                co: vec![],
+                override_reason: Some("先派执法".into()),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    engine
+        .act(
+            &zf,
+            T0 + 2000,
+            EventCmd::RequestReturn {
+                event: id,
+                assignment: 1,
+                reason: "属住建职责".into(),
+                legal_basis: "清单第11项".into(),
+            },
+        )
+        .await
+        .unwrap();
+    engine
+        .act(
+            &disp,
+            T0 + 3000,
+            EventCmd::DecideReturn {
+                event: id,
+                assignment: 1,
+                decision: ReturnDecision::Dispute {
+                    note: "双方各执一词".into(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    let before = engine.with_state(|s| s.adjustments.len()).await.unwrap();
+    engine
+        .act(
+            &bb,
+            T0 + 4000,
+            EventCmd::Rule {
+                event: id,
+                primary: "D-ZJ".into(),
+                supporting: vec!["D-ZF".into()],
+                reasoning: "依三定方案".into(),
+                open_adjustment: true,
+            },
+        )
+        .await
+        .unwrap();
+    let (n, adj) = engine
+        .with_state(|s| {
+            (
+                s.adjustments.len(),
+                s.adjustments.values().next_back().cloned(),
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, before + 1);
+    let adj = adj.unwrap();
+    let proposed = adj.app.proposed.unwrap();
+    assert_eq!(proposed.primary, vec!["D-ZJ".to_string()]);
+    assert!(proposed.supporting.contains(&"D-ZF".to_string()));
+    let e = engine.event(id).await.unwrap();
+    assert_eq!(e.assignments[1].receiver_unit, "D-ZJ");
+    assert_eq!(
+        e.assignments[0].status,
+        tiaokuai_core::events::AssignmentStatus::Transferred
+    );
+}

@@ -55,6 +55,66 @@ pub fn choose_party(
     Err(best.unwrap_or_else(|| DomainError::Forbidden("you hold no role".into())))
 }
 
+/// A ruling with `open_adjustment` files a 变更主体/配合责任 application for the event's list
+/// item, proposing the parties the ruling named.
+fn ruling_adjustment(
+    s: &CountyState,
+    who: &Principal,
+    now_ms: i64,
+    cmd: &EventCmd,
+) -> Option<Transition> {
+    let EventCmd::Rule {
+        event,
+        primary,
+        supporting,
+        reasoning,
+        open_adjustment: true,
+    } = cmd
+    else {
+        return None;
+    };
+    let e = s.events.event(*event)?;
+    let r = e.item.as_ref()?;
+    let latest = s.lists.latest();
+    let mut item = s.lists.item_at(&r.id, latest)?.clone();
+    // Townships named as supporting stay; the departments are the ruling's.
+    let townships: Vec<String> = item
+        .supporting
+        .iter()
+        .filter(|u| s.org.unit(u).is_some_and(|x| x.kind.is_township()))
+        .cloned()
+        .collect();
+    item.primary = vec![primary.clone()];
+    item.supporting = supporting.iter().cloned().chain(townships).collect();
+    let id = s.adjustments.keys().next_back().map(|k| k + 1).unwrap_or(1);
+    // The units' positions on record: every return on the event with its legal basis.
+    let mut opinions: Vec<String> = e
+        .assignments
+        .iter()
+        .flat_map(|a| {
+            a.returns.iter().map(move |r| {
+                format!("{}：{}（依据：{}）", a.receiver_unit, r.reason, r.legal_basis)
+            })
+        })
+        .collect();
+    opinions.extend(e.disputes.iter().map(|d| format!("争议：{}", d.reason)));
+    Some(Transition::AdjustmentFiled {
+        application: tiaokuai_core::lists::Application {
+            id,
+            applicant: who.username.clone(),
+            applicant_unit: who.unit.clone(),
+            kind: tiaokuai_core::lists::AdjustmentKind::ChangeParties,
+            item_id: item.id.clone(),
+            base_version: latest,
+            proposed: Some(item),
+            reason: format!("事件{}职责争议裁定：{}", e.no, reasoning.trim()),
+            basis: format!("编办对事件{}的职责争议裁定", e.no),
+            opinions: opinions.join("；"),
+        },
+        at_ms: now_ms,
+    })
+}
+
 fn actor(p: &Party) -> Actor {
     Actor {
         username: p.username.clone(),
@@ -66,9 +126,26 @@ fn actor(p: &Party) -> Actor {
 impl Engine {
     /// One workflow step by a person. Returns the log sequence of the entry.
     pub async fn act(&self, who: &Principal, now_ms: i64, cmd: EventCmd) -> Result<u64> {
-        let party = self
-            .with_state(|s| choose_party(s, who, now_ms, &cmd))
+        let (party, extra) = self
+            .with_state(|s| {
+                let p = choose_party(s, who, now_ms, &cmd)?;
+                Ok::<_, DomainError>((p, ruling_adjustment(s, who, now_ms, &cmd)))
+            })
             .await??;
+        if let Some(t) = extra {
+            // The ruling and the list adjustment it opens are one all-or-nothing append.
+            let seqs = self
+                .submit(
+                    &actor(&party),
+                    now_ms,
+                    vec![transition(&party, now_ms, cmd), t],
+                )
+                .await?;
+            return seqs
+                .first()
+                .copied()
+                .ok_or_else(|| AppError::Io("nothing was appended".into()));
+        }
         self.act_as(&party, now_ms, cmd).await
     }
 
