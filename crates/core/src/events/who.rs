@@ -125,3 +125,62 @@ fn township_matches(org: &OrgState, e: &Event, township: &str) -> bool {
         || e.facts.location.township.as_deref() == Some(township)
         || org.is_within(&e.origin_unit, township)
 }
+
+/// Whether any of the principal's grants makes them staff of `unit`.
+pub fn acts_for(org: &OrgState, p: &Principal, unit: &str) -> bool {
+    p.grants.iter().any(|g| {
+        let party = Party {
+            username: p.username.clone(),
+            role: g.role,
+            unit: g.unit.clone(),
+        };
+        is_staff_of(org, &party, unit)
+    })
+}
+
+/// What waits for this person in the workflow: (key, count). Keys: `sign`, `handle`,
+/// `grade`, `drafts`, `dispatch`, `decide`, `disputes`, `cases`.
+pub fn todo(org: &OrgState, book: &super::EventBook, p: &Principal) -> Vec<(&'static str, usize)> {
+    use super::model::{AssignmentStatus as A, EventStatus as E};
+    let has = |r: RoleKind| p.grants.iter().any(|g| g.role == r);
+    let mut n = [0usize; 8];
+    for e in book.events.values().filter(|e| !e.status.is_final()) {
+        if e.status == E::Draft && acts_for(org, p, &e.caller_unit) {
+            n[3] += 1;
+        }
+        if has(RoleKind::CountyDispatcher) {
+            if e.status == E::Called {
+                n[4] += 1;
+            }
+            n[5] += e
+                .assignments
+                .iter()
+                .filter(|a| matches!(a.status, A::ReturnRequested | A::ExtensionRequested))
+                .count();
+        }
+        if has(RoleKind::EstablishmentReviewer) && e.open_dispute().is_some() {
+            n[6] += 1;
+        }
+        for a in &e.assignments {
+            let mine = a.status.is_open() && acts_for(org, p, &a.receiver_unit);
+            if mine && a.status == A::Dispatched {
+                n[0] += 1;
+            } else if mine {
+                n[1] += 1;
+            }
+            if a.status == A::Reported && acts_for(org, p, &a.sender_unit) {
+                n[2] += 1;
+            }
+        }
+    }
+    if has(RoleKind::DisciplineInspector) {
+        n[7] = book.cases.values().filter(|c| c.outcome.is_none()).count();
+    }
+    [
+        "sign", "handle", "grade", "drafts", "dispatch", "decide", "disputes", "cases",
+    ]
+    .into_iter()
+    .zip(n)
+    .filter(|(_, c)| *c > 0)
+    .collect()
+}

@@ -177,18 +177,31 @@ async fn todo(
     state
         .engine
         .with_state(|st| {
-            queues
-                .iter()
-                .map(|(status, action, label)| {
-                    let n = st
-                        .adjustments
-                        .values()
-                        .filter(|a| a.status == *status && authorize(p, *action, Some(a)).is_ok())
-                        .count();
-                    ("/lists/adjustments".to_string(), *label, n)
-                })
-                .filter(|x| x.2 > 0)
-                .collect()
+            let work = tiaokuai_core::events::who::todo(&st.org, &st.events, p)
+                .into_iter()
+                .map(|(key, n)| {
+                    let label = match key {
+                        "sign" => "事件待签收",
+                        "handle" => "事件办理中",
+                        "grade" => "办理结果待我评价",
+                        "drafts" => "网格上报待处置",
+                        "dispatch" => "呼叫待分拨",
+                        "decide" => "退单/延期申请待审核",
+                        "disputes" => "职责争议待裁定",
+                        _ => "追责案件待处理",
+                    };
+                    ("/desk".to_string(), label, n)
+                });
+            work.chain(queues.iter().map(|(status, action, label)| {
+                let n = st
+                    .adjustments
+                    .values()
+                    .filter(|a| a.status == *status && authorize(p, *action, Some(a)).is_ok())
+                    .count();
+                ("/lists/adjustments".to_string(), *label, n)
+            }))
+            .filter(|x| x.2 > 0)
+            .collect()
         })
         .await
         .unwrap_or_default()
