@@ -11,7 +11,7 @@
 //! Office under 《全国年节及纪念日放假办法》: a [`DayKind::Holiday`] is a day off even on a weekday, a
 //! [`DayKind::Workday`] is a make-up working day (调休上班) even on a weekend. A special day always
 //! wins over the weekday rule. [`BUILTIN_CSV`] carries the notices for 2025 (国办发明电〔2024〕12号)
-//! and 2026 (国办发明电〔2025〕7号); later years are added with [`WorkCalendar::with_days`] from an
+//! and 2026 (the notice of 2025-11-04); later years are added with [`WorkCalendar::with_days`] from an
 //! administrator's CSV ([`WorkCalendar::parse_csv`]).
 //!
 //! # Office hours

@@ -2,7 +2,6 @@
 //! holiday file and the built-in copy.
 
 use super::*;
-use crate::{DomainError, FieldError};
 
 const SHARED: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

@@ -147,4 +147,12 @@ fn calendar_csv_errors_name_row_and_field() {
     };
     assert_eq!(e[0], FieldError::new("row 1", "date", e[0].message.clone()));
     assert!(WorkCalendar::parse_csv("").is_err());
+    let crlf = "date,kind,name\r\n\r\n2026-02-30,holiday,x\r\n";
+    let Err(DomainError::Invalid(e)) = WorkCalendar::parse_csv(crlf) else {
+        panic!("expected a date error");
+    };
+    assert_eq!(
+        (e[0].location.as_str(), e[0].field.as_str()),
+        ("row 3", "date")
+    );
 }

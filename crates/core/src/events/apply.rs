@@ -87,6 +87,8 @@ impl EventBook {
         self.events.insert(id, e);
     }
 
+    // The hop's parties and origin are all needed, and naming them keeps call sites readable.
+    #[allow(clippy::too_many_arguments)]
     fn new_hop(
         &self,
         ctx: &Ctx,

@@ -147,11 +147,11 @@ impl Default for WorkflowConfig {
 }
 
 fn hours(h: f64) -> Option<Limit> {
-    (h.is_finite() && h > 0.0 && h < 10_000.0).then(|| Limit::WorkingMinutes((h * 60.0) as u32))
+    (h.is_finite() && h > 0.0 && h < 10_000.0).then_some(Limit::WorkingMinutes((h * 60.0) as u32))
 }
 
 fn days(d: f64) -> Option<Limit> {
-    (d.is_finite() && d > 0.0 && d < 1_000.0).then(|| Limit::WorkingDays(d.ceil() as u32))
+    (d.is_finite() && d > 0.0 && d < 1_000.0).then_some(Limit::WorkingDays(d.ceil() as u32))
 }
 
 impl WorkflowConfig {
@@ -222,7 +222,7 @@ impl WorkflowConfig {
                 if limit_is_zero(l) {
                     errs.push(crate::FieldError::new(
                         "",
-                        &format!("{name}.{f}"),
+                        format!("{name}.{f}"),
                         "a time limit must be longer than zero",
                     ));
                 }
