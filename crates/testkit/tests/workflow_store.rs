@@ -19,7 +19,7 @@ fn new_event(n: u64, call: bool) -> NewEvent {
         title: format!("测试事件{n}"),
         description: "随机序列测试".into(),
         category: String::new(),
-        urgency: if n % 5 == 0 {
+        urgency: if n.is_multiple_of(5) {
             Urgency::Urgent
         } else {
             Urgency::Normal

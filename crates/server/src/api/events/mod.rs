@@ -1,0 +1,256 @@
+//! The event workflow over JSON: report, every step, queries, timeline, proofs, photos, the
+//! inbox, the working calendar and the workflow settings. Handlers parse, call one engine
+//! function and map the result; every rule lives in the core.
+
+mod calendar;
+mod commands;
+mod inbox;
+mod photos;
+mod queries;
+mod report;
+
+use crate::error::ApiError;
+use crate::AppState;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Serialize;
+use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::{Assignment, Event, EventBook, Flag};
+use tiaokuai_core::{CountyState, FieldError};
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        report::create,
+        commands::command,
+        photos::upload,
+        photos::download,
+        queries::list,
+        queries::detail,
+        queries::timeline,
+        queries::proof,
+        inbox::inbox,
+        calendar::due,
+        calendar::days,
+        calendar::set_days,
+        calendar::get_config,
+        calendar::put_config,
+    ),
+    components(schemas(
+        EventSummary,
+        HopSummary,
+        report::ReportRequest,
+        report::LocationIn,
+        report::ItemRefIn,
+        report::Created,
+        commands::CommandOut,
+        photos::PhotosOut,
+        inbox::InboxOut,
+        inbox::InboxItem,
+        calendar::DueOut,
+        calendar::DaysOut,
+        calendar::DayOut,
+        calendar::DaysIn,
+        calendar::DayIn,
+        calendar::CalendarSetOut,
+    )),
+    tags((name = "events", description = "乡呼县应 / 一件事 workflow: report, dispatch, handle, grade, close"))
+)]
+pub struct EventsDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/events", post(report::create).get(queries::list))
+        .route("/events/{id}", get(queries::detail))
+        .route("/events/{id}/commands", post(commands::command))
+        .route("/events/{id}/timeline", get(queries::timeline))
+        .route("/events/{id}/proof", get(queries::proof))
+        .route(
+            "/photos",
+            post(photos::upload).layer(axum::extract::DefaultBodyLimit::max(photos::MAX_BODY)),
+        )
+        .route("/photos/{hash}", get(photos::download))
+        .route("/inbox", get(inbox::inbox))
+        .route("/calendar/due", get(calendar::due))
+        .route(
+            "/calendar/days",
+            get(calendar::days).post(calendar::set_days),
+        )
+        .route(
+            "/workflow/config",
+            get(calendar::get_config).put(calendar::put_config),
+        )
+}
+
+/// 422 naming every field problem.
+pub(super) fn invalid_all(errors: Vec<FieldError>) -> ApiError {
+    let message = errors
+        .iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    ApiError(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid".into(),
+        format!("invalid input: {message}"),
+        errors,
+    )
+}
+
+/// 422 naming one field.
+pub(super) fn invalid(field: &str, msg: impl Into<String>) -> ApiError {
+    invalid_all(vec![FieldError::new("", field, msg)])
+}
+
+pub(super) fn not_found(what: &str) -> ApiError {
+    ApiError(
+        StatusCode::NOT_FOUND,
+        "not_found".into(),
+        format!("{what} not found"),
+        vec![],
+    )
+}
+
+/// A JSON body that did not deserialise: 422 naming the field serde complained about.
+pub(super) fn serde_invalid(e: &serde_json::Error) -> ApiError {
+    let msg = e.to_string();
+    let named = |prefix: &str| {
+        msg.split_once(prefix)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_string)
+    };
+    let field = named("missing field `")
+        .or_else(|| named("unknown field `"))
+        .unwrap_or_else(|| "body".into());
+    invalid(&field, msg)
+}
+
+/// One hop in a list row.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HopSummary {
+    pub n: u32,
+    /// lead, co, whistle
+    pub role: String,
+    pub receiver_unit: String,
+    pub receiver_name: String,
+    /// dispatched, signed, return_requested, in_progress, extension_requested, reported,
+    /// evaluated, reopened, returned, transferred, ended
+    pub status: String,
+    pub status_label: String,
+    /// none, yellow (close to the deadline), red (overdue)
+    pub flag: String,
+    /// The deadline the receiver works against now (ms since the epoch), if the hop is open.
+    pub deadline: Option<i64>,
+}
+
+/// An event as a list row (also returned by every command).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventSummary {
+    pub id: u64,
+    /// Human number, e.g. 2026-000123.
+    pub no: String,
+    pub title: String,
+    pub channel: String,
+    /// draft, self_closed, called, dispatched, accepted, return_requested, disputed,
+    /// in_progress, extension_requested, resolved, evaluated, reopened, closed, shelved,
+    /// cancelled
+    pub status: String,
+    pub status_label: String,
+    /// normal, urgent
+    pub urgency: String,
+    pub caller_unit: String,
+    pub township: Option<String>,
+    pub reporter: String,
+    pub created_ms: i64,
+    /// The worst flag of its hops now: none, yellow, red.
+    pub flag: String,
+    pub hops: Vec<HopSummary>,
+}
+
+pub(super) fn unit_name(s: &CountyState, code: &str) -> String {
+    s.org
+        .unit(code)
+        .map(|u| {
+            if u.short_name.is_empty() {
+                u.name.clone()
+            } else {
+                u.short_name.clone()
+            }
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub(super) fn hop_summary(s: &CountyState, a: &Assignment, now_ms: i64) -> HopSummary {
+    HopSummary {
+        n: a.n,
+        role: a.role.as_str().into(),
+        receiver_unit: a.receiver_unit.clone(),
+        receiver_name: unit_name(s, &a.receiver_unit),
+        status: a.status.as_str().into(),
+        status_label: a.status.label_zh().into(),
+        flag: s.events.flag(a, now_ms).as_str().into(),
+        deadline: EventBook::current_deadline(a),
+    }
+}
+
+/// The worst flag of an event's hops now.
+pub(super) fn worst_flag(book: &EventBook, e: &Event, now_ms: i64) -> Flag {
+    e.assignments
+        .iter()
+        .map(|a| book.flag(a, now_ms))
+        .max()
+        .unwrap_or(Flag::None)
+}
+
+pub(super) fn summary(s: &CountyState, e: &Event, now_ms: i64) -> EventSummary {
+    EventSummary {
+        id: e.id,
+        no: e.no.clone(),
+        title: e.facts.title.clone(),
+        channel: e.facts.channel.as_str().into(),
+        status: e.status.as_str().into(),
+        status_label: e.status.label_zh().into(),
+        urgency: e.facts.urgency.as_str().into(),
+        caller_unit: e.caller_unit.clone(),
+        township: e.facts.location.township.clone(),
+        reporter: e.reporter.clone(),
+        created_ms: e.created_ms,
+        flag: worst_flag(&s.events, e, now_ms).as_str().into(),
+        hops: e
+            .assignments
+            .iter()
+            .map(|a| hop_summary(s, a, now_ms))
+            .collect(),
+    }
+}
+
+/// The event if it exists (404) and the principal may see it (403).
+pub(super) fn visible<'a>(
+    s: &'a CountyState,
+    p: &Principal,
+    id: u64,
+) -> Result<&'a Event, ApiError> {
+    let e = s.events.event(id).ok_or_else(|| not_found("event"))?;
+    if tiaokuai_core::events::who::may_see(p, &s.org, e) {
+        Ok(e)
+    } else {
+        Err(ApiError::forbidden("you may not see this event"))
+    }
+}
+
+/// The system-administrator actor of a principal, or 403.
+pub(super) fn admin_actor(p: &Principal) -> Result<tiaokuai_app::engine::Actor, ApiError> {
+    use tiaokuai_core::org::RoleKind;
+    let g = p
+        .grants
+        .iter()
+        .find(|g| g.role == RoleKind::SystemAdmin)
+        .ok_or_else(|| ApiError::forbidden("only a system administrator may change this"))?;
+    Ok(tiaokuai_app::engine::Actor {
+        username: p.username.clone(),
+        role: RoleKind::SystemAdmin.as_str().into(),
+        unit: g.unit.clone(),
+    })
+}
