@@ -32,6 +32,9 @@ pub enum BenchCmd {
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
     },
+    /// Full event lifecycles over HTTP (report, dispatch, sign, respond, report back, grade,
+    /// close) from concurrent clients: lifecycles/s and per-command latency.
+    Workflow(crate::bench_workflow::WorkflowArgs),
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
@@ -42,6 +45,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
             clients,
         } => bench_log(database_url, entries, clients).await,
         BenchCmd::Lists { items, queries } => bench_lists(items, queries).await,
+        BenchCmd::Workflow(args) => crate::bench_workflow::run(args).await,
     }
 }
 

@@ -1,9 +1,12 @@
 //! `tiaokuai`: one binary for serving, administration and benchmarks.
 
 mod bench;
+mod bench_workflow;
+mod calendar;
 mod commands;
 mod demo;
 mod lists;
+mod proof;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
@@ -24,6 +27,7 @@ const EXAMPLES: &str = "Examples:
   tiaokuai org import units.csv people.csv grids.csv --dry-run
   tiaokuai lists import 属地管理事项清单.xlsx --dry-run
   tiaokuai lists export --version 2 --out lists-v2.xlsx
+  tiaokuai calendar due --from 2026-02-13T16:00 --working-days 5   # 2026-02-27T17:30+08:00
   tiaokuai bench log
   tiaokuai bench lists";
 
@@ -103,6 +107,16 @@ enum Cmd {
         #[command(subcommand)]
         cmd: lists::ListsCmd,
     },
+    /// Working-time calendar: due times and holidays.
+    Calendar {
+        #[command(subcommand)]
+        cmd: calendar::CalendarCmd,
+    },
+    /// Event proof bundles: check one offline.
+    Proof {
+        #[command(subcommand)]
+        cmd: proof::ProofCmd,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -144,6 +158,8 @@ fn main() -> std::process::ExitCode {
             Cmd::User { cmd } => commands::user(cmd).await,
             Cmd::Org { cmd } => commands::org(cmd).await,
             Cmd::Lists { cmd } => lists::run(cmd).await,
+            Cmd::Calendar { cmd } => calendar::run(cmd).await,
+            Cmd::Proof { cmd } => proof::run(cmd).await,
             Cmd::Bench { cmd } => bench::run(cmd).await,
         }
     });
