@@ -444,3 +444,9 @@ async fn english(t: &T) -> R {
 
 #[path = "browser/lists.rs"]
 mod list_flows;
+
+#[path = "browser/events.rs"]
+mod event_flows;
+
+#[path = "browser/desks.rs"]
+mod desk_flows;
