@@ -17,8 +17,8 @@ mod sessions;
 mod write;
 
 pub use blobs::Blob;
-pub use project_events::EventRows;
 pub use log::StoredEntries;
+pub use project_events::EventRows;
 pub use sessions::SessionRow;
 pub use write::WriteTxn;
 

@@ -93,7 +93,10 @@ fn ruling_adjustment(
         .iter()
         .flat_map(|a| {
             a.returns.iter().map(move |r| {
-                format!("{}：{}（依据：{}）", a.receiver_unit, r.reason, r.legal_basis)
+                format!(
+                    "{}：{}（依据：{}）",
+                    a.receiver_unit, r.reason, r.legal_basis
+                )
             })
         })
         .collect();
