@@ -6,6 +6,9 @@ pub mod book;
 pub mod check;
 pub mod cmd;
 pub mod config;
+mod guards;
+mod hops;
+mod kinds;
 pub mod model;
 pub mod who;
 

@@ -1,0 +1,310 @@
+//! Returns, disputes, extensions and flags.
+
+use super::*;
+use crate::calendar::Limit;
+use crate::DomainError;
+
+#[test]
+fn return_window_second_return_dispute_and_ruling() {
+    let mut s = world();
+    let id = run(
+        &mut s,
+        "op",
+        "2026-03-02T09:00",
+        EventCmd::Report {
+            event: new_event(true),
+        },
+    )
+    .unwrap();
+    let d = |lead: &str| EventCmd::Dispatch {
+        event: id,
+        item: item_ref(),
+        lead: lead.into(),
+        co: vec![],
+        override_reason: Some("试派".into()),
+        note: String::new(),
+    };
+    run(&mut s, "disp", "2026-03-02T09:10", d("D2")).unwrap();
+    // A return needs a legal basis.
+    let e = run(
+        &mut s,
+        "zf",
+        "2026-03-02T09:20",
+        EventCmd::RequestReturn {
+            event: id,
+            assignment: 1,
+            reason: "非本部门职责".into(),
+            legal_basis: " ".into(),
+        },
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("legal_basis"), "{e}");
+    run(
+        &mut s,
+        "zf",
+        "2026-03-02T09:20",
+        EventCmd::RequestReturn {
+            event: id,
+            assignment: 1,
+            reason: "非本部门职责".into(),
+            legal_basis: "三定方案".into(),
+        },
+    )
+    .unwrap();
+    let reassign = ReturnDecision::Reassign {
+        lead: "D3".into(),
+        co: vec![],
+        override_reason: Some("改派".into()),
+        note: "改派生态环境".into(),
+    };
+    run(
+        &mut s,
+        "disp",
+        "2026-03-02T09:30",
+        EventCmd::DecideReturn {
+            event: id,
+            assignment: 1,
+            decision: reassign,
+        },
+    )
+    .unwrap();
+    // The return window (1 working day) closes at 17:30 the next working day.
+    let late = EventCmd::RequestReturn {
+        event: id,
+        assignment: 2,
+        reason: "不是我们".into(),
+        legal_basis: "某法".into(),
+    };
+    assert!(matches!(
+        run(&mut s, "hb", "2026-03-04T09:00", late.clone()),
+        Err(DomainError::Conflict(_))
+    ));
+    // A second return of the same event becomes a dispute; work continues meanwhile.
+    run(&mut s, "hb", "2026-03-02T10:00", late).unwrap();
+    let ev = s.events.event(id).unwrap();
+    assert_eq!(ev.status, EventStatus::Disputed);
+    assert_eq!(ev.assignments[1].status, AssignmentStatus::Signed);
+    run(
+        &mut s,
+        "hb",
+        "2026-03-02T10:30",
+        EventCmd::Respond {
+            event: id,
+            assignment: 2,
+            contacted: "当事人".into(),
+            arrived: false,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    assert!(matches!(
+        run(
+            &mut s,
+            "zj",
+            "2026-03-02T11:00",
+            EventCmd::Rule {
+                event: id,
+                primary: "D1".into(),
+                supporting: vec![],
+                reasoning: "x".into(),
+                open_adjustment: false
+            }
+        ),
+        Err(DomainError::Forbidden(_))
+    ));
+    run(
+        &mut s,
+        "bb",
+        "2026-03-02T11:00",
+        EventCmd::Rule {
+            event: id,
+            primary: "D1".into(),
+            supporting: vec!["D3".into()],
+            reasoning: "依清单".into(),
+            open_adjustment: true,
+        },
+    )
+    .unwrap();
+    let ev = s.events.event(id).unwrap();
+    assert_eq!(ev.assignments[1].status, AssignmentStatus::Transferred);
+    assert_eq!(ev.assignments[2].receiver_unit, "D1");
+    assert_eq!(ev.assignments[3].receiver_unit, "D3");
+    assert_eq!(ev.assignments[3].role, AssignmentRole::Co);
+    assert_eq!(ev.status, EventStatus::Dispatched);
+}
+
+#[test]
+fn extension_pauses_the_clock_and_is_capped() {
+    let mut s = world();
+    let id = run(
+        &mut s,
+        "op",
+        "2026-03-02T09:00",
+        EventCmd::Report {
+            event: new_event(true),
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "disp",
+        "2026-03-02T09:10",
+        EventCmd::Dispatch {
+            event: id,
+            item: item_ref(),
+            lead: "D1".into(),
+            co: vec![],
+            override_reason: None,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "zj",
+        "2026-03-02T09:20",
+        EventCmd::Sign {
+            event: id,
+            assignment: 1,
+        },
+    )
+    .unwrap();
+    let before = s.events.event(id).unwrap().assignments[0]
+        .deadlines
+        .complete;
+    assert!(matches!(
+        run(
+            &mut s,
+            "zj",
+            "2026-03-02T09:30",
+            EventCmd::RequestExtension {
+                event: id,
+                assignment: 1,
+                days: 9,
+                reason: "x".into()
+            }
+        ),
+        Err(DomainError::Invalid(_))
+    ));
+    run(
+        &mut s,
+        "zj",
+        "2026-03-02T09:30",
+        EventCmd::RequestExtension {
+            event: id,
+            assignment: 1,
+            days: 2,
+            reason: "需要鉴定".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        s.events.event(id).unwrap().status,
+        EventStatus::ExtensionRequested
+    );
+    run(
+        &mut s,
+        "disp",
+        "2026-03-03T09:30",
+        EventCmd::DecideExtension {
+            event: id,
+            assignment: 1,
+            approve: true,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    let a = &s.events.event(id).unwrap().assignments[0];
+    let cal = &s.events.calendar;
+    let expect = cal.add_working_ms(
+        cal.add(before, Limit::WorkingDays(2)),
+        cal.working_ms_between(at("2026-03-02T09:30"), at("2026-03-03T09:30")),
+    );
+    assert_eq!(a.deadlines.complete, expect);
+    assert!(cal.is_working_time(a.deadlines.complete));
+    // Past the deadline no extension may be asked.
+    assert!(matches!(
+        run(
+            &mut s,
+            "zj",
+            "2026-06-01T09:30",
+            EventCmd::RequestExtension {
+                event: id,
+                assignment: 1,
+                days: 1,
+                reason: "x".into()
+            }
+        ),
+        Err(DomainError::Conflict(_))
+    ));
+}
+
+#[test]
+fn flags_turn_yellow_then_red() {
+    let mut s = world();
+    let id = run(
+        &mut s,
+        "op",
+        "2026-03-02T09:00",
+        EventCmd::Report {
+            event: new_event(true),
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "disp",
+        "2026-03-02T09:10",
+        EventCmd::Dispatch {
+            event: id,
+            item: item_ref(),
+            lead: "D1".into(),
+            co: vec![],
+            override_reason: None,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "zj",
+        "2026-03-02T09:20",
+        EventCmd::Respond {
+            event: id,
+            assignment: 1,
+            contacted: "x".into(),
+            arrived: false,
+            note: String::new(),
+        },
+    )
+    .unwrap_err();
+    run(
+        &mut s,
+        "zj",
+        "2026-03-02T09:20",
+        EventCmd::Sign {
+            event: id,
+            assignment: 1,
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "zj",
+        "2026-03-02T09:30",
+        EventCmd::Respond {
+            event: id,
+            assignment: 1,
+            contacted: "x".into(),
+            arrived: false,
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    let a = s.events.event(id).unwrap().assignments[0].clone();
+    assert_eq!(s.events.flag(&a, at("2026-03-03T09:00")), Flag::None);
+    assert_eq!(s.events.flag(&a, at("2026-03-09T10:00")), Flag::Yellow);
+    assert_eq!(s.events.flag(&a, at("2026-03-10T09:00")), Flag::Red);
+    // Due 17:30 on 9 March; by 09:00 on 17 March five full working days have passed.
+    assert_eq!(s.events.overdue_days(&a, at("2026-03-17T09:00")), 5);
+}
