@@ -445,7 +445,7 @@ async fn english(t: &T) -> R {
 #[path = "browser/lists.rs"]
 mod list_flows;
 
-#[path = "browser/events.rs"]
+#[path = "browser/events/mod.rs"]
 mod event_flows;
 
 #[path = "browser/desks.rs"]
