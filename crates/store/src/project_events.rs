@@ -3,7 +3,7 @@
 //! touched event's rows are upserted once, with multi-row statements. Live appends and
 //! `rebuild` both write the rows of the folded state, so they cannot drift apart.
 
-use crate::Result;
+use crate::{Backend, Result};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Transaction};
@@ -93,8 +93,17 @@ const FEEDBACK_COLS: &[&str] = &[
     "county", "event_id", "level", "label", "comment", "by_user", "at_ms",
 ];
 
+/// A bind placeholder. SQLite gets anonymous `?`: with numbered ones, sqlx asks SQLite for
+/// each parameter's name, a linear scan, which made large multi-row statements quadratic.
+pub(crate) fn placeholder(b: Backend, n: usize) -> String {
+    match b {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${n}"),
+    }
+}
+
 /// `insert into T (cols) values (...),(...) on conflict (keys) do update set c = excluded.c`.
-fn upsert_sql(table: &str, cols: &[&str], keys: usize, rows: usize) -> String {
+fn upsert_sql(b: Backend, table: &str, cols: &[&str], keys: usize, rows: usize) -> String {
     let mut sql = format!("insert into {table} ({}) values ", cols.join(", "));
     let mut p = 0;
     for r in 0..rows {
@@ -107,7 +116,7 @@ fn upsert_sql(table: &str, cols: &[&str], keys: usize, rows: usize) -> String {
                 sql.push(',');
             }
             p += 1;
-            sql.push_str(&format!("${p}"));
+            sql.push_str(&placeholder(b, p));
         }
         sql.push(')');
     }
@@ -250,11 +259,12 @@ impl EventRows {
 /// Upserts the rows (events, their hops, cases and 回访 ratings; the calendar if present).
 pub(crate) async fn project_events(
     tx: &mut Transaction<'static, Any>,
+    b: Backend,
     county: &str,
     rows: &EventRows,
 ) -> Result<()> {
     for chunk in rows.events.chunks(CHUNK_ROWS) {
-        let sql = upsert_sql("events", EVENT_COLS, 2, chunk.len());
+        let sql = upsert_sql(b, "events", EVENT_COLS, 2, chunk.len());
         let mut q = sqlx::query(&sql);
         for e in chunk {
             q = bind_event(q, county, e);
@@ -267,7 +277,7 @@ pub(crate) async fn project_events(
         .flat_map(|e| e.assignments.iter().map(move |a| (e, a)))
         .collect();
     for chunk in hops.chunks(CHUNK_ROWS) {
-        let sql = upsert_sql("assignments", HOP_COLS, 3, chunk.len());
+        let sql = upsert_sql(b, "assignments", HOP_COLS, 3, chunk.len());
         let mut q = sqlx::query(&sql);
         for (e, a) in chunk {
             q = bind_hop(q, county, e, a);
@@ -275,7 +285,7 @@ pub(crate) async fn project_events(
         q.execute(&mut **tx).await?;
     }
     for chunk in rows.cases.chunks(CHUNK_ROWS) {
-        let sql = upsert_sql("accountability_cases", CASE_COLS, 3, chunk.len());
+        let sql = upsert_sql(b, "accountability_cases", CASE_COLS, 3, chunk.len());
         let mut q = sqlx::query(&sql);
         for c in chunk {
             q = q
@@ -292,7 +302,7 @@ pub(crate) async fn project_events(
         q.execute(&mut **tx).await?;
     }
     for chunk in rows.feedback.chunks(CHUNK_ROWS) {
-        let sql = upsert_sql("public_feedback", FEEDBACK_COLS, 2, chunk.len());
+        let sql = upsert_sql(b, "public_feedback", FEEDBACK_COLS, 2, chunk.len());
         let mut q = sqlx::query(&sql);
         for (id, f) in chunk {
             q = q
@@ -307,7 +317,7 @@ pub(crate) async fn project_events(
         q.execute(&mut **tx).await?;
     }
     if let Some(days) = &rows.calendar {
-        project_calendar(tx, county, days).await?;
+        project_calendar(tx, b, county, days).await?;
     }
     Ok(())
 }
@@ -315,6 +325,7 @@ pub(crate) async fn project_events(
 /// Rewrites the calendar's special days.
 async fn project_calendar(
     tx: &mut Transaction<'static, Any>,
+    b: Backend,
     county: &str,
     days: &[SpecialDay],
 ) -> Result<()> {
@@ -328,8 +339,14 @@ async fn project_calendar(
             if i > 0 {
                 sql.push(',');
             }
-            let b = i * 4;
-            sql.push_str(&format!("(${},${},${},${})", b + 1, b + 2, b + 3, b + 4));
+            let n = i * 4;
+            sql.push_str(&format!(
+                "({},{},{},{})",
+                placeholder(b, n + 1),
+                placeholder(b, n + 2),
+                placeholder(b, n + 3),
+                placeholder(b, n + 4)
+            ));
         }
         let mut q = sqlx::query(&sql);
         for d in chunk {

@@ -14,6 +14,7 @@ use tiaokuai_log::{Checkpoint, Hash, LogEntry};
 pub struct WriteTxn {
     tx: Transaction<'static, Any>,
     county: String,
+    backend: Backend,
 }
 
 /// Stable 64-bit key for a county's advisory lock (FNV-1a).
@@ -49,6 +50,7 @@ impl Store {
         Ok(WriteTxn {
             tx,
             county: county.to_string(),
+            backend: self.backend,
         })
     }
 }
@@ -106,19 +108,12 @@ impl WriteTxn {
                 if i > 0 {
                     sql.push(',');
                 }
-                sql.push_str(&format!(
-                    "(${},${},${},${},${},${},${},${},${},${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9,
-                    b + 10
-                ));
+                let ph: Vec<String> = (1..=10)
+                    .map(|k| crate::project_events::placeholder(self.backend, b + k))
+                    .collect();
+                sql.push('(');
+                sql.push_str(&ph.join(","));
+                sql.push(')');
             }
             let mut q = sqlx::query(&sql);
             for (e, _) in chunk {
@@ -140,7 +135,7 @@ impl WriteTxn {
         for (e, t) in batch {
             project(&mut self.tx, &e.header.county, e.header.seq as i64, t).await?;
         }
-        project_events(&mut self.tx, &self.county, events).await?;
+        project_events(&mut self.tx, self.backend, &self.county, events).await?;
         Ok(())
     }
 
@@ -196,7 +191,7 @@ impl Store {
             }
             from += page.len() as u64;
         }
-        project_events(&mut w.tx, county, &EventRows::all(&state)).await?;
+        project_events(&mut w.tx, self.backend, county, &EventRows::all(&state)).await?;
         w.commit().await?;
         Ok(from)
     }
