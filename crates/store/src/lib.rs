@@ -47,6 +47,24 @@ pub enum Backend {
     Postgres,
 }
 
+/// Splits `v` into chunks whose lengths are powers of two (at most `max`, largest first), so
+/// multi-row statements come in a few shapes that stay in sqlx's per-connection statement
+/// cache (100 entries) instead of a new statement to prepare for every batch size.
+pub(crate) fn pow2_chunks<T>(v: &[T], max: usize) -> Vec<&[T]> {
+    let mut out = Vec::new();
+    let mut rest = v;
+    while !rest.is_empty() {
+        let mut size = 1usize;
+        while size * 2 <= rest.len() && size * 2 <= max {
+            size *= 2;
+        }
+        let (chunk, tail) = rest.split_at(size);
+        out.push(chunk);
+        rest = tail;
+    }
+    out
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -77,6 +95,9 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(30))
+            // A local SQLite file needs no liveness ping before every acquire (sqlx still
+            // pings on release); each ping is a round trip to the connection's thread.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

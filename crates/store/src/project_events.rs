@@ -263,7 +263,7 @@ pub(crate) async fn project_events(
     county: &str,
     rows: &EventRows,
 ) -> Result<()> {
-    for chunk in rows.events.chunks(CHUNK_ROWS) {
+    for chunk in crate::pow2_chunks(&rows.events, CHUNK_ROWS) {
         let sql = upsert_sql(b, "events", EVENT_COLS, 2, chunk.len());
         let mut q = sqlx::query(&sql);
         for e in chunk {
@@ -276,7 +276,7 @@ pub(crate) async fn project_events(
         .iter()
         .flat_map(|e| e.assignments.iter().map(move |a| (e, a)))
         .collect();
-    for chunk in hops.chunks(CHUNK_ROWS) {
+    for chunk in crate::pow2_chunks(&hops, CHUNK_ROWS) {
         let sql = upsert_sql(b, "assignments", HOP_COLS, 3, chunk.len());
         let mut q = sqlx::query(&sql);
         for (e, a) in chunk {
@@ -284,7 +284,7 @@ pub(crate) async fn project_events(
         }
         q.execute(&mut **tx).await?;
     }
-    for chunk in rows.cases.chunks(CHUNK_ROWS) {
+    for chunk in crate::pow2_chunks(&rows.cases, CHUNK_ROWS) {
         let sql = upsert_sql(b, "accountability_cases", CASE_COLS, 3, chunk.len());
         let mut q = sqlx::query(&sql);
         for c in chunk {
@@ -301,7 +301,7 @@ pub(crate) async fn project_events(
         }
         q.execute(&mut **tx).await?;
     }
-    for chunk in rows.feedback.chunks(CHUNK_ROWS) {
+    for chunk in crate::pow2_chunks(&rows.feedback, CHUNK_ROWS) {
         let sql = upsert_sql(b, "public_feedback", FEEDBACK_COLS, 2, chunk.len());
         let mut q = sqlx::query(&sql);
         for (id, f) in chunk {
@@ -333,7 +333,7 @@ async fn project_calendar(
         .bind(county)
         .execute(&mut **tx)
         .await?;
-    for chunk in days.chunks(CHUNK_ROWS) {
+    for chunk in crate::pow2_chunks(days, CHUNK_ROWS) {
         let mut sql = String::from("insert into calendar_days (county, day, kind, name) values ");
         for i in 0..chunk.len() {
             if i > 0 {

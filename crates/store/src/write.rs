@@ -99,7 +99,7 @@ impl WriteTxn {
         events: &EventRows,
     ) -> Result<()> {
         const ROWS: usize = 100;
-        for chunk in batch.chunks(ROWS) {
+        for chunk in crate::pow2_chunks(batch, ROWS) {
             let mut sql = String::from(
                 "insert into log_entries (county, seq, at_ms, actor, role, unit, kind, payload, prev_hash, hash) values ",
             );
