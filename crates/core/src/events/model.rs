@@ -115,6 +115,25 @@ impl EventStatus {
             EventStatus::Cancelled => "cancelled",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::SelfClosed => "Closed locally",
+            Self::Called => "Called (awaiting dispatch)",
+            Self::Dispatched => "Dispatched (awaiting signature)",
+            Self::Accepted => "Signed",
+            Self::ReturnRequested => "Return requested",
+            Self::Disputed => "Disputed (awaiting ruling)",
+            Self::InProgress => "In progress",
+            Self::ExtensionRequested => "Extension requested",
+            Self::Resolved => "Reported back (awaiting grade)",
+            Self::Evaluated => "Graded",
+            Self::Reopened => "Reopened (rework)",
+            Self::Closed => "Closed",
+            Self::Shelved => "Shelved",
+            Self::Cancelled => "Withdrawn",
+        }
+    }
     pub fn label_zh(self) -> &'static str {
         match self {
             EventStatus::Draft => "草稿",
@@ -169,6 +188,13 @@ impl AssignmentRole {
             AssignmentRole::Whistle => "whistle",
         }
     }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Lead => "Lead",
+            Self::Co => "Co-department",
+            Self::Whistle => "Whistle call",
+        }
+    }
     pub fn label_zh(self) -> &'static str {
         match self {
             AssignmentRole::Lead => "牵头",
@@ -212,6 +238,21 @@ impl AssignmentStatus {
             AssignmentStatus::Returned => "returned",
             AssignmentStatus::Transferred => "transferred",
             AssignmentStatus::Ended => "ended",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Dispatched => "Awaiting signature",
+            Self::Signed => "Signed",
+            Self::ReturnRequested => "Return requested",
+            Self::InProgress => "In progress",
+            Self::ExtensionRequested => "Extension requested",
+            Self::Reported => "Reported back",
+            Self::Evaluated => "Graded",
+            Self::Reopened => "Reopened",
+            Self::Returned => "Returned",
+            Self::Transferred => "Transferred",
+            Self::Ended => "Ended",
         }
     }
     pub fn label_zh(self) -> &'static str {

@@ -59,56 +59,15 @@ pub fn person(org: &OrgState, username: &str) -> String {
 }
 
 pub fn status(s: EventStatus, l: Lang) -> &'static str {
-    if l == Lang::Zh {
-        return s.label_zh();
-    }
-    match s {
-        EventStatus::Draft => "Draft",
-        EventStatus::SelfClosed => "Closed locally",
-        EventStatus::Called => "Called (awaiting dispatch)",
-        EventStatus::Dispatched => "Dispatched (awaiting signature)",
-        EventStatus::Accepted => "Signed",
-        EventStatus::ReturnRequested => "Return requested",
-        EventStatus::Disputed => "Disputed (awaiting ruling)",
-        EventStatus::InProgress => "In progress",
-        EventStatus::ExtensionRequested => "Extension requested",
-        EventStatus::Resolved => "Reported back (awaiting grade)",
-        EventStatus::Evaluated => "Graded",
-        EventStatus::Reopened => "Reopened (rework)",
-        EventStatus::Closed => "Closed",
-        EventStatus::Shelved => "Shelved",
-        EventStatus::Cancelled => "Withdrawn",
-    }
+    l.pick(s.label_zh(), s.label_en())
 }
 
 pub fn hop_status(s: AssignmentStatus, l: Lang) -> &'static str {
-    if l == Lang::Zh {
-        return s.label_zh();
-    }
-    match s {
-        AssignmentStatus::Dispatched => "Awaiting signature",
-        AssignmentStatus::Signed => "Signed",
-        AssignmentStatus::ReturnRequested => "Return requested",
-        AssignmentStatus::InProgress => "In progress",
-        AssignmentStatus::ExtensionRequested => "Extension requested",
-        AssignmentStatus::Reported => "Reported back",
-        AssignmentStatus::Evaluated => "Graded",
-        AssignmentStatus::Reopened => "Reopened",
-        AssignmentStatus::Returned => "Returned",
-        AssignmentStatus::Transferred => "Transferred",
-        AssignmentStatus::Ended => "Ended",
-    }
+    l.pick(s.label_zh(), s.label_en())
 }
 
 pub fn role(r: AssignmentRole, l: Lang) -> &'static str {
-    if l == Lang::Zh {
-        return r.label_zh();
-    }
-    match r {
-        AssignmentRole::Lead => "Lead",
-        AssignmentRole::Co => "Co-department",
-        AssignmentRole::Whistle => "Whistle call",
-    }
+    l.pick(r.label_zh(), r.label_en())
 }
 
 pub fn flag_word(f: Flag, l: Lang) -> &'static str {
