@@ -38,8 +38,15 @@ fn due(from: &str, limit: &[&str], want: &str) {
 
 #[test]
 fn calendar_shared_file_is_where_the_test_expects() {
-    let p = shared_csv().canonicalize().unwrap();
-    assert_eq!(p, Path::new("/work/shared/data/holidays_cn.csv"));
+    // The due-time checks below would pass on the built-in calendar alone; make sure the shared
+    // file they also run against is really there, wherever the checkout lives.
+    let text =
+        std::fs::read_to_string(shared_csv()).expect("shared/data/holidays_cn.csv beside the repo");
+    assert!(text.lines().count() > 20, "the shared calendar has days");
+    assert!(
+        text.contains("2026-02-14"),
+        "the shared calendar covers the 2026 Spring Festival"
+    );
 }
 
 #[test]
