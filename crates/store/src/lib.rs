@@ -65,10 +65,23 @@ pub(crate) fn pow2_chunks<T>(v: &[T], max: usize) -> Vec<&[T]> {
     out
 }
 
+/// Every SQLite connection: WAL lets pages be read while the writer commits; FULL sync makes
+/// every acknowledged append survive power loss; statement journals (multi-row upserts write
+/// one) stay in memory instead of a temporary file.
+pub(crate) async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
+    conn.execute("pragma journal_mode = wal").await?;
+    conn.execute("pragma synchronous = full").await?;
+    conn.execute("pragma busy_timeout = 10000").await?;
+    conn.execute("pragma temp_store = memory").await?;
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: the one connection every append goes through (see [`write::WriterConn`]).
+    writer: Option<std::sync::Arc<tokio::sync::Mutex<write::WriterConn>>>,
 }
 
 impl Store {
@@ -89,6 +102,12 @@ impl Store {
             _ => url.to_string(),
         };
         let opts = AnyConnectOptions::from_str(&url)?;
+        let writer = match backend {
+            Backend::Sqlite => Some(std::sync::Arc::new(tokio::sync::Mutex::new(
+                write::WriterConn::open(&opts).await?,
+            ))),
+            Backend::Postgres => None,
+        };
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
@@ -101,18 +120,18 @@ impl Store {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL lets pages read while the writer commits; FULL sync makes every
-                        // acknowledged append survive power loss.
-                        conn.execute("pragma journal_mode = wal").await?;
-                        conn.execute("pragma synchronous = full").await?;
-                        conn.execute("pragma busy_timeout = 10000").await?;
+                        sqlite_pragmas(conn).await?;
                     }
                     Ok(())
                 })
             })
             .connect_with(opts)
             .await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            writer,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -140,6 +159,9 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(w) = &self.writer {
+            w.lock().await.close().await;
+        }
         self.pool.close().await;
     }
 }

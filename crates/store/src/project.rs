@@ -2,12 +2,12 @@
 //! transition): live appends and `rebuild` call the same code, so they cannot drift apart.
 
 use crate::Result;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 use tiaokuai_core::org::validate_polygon;
 use tiaokuai_core::Transition;
 
 pub(crate) async fn project(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     county: &str,
     seq: i64,
     t: &Transition,
@@ -31,7 +31,7 @@ pub(crate) async fn project(
             .bind(u.owner_department.clone())
             .bind(u.township.clone())
             .bind(seq)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
         Transition::PersonSaved { person: p } => {
@@ -48,7 +48,7 @@ pub(crate) async fn project(
             .bind(&p.unit)
             .bind(p.active as i64)
             .bind(seq)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
         Transition::PasswordSet {
@@ -60,14 +60,14 @@ pub(crate) async fn project(
                 .bind(seq)
                 .bind(county)
                 .bind(username)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         Transition::RolesSet { username, grants } => {
             sqlx::query("delete from role_grants where county = $1 and username = $2")
                 .bind(county)
                 .bind(username)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             let mut seen = std::collections::BTreeSet::new();
             for g in grants {
@@ -79,7 +79,7 @@ pub(crate) async fn project(
                     .bind(username)
                     .bind(g.role.as_str())
                     .bind(&g.unit)
-                    .execute(&mut **tx)
+                    .execute(&mut *tx)
                     .await?;
             }
         }
@@ -115,7 +115,7 @@ pub(crate) async fn project(
             .bind(bbox.max_lon)
             .bind(bbox.max_lat)
             .bind(seq)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
         other => crate::project_lists::project_list(tx, county, seq, other).await?,

@@ -6,7 +6,7 @@
 use crate::{Backend, Result};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection};
 use tiaokuai_core::calendar::SpecialDay;
 use tiaokuai_core::events::{AccountabilityCase, Assignment, Event, PublicFeedback};
 use tiaokuai_core::{CountyState, Transition};
@@ -258,7 +258,7 @@ impl EventRows {
 
 /// Upserts the rows (events, their hops, cases and 回访 ratings; the calendar if present).
 pub(crate) async fn project_events(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     b: Backend,
     county: &str,
     rows: &EventRows,
@@ -269,7 +269,7 @@ pub(crate) async fn project_events(
         for e in chunk {
             q = bind_event(q, county, e);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     let hops: Vec<(&Event, &Assignment)> = rows
         .events
@@ -282,7 +282,7 @@ pub(crate) async fn project_events(
         for (e, a) in chunk {
             q = bind_hop(q, county, e, a);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     for chunk in crate::pow2_chunks(&rows.cases, CHUNK_ROWS) {
         let sql = upsert_sql(b, "accountability_cases", CASE_COLS, 3, chunk.len());
@@ -299,7 +299,7 @@ pub(crate) async fn project_events(
                 .bind(c.concluded_by.clone())
                 .bind(c.concluded_ms);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     for chunk in crate::pow2_chunks(&rows.feedback, CHUNK_ROWS) {
         let sql = upsert_sql(b, "public_feedback", FEEDBACK_COLS, 2, chunk.len());
@@ -314,7 +314,7 @@ pub(crate) async fn project_events(
                 .bind(f.by.clone())
                 .bind(f.at_ms);
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     if let Some(days) = &rows.calendar {
         project_calendar(tx, b, county, days).await?;
@@ -324,14 +324,14 @@ pub(crate) async fn project_events(
 
 /// Rewrites the calendar's special days.
 async fn project_calendar(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     b: Backend,
     county: &str,
     days: &[SpecialDay],
 ) -> Result<()> {
     sqlx::query("delete from calendar_days where county = $1")
         .bind(county)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     for chunk in crate::pow2_chunks(days, CHUNK_ROWS) {
         let mut sql = String::from("insert into calendar_days (county, day, kind, name) values ");
@@ -356,7 +356,7 @@ async fn project_calendar(
                 .bind(d.kind.as_str())
                 .bind(d.name.clone());
         }
-        q.execute(&mut **tx).await?;
+        q.execute(&mut *tx).await?;
     }
     Ok(())
 }

@@ -2,12 +2,12 @@
 //! transition; the item rows are ranges of versions.
 
 use crate::Result;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 use tiaokuai_core::lists::AdjustmentStatus;
 use tiaokuai_core::Transition;
 
 async fn set_status(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     county: &str,
     id: u64,
     status: AdjustmentStatus,
@@ -18,28 +18,23 @@ async fn set_status(
         .bind(seq)
         .bind(county)
         .bind(id as i64)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
 
-async fn close_item(
-    tx: &mut Transaction<'static, Any>,
-    county: &str,
-    id: &str,
-    until: i64,
-) -> Result<()> {
+async fn close_item(tx: &mut AnyConnection, county: &str, id: &str, until: i64) -> Result<()> {
     sqlx::query("update list_items set version_to = $1 where county = $2 and item_id = $3 and version_to is null")
         .bind(until)
         .bind(county)
         .bind(id)
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await?;
     Ok(())
 }
 
 pub(crate) async fn project_list(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut AnyConnection,
     county: &str,
     seq: i64,
     t: &Transition,
@@ -58,7 +53,7 @@ pub(crate) async fn project_list(
                 .bind(&meta.document_no)
                 .bind(&meta.source)
                 .bind(meta.published_at_ms)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             for i in upserts {
                 close_item(tx, county, &i.id, v - 1).await?;
@@ -76,7 +71,7 @@ pub(crate) async fn project_list(
                 .bind(i.primary.join(";"))
                 .bind(i.supporting.join(";"))
                 .bind(serde_json::to_string(i).unwrap_or_default())
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
             }
             for id in removals {
@@ -103,7 +98,7 @@ pub(crate) async fn project_list(
             .bind(&a.item_id)
             .bind(serde_json::to_string(a).unwrap_or_default())
             .bind(seq)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await?;
         }
         Transition::AdjustmentResubmitted { application: a, .. } => {
@@ -115,7 +110,7 @@ pub(crate) async fn project_list(
                 .bind(seq)
                 .bind(county)
                 .bind(a.id as i64)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
         }
         Transition::AdjustmentReviewed {

@@ -5,16 +5,95 @@ use crate::log::{row_to_entry, to_hash};
 use crate::project::project;
 use crate::project_events::{project_events, EventRows};
 use crate::{Backend, Result, Store};
-use sqlx::{Any, Row, Transaction};
+use sqlx::any::AnyConnectOptions;
+use sqlx::{Any, AnyConnection, Connection, Executor, Row, Transaction};
+use std::sync::Arc;
 use tiaokuai_core::{CountyState, Transition};
 use tiaokuai_log::{Checkpoint, Hash, LogEntry};
+use tokio::sync::OwnedMutexGuard;
+
+/// SQLite's one write connection. SQLite admits one writer at a time anyway; giving every
+/// append the same connection keeps its page cache warm (a pooled connection finds its cache
+/// invalidated by whichever connection wrote last) and saves the pool's acquire and release
+/// round trips. `BEGIN IMMEDIATE` takes the write lock up front.
+pub(crate) struct WriterConn {
+    conn: Option<AnyConnection>,
+    /// A transaction was begun and neither committed nor rolled back yet.
+    open_txn: bool,
+}
+
+impl WriterConn {
+    pub(crate) async fn open(opts: &AnyConnectOptions) -> Result<WriterConn> {
+        let mut conn = AnyConnection::connect_with(opts).await?;
+        crate::sqlite_pragmas(&mut conn).await?;
+        // The writer touches every read model's indexes; 32 MiB keeps them in memory.
+        conn.execute("pragma cache_size = -32768").await?;
+        Ok(WriterConn {
+            conn: Some(conn),
+            open_txn: false,
+        })
+    }
+
+    pub(crate) async fn close(&mut self) {
+        if let Some(c) = self.conn.take() {
+            let _ = c.close().await;
+        }
+    }
+
+    fn conn(&mut self) -> Result<&mut AnyConnection> {
+        self.conn
+            .as_mut()
+            .ok_or_else(|| crate::StoreError::Corrupt("the store is closed".into()))
+    }
+
+    async fn rollback_if_open(&mut self) {
+        if self.open_txn {
+            if let Ok(c) = self.conn() {
+                if c.execute("rollback").await.is_ok() {
+                    self.open_txn = false;
+                }
+            }
+        }
+    }
+}
+
+/// The connection of a transaction (a free function so callers can borrow other fields).
+fn conn_of(c: &mut Option<Conn>) -> Result<&mut AnyConnection> {
+    match c {
+        Some(Conn::Pool(tx)) => Ok(&mut **tx),
+        Some(Conn::Writer(g)) => g.conn(),
+        None => Err(crate::StoreError::Corrupt("the transaction is over".into())),
+    }
+}
+
+enum Conn {
+    /// PostgreSQL: a pooled connection in a transaction holding the county's advisory lock.
+    Pool(Transaction<'static, Any>),
+    /// SQLite: the write connection, in a `BEGIN IMMEDIATE` transaction.
+    Writer(OwnedMutexGuard<WriterConn>),
+}
 
 /// A write transaction on one county's log. Dropping it without [`WriteTxn::commit`] rolls
 /// everything back.
 pub struct WriteTxn {
-    tx: Transaction<'static, Any>,
+    conn: Option<Conn>,
     county: String,
     backend: Backend,
+}
+
+impl Drop for WriteTxn {
+    fn drop(&mut self) {
+        // A pooled transaction rolls itself back. The SQLite writer is rolled back on a task
+        // that keeps the connection locked until then; without a runtime, the next
+        // `begin_write` rolls it back first.
+        if let Some(Conn::Writer(mut g)) = self.conn.take() {
+            if g.open_txn {
+                if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                    rt.spawn(async move { g.rollback_if_open().await });
+                }
+            }
+        }
+    }
 }
 
 /// Stable 64-bit key for a county's advisory lock (FNV-1a).
@@ -31,24 +110,29 @@ impl Store {
     /// Starts a write transaction and takes the county's log lock, so appends from several
     /// server processes are serialised and never fork the log.
     pub async fn begin_write(&self, county: &str) -> Result<WriteTxn> {
-        let mut tx = self.pool.begin().await?;
-        match self.backend {
-            Backend::Postgres => {
-                sqlx::query("select pg_advisory_xact_lock($1)")
-                    .bind(lock_key(county))
-                    .execute(&mut *tx)
-                    .await?;
+        let conn = match &self.writer {
+            Some(writer) => {
+                let mut g = Arc::clone(writer).lock_owned().await;
+                g.rollback_if_open().await;
+                // Takes SQLite's write lock now (waiting up to busy_timeout), before this
+                // transaction reads anything it will build on.
+                g.conn()?.execute("begin immediate").await?;
+                g.open_txn = true;
+                Conn::Writer(g)
             }
-            Backend::Sqlite => {
-                // A write statement takes SQLite's write lock now (waiting up to busy_timeout),
-                // before this transaction reads anything it will build on.
-                sqlx::query("delete from sessions where 1 = 0")
-                    .execute(&mut *tx)
-                    .await?;
+            None => {
+                let mut tx = self.pool.begin().await?;
+                if self.backend == Backend::Postgres {
+                    sqlx::query("select pg_advisory_xact_lock($1)")
+                        .bind(lock_key(county))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Conn::Pool(tx)
             }
-        }
+        };
         Ok(WriteTxn {
-            tx,
+            conn: Some(conn),
             county: county.to_string(),
             backend: self.backend,
         })
@@ -60,13 +144,17 @@ impl WriteTxn {
         &self.county
     }
 
+    fn c(&mut self) -> Result<&mut AnyConnection> {
+        conn_of(&mut self.conn)
+    }
+
     /// `(next seq, hash of the last entry)`; `(0, zeros)` for an empty log.
     pub async fn head(&mut self) -> Result<(u64, Hash)> {
         let row = sqlx::query(
             "select seq, hash from log_entries where county = $1 order by seq desc limit 1",
         )
         .bind(&self.county)
-        .fetch_optional(&mut *self.tx)
+        .fetch_optional(conn_of(&mut self.conn)?)
         .await?;
         match row {
             None => Ok((0, [0; 32])),
@@ -85,7 +173,7 @@ impl WriteTxn {
         )
         .bind(&self.county)
         .bind(from as i64)
-        .fetch_all(&mut *self.tx)
+        .fetch_all(conn_of(&mut self.conn)?)
         .await?;
         rows.iter().map(|r| row_to_entry(&self.county, r)).collect()
     }
@@ -130,12 +218,13 @@ impl WriteTxn {
                     .bind(e.prev_hash.to_vec())
                     .bind(e.hash.to_vec());
             }
-            q.execute(&mut *self.tx).await?;
+            q.execute(self.c()?).await?;
         }
         for (e, t) in batch {
-            project(&mut self.tx, &e.header.county, e.header.seq as i64, t).await?;
+            project(self.c()?, &e.header.county, e.header.seq as i64, t).await?;
         }
-        project_events(&mut self.tx, self.backend, &self.county, events).await?;
+        let backend = self.backend;
+        project_events(conn_of(&mut self.conn)?, backend, &self.county, events).await?;
         Ok(())
     }
 
@@ -149,13 +238,26 @@ impl WriteTxn {
         .bind(cp.at_ms)
         .bind(&cp.signature)
         .bind(&cp.key_id)
-        .execute(&mut *self.tx)
+        .execute(self.c()?)
         .await?;
         Ok(())
     }
 
-    pub async fn commit(self) -> Result<()> {
-        self.tx.commit().await?;
+    pub async fn commit(mut self) -> Result<()> {
+        match self.conn.take() {
+            Some(Conn::Pool(tx)) => tx.commit().await?,
+            Some(Conn::Writer(mut g)) => {
+                let r = g.conn()?.execute("commit").await;
+                match r {
+                    Ok(_) => g.open_txn = false,
+                    Err(e) => {
+                        g.rollback_if_open().await;
+                        return Err(e.into());
+                    }
+                }
+            }
+            None => {}
+        }
         Ok(())
     }
 }
@@ -168,7 +270,7 @@ impl Store {
         for table in crate::readmodel::READ_MODEL_TABLES {
             sqlx::query(&format!("delete from {table} where county = $1"))
                 .bind(county)
-                .execute(&mut *w.tx)
+                .execute(w.c()?)
                 .await?;
         }
         // Events are projected from the folded state at the end, as live appends do.
@@ -186,12 +288,12 @@ impl Store {
                         e.header.seq
                     ))
                 })?;
-                project(&mut w.tx, county, e.header.seq as i64, &t).await?;
+                project(w.c()?, county, e.header.seq as i64, &t).await?;
                 state.apply(&t);
             }
             from += page.len() as u64;
         }
-        project_events(&mut w.tx, self.backend, county, &EventRows::all(&state)).await?;
+        project_events(w.c()?, self.backend, county, &EventRows::all(&state)).await?;
         w.commit().await?;
         Ok(from)
     }
@@ -204,7 +306,7 @@ impl Store {
         .bind(&w.county)
         .bind(from as i64)
         .bind(limit as i64)
-        .fetch_all(&mut *w.tx)
+        .fetch_all(conn_of(&mut w.conn)?)
         .await?;
         rows.iter().map(|r| row_to_entry(&w.county, r)).collect()
     }

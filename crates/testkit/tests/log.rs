@@ -162,3 +162,52 @@ async fn proofs_from_the_engine_verify() {
     assert_eq!((cp.size, cp.root), (size, root));
     assert!(engine.verifier().verify(&cp));
 }
+
+/// A write transaction dropped without commit leaves nothing behind and releases the write
+/// lock at once: another server process (its own store on the same database) can append.
+#[tokio::test]
+async fn a_dropped_write_rolls_back_and_frees_the_lock() {
+    use tiaokuai_log::{EntryHeader, LogEntry};
+    use tiaokuai_store::{EventRows, Store};
+    let (store, fx) = tiaokuai_testkit::fresh_db().await.unwrap();
+    let entry = |seq: u64, prev| {
+        let t = phone_change(seq as usize);
+        let header = EntryHeader {
+            county: "370999".into(),
+            seq,
+            at_ms: now_ms(),
+            actor: "t".into(),
+            role: "system".into(),
+            unit: String::new(),
+            kind: t.kind().to_string(),
+        };
+        (LogEntry::seal(header, t.to_payload(), prev), t)
+    };
+    {
+        let mut w = store.begin_write("370999").await.unwrap();
+        assert_eq!(w.head().await.unwrap().0, 0);
+        w.append_many(&[entry(0, [0; 32])], &EventRows::default())
+            .await
+            .unwrap();
+        assert_eq!(w.head().await.unwrap().0, 1);
+    }
+    let other = Store::connect(&fx.url).await.unwrap();
+    let mut w = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        other.begin_write("370999"),
+    )
+    .await
+    .expect("the dropped transaction still holds the write lock")
+    .unwrap();
+    assert_eq!(w.head().await.unwrap().0, 0, "the dropped append was kept");
+    w.append_many(&[entry(0, [0; 32])], &EventRows::default())
+        .await
+        .unwrap();
+    w.commit().await.unwrap();
+    // The first store's writer works again and sees the other's entry.
+    let mut w = store.begin_write("370999").await.unwrap();
+    assert_eq!(w.head().await.unwrap().0, 1);
+    drop(w);
+    assert_eq!(store.log_size("370999").await.unwrap(), 1);
+    other.close().await;
+}
