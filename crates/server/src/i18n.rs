@@ -27,6 +27,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.account", "我的账号", "My account"),
     ("nav.admin", "人员与权限", "People & roles"),
     ("nav.audit", "日志审计", "Log audit"),
+    ("nav.settings", "日历与时限", "Calendar & limits"),
     ("nav.logout", "退出", "Log out"),
     ("nav.lang", "English", "中文"),
     ("login.title", "登录", "Log in"),

@@ -11,6 +11,7 @@ mod pages;
 mod search_cache;
 mod security;
 mod session;
+mod settings_input;
 mod svgmap;
 
 use axum::Router;

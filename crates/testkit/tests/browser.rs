@@ -450,3 +450,6 @@ mod event_flows;
 
 #[path = "browser/desks.rs"]
 mod desk_flows;
+
+#[path = "browser/settings.rs"]
+mod settings_flows;

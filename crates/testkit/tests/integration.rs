@@ -6,4 +6,5 @@ mod events_api;
 mod import;
 mod lists;
 mod log;
+mod settings_pages;
 mod workflow_store;

@@ -62,8 +62,9 @@ impl EventBook {
             .as_ref()
             .and_then(|r| lists.item_at(&r.id, r.version))
             .map(|i| &i.limits);
+        let id = e.item.as_ref().map(|r| r.id.as_str());
         self.config
-            .limits_for(e.facts.urgency, e.facts.request_type, item)
+            .limits_for_item(e.facts.urgency, e.facts.request_type, id, item)
     }
 
     pub fn due(&self, start_ms: i64, l: Limit) -> i64 {

@@ -36,6 +36,43 @@ pub struct LimitSet {
     pub return_window: Limit,
 }
 
+/// A deployment's own limits for one list item, over the item's published limits (normal
+/// urgency only). Unset fields keep the item's or the deployment's limit.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemLimits {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign: Option<Limit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub respond: Option<Limit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<Limit>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_window: Option<Limit>,
+}
+
+impl ItemLimits {
+    pub fn is_empty(&self) -> bool {
+        *self == ItemLimits::default()
+    }
+
+    /// The set fields, by name.
+    pub fn fields(&self) -> [(&'static str, Option<Limit>); 4] {
+        [
+            ("sign", self.sign),
+            ("respond", self.respond),
+            ("complete", self.complete),
+            ("return_window", self.return_window),
+        ]
+    }
+
+    fn apply(&self, set: &mut LimitSet) {
+        set.sign = self.sign.unwrap_or(set.sign);
+        set.respond = self.respond.unwrap_or(set.respond);
+        set.complete = self.complete.unwrap_or(set.complete);
+        set.return_window = self.return_window.unwrap_or(set.return_window);
+    }
+}
+
 /// The rating scale, best first; levels at index `fail_from` and worse fail (reopen and
 /// open an accountability case).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +145,9 @@ pub struct WorkflowConfig {
     pub call_needs_leader: bool,
     /// A dispatch may go out without a list item (with a reason).
     pub allow_off_list: bool,
+    /// Per list item overrides by item id (`kind/number`), over the item's own limits.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_item: BTreeMap<String, ItemLimits>,
 }
 
 impl Default for WorkflowConfig {
@@ -142,6 +182,7 @@ impl Default for WorkflowConfig {
             verification_required: false,
             call_needs_leader: false,
             allow_off_list: true,
+            by_item: BTreeMap::new(),
         }
     }
 }
@@ -181,6 +222,24 @@ impl WorkflowConfig {
                 if let Some(l) = t.complete_days.and_then(days) {
                     set.complete = l;
                 }
+            }
+        }
+        set
+    }
+
+    /// [`Self::limits_for`], then the deployment's override for the list item `item_id`
+    /// (normal urgency only).
+    pub fn limits_for_item(
+        &self,
+        urgency: Urgency,
+        request_type: Option<RequestType>,
+        item_id: Option<&str>,
+        item: Option<&TimeLimits>,
+    ) -> LimitSet {
+        let mut set = self.limits_for(urgency, request_type, item);
+        if urgency == Urgency::Normal {
+            if let Some(o) = item_id.and_then(|id| self.by_item.get(id)) {
+                o.apply(&mut set);
             }
         }
         set
@@ -228,6 +287,24 @@ impl WorkflowConfig {
                 }
             }
         }
+        for (id, o) in &self.by_item {
+            if o.is_empty() {
+                errs.push(crate::FieldError::new(
+                    "",
+                    format!("by_item.{id}"),
+                    "an item override needs at least one limit",
+                ));
+            }
+            for (f, l) in o.fields() {
+                if l.is_some_and(limit_is_zero) {
+                    errs.push(crate::FieldError::new(
+                        "",
+                        format!("by_item.{id}.{f}"),
+                        "a time limit must be longer than zero",
+                    ));
+                }
+            }
+        }
         if self.extension_max_days > 180 {
             errs.push(crate::FieldError::new(
                 "",
@@ -244,4 +321,51 @@ fn limit_is_zero(l: Limit) -> bool {
         l,
         Limit::WorkingDays(0) | Limit::WorkingMinutes(0) | Limit::ClockMinutes(0)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn item_override_wins_for_normal_urgency_only() {
+        let mut c = WorkflowConfig::default();
+        let published = TimeLimits {
+            complete_days: Some(10.0),
+            ..Default::default()
+        };
+        c.by_item.insert(
+            "territorial/1".into(),
+            ItemLimits {
+                complete: Some(Limit::WorkingDays(2)),
+                ..Default::default()
+            },
+        );
+        let n = c.limits_for_item(
+            Urgency::Normal,
+            None,
+            Some("territorial/1"),
+            Some(&published),
+        );
+        assert_eq!(n.complete, Limit::WorkingDays(2));
+        assert_eq!(n.sign, c.normal.sign);
+        let other = c.limits_for_item(
+            Urgency::Normal,
+            None,
+            Some("territorial/2"),
+            Some(&published),
+        );
+        assert_eq!(other.complete, Limit::WorkingDays(10));
+        let u = c.limits_for_item(Urgency::Urgent, None, Some("territorial/1"), None);
+        assert_eq!(u, c.urgent);
+        // Old entries (without overrides) read and write the same.
+        let json = serde_json::to_string(&WorkflowConfig::default()).unwrap();
+        assert!(!json.contains("by_item"));
+        c.by_item
+            .insert("territorial/3".into(), ItemLimits::default());
+        assert!(c
+            .problems()
+            .iter()
+            .any(|e| e.field == "by_item.territorial/3"));
+    }
 }

@@ -15,7 +15,7 @@ pub mod who;
 pub use book::{EventBook, Flag, PublicFeedback};
 pub use check::Ctx;
 pub use cmd::{EventCmd, ReminderKind, ReturnDecision};
-pub use config::{LimitSet, Scale, StepLabels, WorkflowConfig};
+pub use config::{ItemLimits, LimitSet, Scale, StepLabels, WorkflowConfig};
 pub use model::*;
 
 #[cfg(test)]

@@ -370,7 +370,16 @@ impl CountyState {
                 }
             }
             Transition::WorkflowConfigSet { config } => {
-                let errs = config.problems();
+                let mut errs = config.problems();
+                for id in config.by_item.keys() {
+                    if self.lists.item_history(id).is_empty() {
+                        errs.push(crate::FieldError::new(
+                            "",
+                            format!("by_item.{id}"),
+                            format!("no list item '{id}'"),
+                        ));
+                    }
+                }
                 if errs.is_empty() {
                     Ok(())
                 } else {

@@ -13,6 +13,7 @@ mod lists;
 mod org;
 mod public;
 mod resubmit;
+mod settings;
 mod upload;
 
 use crate::i18n::Lang;
@@ -84,6 +85,7 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
             p.may_enter(Area::Administration),
         ),
         ("/audit/log", "nav.audit", p.may_enter(Area::LogAudit)),
+        ("/settings/calendar", "nav.settings", !p.grants.is_empty()),
     ];
     v.retain(|x| x.2);
     v.into_iter()
@@ -124,6 +126,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(events::router())
         .merge(desks::router())
+        .merge(settings::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

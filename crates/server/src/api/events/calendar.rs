@@ -4,6 +4,7 @@
 use super::queries::query_error;
 use super::{admin_actor, invalid, invalid_all, serde_invalid, ApiError};
 use crate::session::ApiSession;
+use crate::settings_input::{office_hours, special_day};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
@@ -12,12 +13,9 @@ use axum::http::{header, HeaderMap};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tiaokuai_app::now_ms;
-use tiaokuai_core::calendar::{
-    format_cst, parse_cst, Datelike, DayKind, Limit, NaiveDate, OfficeHours, SpecialDay,
-    WorkCalendar,
-};
+use tiaokuai_core::calendar::{format_cst, Datelike, OfficeHours, SpecialDay, WorkCalendar};
 use tiaokuai_core::events::WorkflowConfig;
-use tiaokuai_core::{FieldError, Transition};
+use tiaokuai_core::Transition;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -48,36 +46,8 @@ pub async fn due(
     q: Result<Query<DueQuery>, QueryRejection>,
 ) -> Result<Json<DueOut>, ApiError> {
     let Query(q) = q.map_err(query_error)?;
-    let mut errs = Vec::new();
-    let from = match q.from.as_deref() {
-        None | Some("") => {
-            errs.push(FieldError::new(
-                "",
-                "from",
-                "from is required, e.g. 2026-02-13T16:00",
-            ));
-            None
-        }
-        Some(s) => parse_cst(s)
-            .map_err(|e| errs.push(FieldError::new("", "from", e)))
-            .ok(),
-    };
-    let limit = match q.limit.as_deref() {
-        None | Some("") => {
-            errs.push(FieldError::new(
-                "",
-                "limit",
-                "limit is required, e.g. 5d, 2h, 30m or 30cm",
-            ));
-            None
-        }
-        Some(s) => Limit::parse(s)
-            .map_err(|e| errs.push(FieldError::new("", "limit", e)))
-            .ok(),
-    };
-    let (Some(from), Some(limit)) = (from, limit) else {
-        return Err(invalid_all(errs));
-    };
+    let (from, limit) = crate::settings_input::due_input(q.from.as_deref(), q.limit.as_deref())
+        .map_err(invalid_all)?;
     let due_ms = state
         .engine
         .with_state(|st| st.events.calendar.add(from, limit))
@@ -183,41 +153,15 @@ fn parse_days_json(body: &[u8]) -> Result<(Vec<SpecialDay>, Option<OfficeHours>)
     let mut errs = Vec::new();
     let mut out = Vec::new();
     for (i, day) in d.days.iter().enumerate() {
-        let loc = format!("days[{i}]");
-        let date = NaiveDate::parse_from_str(day.date.trim(), "%Y-%m-%d");
-        if date.is_err() {
-            errs.push(FieldError::new(
-                &loc,
-                "date",
-                format!("'{}' is not a date (YYYY-MM-DD)", day.date),
-            ));
-        }
-        let kind = DayKind::parse(&day.kind);
-        if kind.is_none() {
-            errs.push(FieldError::new(
-                &loc,
-                "kind",
-                format!("'{}' is not holiday or workday", day.kind),
-            ));
-        }
-        if let (Ok(date), Some(kind)) = (date, kind) {
-            out.push(SpecialDay {
-                date,
-                kind,
-                name: day.name.trim().to_string(),
-            });
+        match special_day(&format!("days[{i}]"), &day.date, &day.kind, &day.name) {
+            Ok(d) => out.push(d),
+            Err(e) => errs.extend(e),
         }
     }
-    let hours = match d.hours.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(h) => match OfficeHours::parse(h) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                errs.push(FieldError::new("", "hours", e));
-                None
-            }
-        },
-    };
+    let hours = office_hours(d.hours.as_deref())
+        .map_err(|e| errs.push(e))
+        .ok()
+        .flatten();
     if errs.is_empty() {
         Ok((out, hours))
     } else {

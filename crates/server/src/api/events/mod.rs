@@ -242,15 +242,6 @@ pub(super) fn visible<'a>(
 
 /// The system-administrator actor of a principal, or 403.
 pub(super) fn admin_actor(p: &Principal) -> Result<tiaokuai_app::engine::Actor, ApiError> {
-    use tiaokuai_core::org::RoleKind;
-    let g = p
-        .grants
-        .iter()
-        .find(|g| g.role == RoleKind::SystemAdmin)
-        .ok_or_else(|| ApiError::forbidden("only a system administrator may change this"))?;
-    Ok(tiaokuai_app::engine::Actor {
-        username: p.username.clone(),
-        role: RoleKind::SystemAdmin.as_str().into(),
-        unit: g.unit.clone(),
-    })
+    crate::settings_input::admin_actor(p)
+        .ok_or_else(|| ApiError::forbidden("only a system administrator may change this"))
 }
