@@ -5,6 +5,7 @@ mod actions;
 mod detail;
 mod form;
 mod list;
+mod picker;
 mod report;
 mod view;
 
