@@ -6,4 +6,5 @@ mod events_api;
 mod import;
 mod lists;
 mod log;
+mod township_assign;
 mod workflow_store;
