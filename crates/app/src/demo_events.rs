@@ -381,5 +381,57 @@ pub async fn load(engine: &Engine, now_ms: i64) -> Result<()> {
             report("路灯损坏", "王家庄村主路三盏路灯不亮。", lon, lat, false),
         )
         .await?;
+
+    // 8. 乡镇派单: 青山镇 assigned a grid report to its 派出所, which is handling it.
+    let pcs = who(engine, "paichusuo_qs").await?;
+    let t7 = now_ms - 3 * HOUR;
+    let e = engine
+        .report_event(
+            &grid,
+            t7,
+            report(
+                "村民宅基地边界纠纷",
+                "王家庄村两户村民因宅基地边界发生争吵，有肢体冲突苗头。",
+                lon,
+                lat,
+                false,
+            ),
+        )
+        .await?;
+    engine
+        .act(
+            &op,
+            t7 + 600_000,
+            EventCmd::Assign {
+                event: e,
+                unit: "D-GA-PCS-001".into(),
+                item: None,
+                note: "请派出所到场调处，防止矛盾激化".into(),
+            },
+        )
+        .await?;
+    engine
+        .act(
+            &pcs,
+            t7 + 1_200_000,
+            EventCmd::Sign {
+                event: e,
+                assignment: 1,
+            },
+        )
+        .await?;
+    engine
+        .act(
+            &pcs,
+            t7 + HOUR,
+            EventCmd::Respond {
+                event: e,
+                assignment: 1,
+                contacted: "纠纷双方及村调委会".into(),
+                arrived: true,
+                note: "民警已到场，正在调解".into(),
+            },
+        )
+        .await?;
     Ok(())
 }

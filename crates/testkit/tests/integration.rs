@@ -7,4 +7,5 @@ mod import;
 mod lists;
 mod log;
 mod settings_pages;
+mod township_assign;
 mod workflow_store;

@@ -9,6 +9,7 @@ use super::model::{
     Appeal, AppealDecision, AssignmentRole, AssignmentStatus as A, Dispute, Evaluation, Event,
     EventStatus as E, Extension, Party, ReturnRequest, Ruling,
 };
+use super::township::{accept_returns_on_call, is_township_hop};
 use super::who::effective_unit;
 use crate::calendar::{cst_date, Limit};
 use crate::org::RoleKind;
@@ -100,6 +101,7 @@ impl EventBook {
                 if item.is_some() {
                     e.item = item.clone();
                 }
+                accept_returns_on_call(e);
                 e.status = E::Called;
                 e.called_ms = Some(at_ms);
             }
@@ -138,6 +140,9 @@ impl EventBook {
                     by,
                     override_reason.clone(),
                 );
+            }
+            EventCmd::Assign { unit, item, .. } => {
+                self.apply_assign(ctx, e, at_ms, by, unit, item.as_ref());
             }
             EventCmd::Whistle { units, .. } => {
                 if e.called_ms.is_none() {
@@ -181,7 +186,10 @@ impl EventBook {
                 legal_basis,
                 ..
             } => {
-                let to_dispute = e.returns >= self.config.returns_before_dispute;
+                // A township hop's returns stay with the township: they never become a
+                // dispute and do not count towards the county's returns.
+                let to_dispute = e.returns >= self.config.returns_before_dispute
+                    && !e.assignment(hop_n).is_some_and(is_township_hop);
                 let mut a = take(e, hop_n);
                 a.returns.push(ReturnRequest {
                     by: by.username.clone(),
@@ -226,7 +234,9 @@ impl EventBook {
                         ..
                     } => {
                         a.status = A::Returned;
-                        e.returns += 1;
+                        if !is_township_hop(&a) {
+                            e.returns += 1;
+                        }
                         let (role, sender, parent, old_n) =
                             (a.role, a.sender_unit.clone(), a.parent, a.n);
                         put(e, a);

@@ -118,19 +118,17 @@ impl EventBook {
         (self.calendar.working_ms_between(d, now_ms) / per_day).clamp(0, u32::MAX as i64) as u32
     }
 
-    /// The event status that follows from its hops (for events past the call).
+    /// The event status that follows from its hops: before the call the township's own
+    /// hops (乡镇派单), after it the county's.
     pub fn derive_status(e: &Event) -> EventStatus {
-        if e.status.is_final() || matches!(e.status, EventStatus::Draft) {
+        if e.status.is_final() {
             return e.status;
         }
         if e.open_dispute().is_some() {
             return EventStatus::Disputed;
         }
         let mut best: Option<(u8, EventStatus)> = None;
-        for a in e
-            .live()
-            .filter(|a| a.role != super::model::AssignmentRole::Co)
-        {
+        for a in e.live().filter(|a| super::township::drives_status(e, a)) {
             let s = match a.status {
                 AssignmentStatus::Dispatched => (0, EventStatus::Dispatched),
                 AssignmentStatus::ReturnRequested => (1, EventStatus::ReturnRequested),
@@ -147,7 +145,7 @@ impl EventBook {
                 best = Some(s);
             }
         }
-        best.map_or(EventStatus::Called, |b| b.1)
+        best.map_or(super::township::idle_status(e), |b| b.1)
     }
 
     /// Open hops received by `unit` (or units below it), newest first.

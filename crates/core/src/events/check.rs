@@ -5,6 +5,7 @@ use super::book::EventBook;
 use super::cmd::{EventCmd, ReminderKind, ReturnDecision};
 use super::guards::{check_item, check_receivers};
 use super::model::{AssignmentRole, AssignmentStatus as A, EventStatus as E, Party};
+use super::township::{is_township_hop, receives, sends};
 use super::who::{has_role, holds_grant, is_staff_of, is_system};
 use crate::error::{DomainError, FieldError};
 use crate::lists::Catalogue;
@@ -109,7 +110,7 @@ impl EventBook {
                 )))
             }
         };
-        let receiver = hop.is_some_and(|a| staff(&a.receiver_unit));
+        let receiver = hop.is_some_and(|a| receives(ctx.org, by, a));
         let sender = hop.is_some_and(|a| staff(&a.sender_unit));
         match cmd {
             EventCmd::Report { .. } => Ok(()),
@@ -132,7 +133,7 @@ impl EventBook {
                 if self.config.call_needs_leader && by.role != RoleKind::TownshipLeader {
                     return Err(forbidden("a call needs a township leader's approval"));
                 }
-                status_is(&[E::Draft], "call")?;
+                self.check_call_status(e)?;
                 if let Some(r) = item {
                     check_item(ctx.lists, r, false)?;
                 }
@@ -160,6 +161,9 @@ impl EventBook {
                 }
                 status_is(&[E::Called], "dispatch")?;
                 self.check_routing(ctx, e, item.as_ref(), lead, co, override_reason.as_deref())
+            }
+            EventCmd::Assign { unit, item, .. } => {
+                self.check_assign(ctx, e, by, unit, item.as_ref())
             }
             EventCmd::Whistle { units, .. } => {
                 if !(dispatcher || caller) {
@@ -231,6 +235,9 @@ impl EventBook {
                 }
             }
             EventCmd::DecideReturn { decision, .. } => {
+                if let Some(a) = hop.filter(|a| is_township_hop(a)) {
+                    return self.check_township_return(ctx, e, by, a, decision);
+                }
                 if !dispatcher {
                     return Err(forbidden("only the county command centre decides returns"));
                 }
@@ -334,10 +341,19 @@ impl EventBook {
                 required("reason", reason)
             }
             EventCmd::DecideExtension { .. } => {
-                if !dispatcher {
-                    return Err(forbidden(
-                        "only the county command centre decides extensions",
-                    ));
+                match hop {
+                    Some(a) if is_township_hop(a) && !sends(ctx.org, by, a) => {
+                        return Err(forbidden(
+                            "only the township that assigned it decides extensions",
+                        ))
+                    }
+                    Some(a) if is_township_hop(a) => {}
+                    _ if !dispatcher => {
+                        return Err(forbidden(
+                            "only the county command centre decides extensions",
+                        ))
+                    }
+                    _ => {}
                 }
                 hop_is(&[A::ExtensionRequested], "decide an extension")
             }
@@ -494,8 +510,10 @@ impl EventBook {
                 if !dispatcher {
                     return Err(forbidden("only the county command centre shelves events"));
                 }
-                if matches!(e.status, E::Draft) {
-                    return Err(conflict("a draft is not shelved"));
+                if e.called_ms.is_none() {
+                    return Err(conflict(
+                        "a draft is not shelved: the county shelves only what was called to it",
+                    ));
                 }
                 required("reason", reason)
             }

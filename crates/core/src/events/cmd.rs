@@ -78,6 +78,20 @@ pub enum EventCmd {
         #[serde(default)]
         note: String,
     },
+    /// 乡镇派单: the township command room sends its own (not yet called) event to a unit
+    /// stationed in the township. A command of its own rather than a township `Dispatch`:
+    /// the actor (the township, not the command centre), the status (before the call), the
+    /// receivers (only the township's stationed units) and the routing rules (no list item
+    /// needed, no co-departments, no override reason) all differ, and the log kind keeps
+    /// township hops apart from the county's dispatches in every statistic.
+    Assign {
+        event: u64,
+        unit: String,
+        #[serde(default)]
+        item: Option<ItemRef>,
+        #[serde(default)]
+        note: String,
+    },
     /// 吹哨: several departments at once, each to check in on site.
     Whistle {
         event: u64,
@@ -226,6 +240,7 @@ impl EventCmd {
             EventCmd::Call { .. } => "event.call",
             EventCmd::Cancel { .. } => "event.cancel",
             EventCmd::Dispatch { .. } => "event.dispatch",
+            EventCmd::Assign { .. } => "event.assign",
             EventCmd::Whistle { .. } => "event.whistle",
             EventCmd::Sign { .. } => "event.sign",
             EventCmd::CheckIn { .. } => "event.check_in",
@@ -258,6 +273,7 @@ impl EventCmd {
             | Call { event, .. }
             | Cancel { event, .. }
             | Dispatch { event, .. }
+            | Assign { event, .. }
             | Whistle { event, .. }
             | Sign { event, .. }
             | CheckIn { event, .. }

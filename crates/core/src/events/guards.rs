@@ -136,7 +136,9 @@ impl EventBook {
             return Err(conflict("a dispute is waiting for 编办's ruling"));
         }
         let principal: Vec<_> = e.live().filter(|a| a.role != AssignmentRole::Co).collect();
-        if principal.is_empty() {
+        // Once called, the county must have answered: the township's own hops do not count.
+        let county = principal.iter().any(|a| a.role != AssignmentRole::Township);
+        if principal.is_empty() || (e.called_ms.is_some() && !county) {
             return Err(conflict("nothing has been handled yet"));
         }
         for a in &principal {

@@ -10,6 +10,7 @@ mod guards;
 mod hops;
 mod kinds;
 pub mod model;
+pub mod township;
 pub mod who;
 
 pub use book::{EventBook, Flag, PublicFeedback};

@@ -178,6 +178,9 @@ pub enum AssignmentRole {
     Co,
     /// 吹哨报到: one of several departments called to the scene at once.
     Whistle,
+    /// 乡镇派单: the township command room sends its own event to a unit stationed in the
+    /// township (派驻机构) before, or instead of, calling the county. Graded by the township.
+    Township,
 }
 
 impl AssignmentRole {
@@ -186,6 +189,7 @@ impl AssignmentRole {
             AssignmentRole::Lead => "lead",
             AssignmentRole::Co => "co",
             AssignmentRole::Whistle => "whistle",
+            AssignmentRole::Township => "township",
         }
     }
     pub fn label_en(self) -> &'static str {
@@ -193,6 +197,7 @@ impl AssignmentRole {
             Self::Lead => "Lead",
             Self::Co => "Co-department",
             Self::Whistle => "Whistle call",
+            Self::Township => "Township assignment",
         }
     }
     pub fn label_zh(self) -> &'static str {
@@ -200,6 +205,7 @@ impl AssignmentRole {
             AssignmentRole::Lead => "牵头",
             AssignmentRole::Co => "协同",
             AssignmentRole::Whistle => "吹哨报到",
+            AssignmentRole::Township => "乡镇派单",
         }
     }
 }

@@ -138,6 +138,19 @@ pub fn acts_for(org: &OrgState, p: &Principal, unit: &str) -> bool {
     })
 }
 
+/// Whether any of the principal's grants acts for the receiving side of hop `a` (a township
+/// is not the receiver of its own 乡镇派单, though it co-manages the stationed unit).
+pub fn receives_any(org: &OrgState, p: &Principal, a: &super::model::Assignment) -> bool {
+    p.grants.iter().any(|g| {
+        let party = Party {
+            username: p.username.clone(),
+            role: g.role,
+            unit: g.unit.clone(),
+        };
+        super::township::receives(org, &party, a)
+    })
+}
+
 /// What waits for this person in the workflow: (key, count). Keys: `sign`, `handle`,
 /// `grade`, `drafts`, `dispatch`, `decide`, `disputes`, `cases`.
 pub fn todo(org: &OrgState, book: &super::EventBook, p: &Principal) -> Vec<(&'static str, usize)> {
@@ -155,14 +168,23 @@ pub fn todo(org: &OrgState, book: &super::EventBook, p: &Principal) -> Vec<(&'st
             n[5] += e
                 .assignments
                 .iter()
+                .filter(|a| !super::township::is_township_hop(a))
                 .filter(|a| matches!(a.status, A::ReturnRequested | A::ExtensionRequested))
                 .count();
         }
+        // The township decides the returns and extensions of its own hops.
+        n[5] += e
+            .assignments
+            .iter()
+            .filter(|a| super::township::is_township_hop(a))
+            .filter(|a| matches!(a.status, A::ReturnRequested | A::ExtensionRequested))
+            .filter(|a| acts_for(org, p, &a.sender_unit))
+            .count();
         if has(RoleKind::EstablishmentReviewer) && e.open_dispute().is_some() {
             n[6] += 1;
         }
         for a in &e.assignments {
-            let mine = a.status.is_open() && acts_for(org, p, &a.receiver_unit);
+            let mine = a.status.is_open() && receives_any(org, p, a);
             if mine && a.status == A::Dispatched {
                 n[0] += 1;
             } else if mine {

@@ -17,7 +17,7 @@ fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
     }
 }
 
-const PEOPLE: [(&str, RoleKind, &str); 8] = [
+const PEOPLE: [(&str, RoleKind, &str); 11] = [
     ("grid", RoleKind::GridWorker, "V1"),
     ("op", RoleKind::TownshipOperator, "T1"),
     ("disp", RoleKind::CountyDispatcher, "CC"),
@@ -26,10 +26,24 @@ const PEOPLE: [(&str, RoleKind, &str); 8] = [
     ("hb", RoleKind::DepartmentHandler, "D3"),
     ("bb", RoleKind::EstablishmentReviewer, "BB"),
     ("jw", RoleKind::DisciplineInspector, "JW"),
+    // The 派出所 stationed in T1, the one stationed in T2, and T2's command room.
+    ("pcs", RoleKind::DepartmentHandler, "S1"),
+    ("pcs2", RoleKind::DepartmentHandler, "S2"),
+    ("op2", RoleKind::TownshipOperator, "T2"),
 ];
 
-/// A small county: one township with a village, a command centre, three departments, 编办,
-/// 纪委, one joint item (D1 lead, D2 and D3 supporting) and the 2026 calendar around 春节.
+/// A unit stationed in `township`, owned by `owner`.
+fn stationed(code: &str, owner: &str, township: &str) -> Unit {
+    let mut u = unit(code, UnitKind::StationedUnit, Some(owner));
+    u.owner_department = Some(owner.into());
+    u.township = Some(township.into());
+    u
+}
+
+/// A small county: two townships (T1 with a village), a command centre, three departments,
+/// a 派出所 stationed in each township (S1 in T1, S2 in T2, both owned by D2), a 市场监管所
+/// in T1 (S3, owned by D3), 编办, 纪委, one
+/// joint item (D1 lead, D2 and D3 supporting) and the 2026 calendar around 春节.
 fn world() -> CountyState {
     let mut s = CountyState::default();
     let units = [
@@ -43,6 +57,10 @@ fn world() -> CountyState {
         unit("D3", UnitKind::Department, Some("K")),
         unit("BB", UnitKind::Department, Some("K")),
         unit("JW", UnitKind::Department, Some("K")),
+        unit("T2", UnitKind::Town, Some("K")),
+        stationed("S1", "D2", "T1"),
+        stationed("S2", "D2", "T2"),
+        stationed("S3", "D3", "T1"),
     ];
     for u in units {
         s.check_and_apply(&Transition::UnitSaved { unit: u })
@@ -168,3 +186,4 @@ fn report() -> HandlingReport {
 mod flows;
 mod loop_flow;
 mod props;
+mod township;

@@ -13,11 +13,12 @@ use tiaokuai_core::events::EventCmd;
 use utoipa::ToSchema;
 
 /// The commands this endpoint takes (`report` is `POST /api/v1/events`).
-pub const COMMANDS: [&str; 24] = [
+pub const COMMANDS: [&str; 25] = [
     "self_close",
     "call",
     "cancel",
     "dispatch",
+    "assign",
     "whistle",
     "sign",
     "check_in",
@@ -118,17 +119,22 @@ pub(super) fn parse_command(id: u64, mut body: Value, now: i64) -> Result<EventC
 /// - `dispatch` {item: {id, version} | null, lead, co?: [unit], override_reason?, note?} —
 ///   command centre; `item` must be in the current list version; off-list or units other
 ///   than the item's need `override_reason`
+/// - `assign` {unit, item?: {id, version}, note?} — 乡镇派单: the township command room sends
+///   its own event, before calling the county, to a unit stationed in the township (派驻机构
+///   or one of its divisions); the township decides that hop's returns and extensions and
+///   grades it
 /// - `whistle` {units: [unit], note?} — 吹哨报到
 /// - `sign` {assignment} — the receiving unit signs (签收)
 /// - `check_in` {assignment, note?} — arrival on site (报到)
 /// - `request_return` {assignment, reason, legal_basis} — 退单 within the return window
 /// - `decide_return` {assignment, decision: {decision: "reassign", lead, co?, override_reason?,
-///   note} | {decision: "reject", note} | {decision: "dispute", note}} — command centre
+///   note} | {decision: "reject", note} | {decision: "dispute", note}} — command centre (for a
+///   township's own hop: that township, reassign to another of its stationed units or reject)
 /// - `rule` {primary, supporting?: [unit], reasoning, open_adjustment?} — 编办 rules on a dispute
 /// - `respond` {assignment, contacted, arrived?, note?} — first contact (响应)
 /// - `note` {assignment?, text}
 /// - `request_extension` {assignment, days, reason}; `decide_extension` {assignment, approve,
-///   note?} — command centre
+///   note?} — command centre (the township for its own hop)
 /// - `report_back` {assignment, report: {accepted_at_ms? (default now), contacted, measures,
 ///   resolve_by, photos?: [sha256]}, note?} — 办理反馈
 /// - `verify` {assignment, pass, note?, photos?} — on-site 核查 by the caller's side

@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use tiaokuai_app::now_ms;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::township;
 use tiaokuai_core::events::who::{effective_unit, is_staff_of};
 use tiaokuai_core::events::{
     Assignment, AssignmentRole, AssignmentStatus as A, Event, EventBook, EventCmd, EventStatus,
@@ -118,6 +119,10 @@ fn as_receiver(c: &mut Collector, p: &Principal) {
     for party in parties(p, &DESK) {
         let unit = effective_unit(&st.org, party.role, &party.unit);
         for (e, a) in st.events.inbox(&st.org, &unit) {
+            // A township is not the receiver of its own 乡镇派单.
+            if !township::receives(&st.org, &party, a) {
+                continue;
+            }
             let kind = match a.status {
                 A::Dispatched => "sign",
                 A::Signed if a.responded_ms.is_none() => "respond",
@@ -145,6 +150,17 @@ fn as_sender_or_caller(c: &mut Collector, p: &Principal) {
                     && a.role != AssignmentRole::Co
                     && a.verified != Some(true);
                 c.push(if verify_first { "verify" } else { "evaluate" }, e, Some(a));
+            }
+            // The township decides the returns and extensions of its own hops.
+            for a in e.live().filter(|a| township::is_township_hop(a)) {
+                if !township::sends(&st.org, &party, a) {
+                    continue;
+                }
+                match a.status {
+                    A::ReturnRequested => c.push("decide_return", e, Some(a)),
+                    A::ExtensionRequested => c.push("decide_extension", e, Some(a)),
+                    _ => {}
+                }
             }
             if !is_staff_of(&st.org, &party, &e.caller_unit) {
                 continue;
@@ -191,6 +207,7 @@ fn as_dispatcher(c: &mut Collector, p: &Principal) {
         }
         for a in &e.assignments {
             match a.status {
+                _ if township::is_township_hop(a) => {}
                 A::ReturnRequested => c.push("decide_return", e, Some(a)),
                 A::ExtensionRequested => c.push("decide_extension", e, Some(a)),
                 _ => {}

@@ -82,7 +82,9 @@ fn collect(st: &CountyState, now: i64, l: Lang) -> Data {
         disputes: 0,
     };
     for e in book.events.values() {
-        if e.status.is_final() || e.status == EventStatus::Draft {
+        // Drafts and the township's own assignments (乡镇派单) are not the county's until the
+        // township calls.
+        if e.status.is_final() || e.called_ms.is_none() {
             continue;
         }
         if e.open_dispute().is_some() {

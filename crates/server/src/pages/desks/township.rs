@@ -1,6 +1,7 @@
 //! The township command room (乡镇综合信息指挥室): new reports from grid workers, the events it
-//! called with each hop's status and flag, hops waiting for its grade, reopened work, and the
-//! hops the county sent to the township itself.
+//! called with each hop's status and flag, the events it assigned to its stationed units
+//! (乡镇派单), hops waiting for its grade, reopened work, and the hops the county sent to the
+//! township itself.
 
 use super::view::{
     event_flag, event_status, flag_rank, flag_view, item_view, person_name, sort_hops, tabs, time,
@@ -16,6 +17,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use tiaokuai_app::now_ms;
+use tiaokuai_core::events::township::{assignable_units, is_township_hop};
 use tiaokuai_core::events::who::effective_unit;
 use tiaokuai_core::events::{AssignmentStatus, Event, EventStatus};
 use tiaokuai_core::org::RoleKind;
@@ -29,6 +31,8 @@ pub struct DraftRow {
     pub place: String,
     pub created: String,
     pub urgent: bool,
+    /// The stationed units the township may assign it to (code, name).
+    pub units: Vec<(String, String)>,
 }
 
 pub struct CalledRow {
@@ -68,6 +72,7 @@ struct Page {
     evaluate: Vec<EvalRow>,
     reopened: Vec<HopRow>,
     called: Vec<CalledRow>,
+    assigned: Vec<CalledRow>,
     inbox: Vec<HopRow>,
 }
 
@@ -88,6 +93,7 @@ struct Data {
     evaluate: Vec<EvalRow>,
     reopened: Vec<HopRow>,
     called: Vec<CalledRow>,
+    assigned: Vec<CalledRow>,
     inbox: Vec<HopRow>,
 }
 
@@ -99,6 +105,7 @@ fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
     let mut evaluate = Vec::new();
     let mut reopened = Vec::new();
     let mut called = Vec::new();
+    let mut assigned = Vec::new();
     let mut inbox = Vec::new();
     for e in book.events.values().rev() {
         if e.status == EventStatus::Draft && mine(e) {
@@ -120,6 +127,10 @@ fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
                 place,
                 created: time(e.created_ms),
                 urgent: e.facts.urgency == tiaokuai_core::events::Urgency::Urgent,
+                units: assignable_units(org, &e.caller_unit)
+                    .into_iter()
+                    .map(|u| (u.code.clone(), u.name.clone()))
+                    .collect(),
             });
             continue;
         }
@@ -143,7 +154,9 @@ fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
                     step,
                 });
             }
-            if a.status.is_open() && within_any(org, &a.receiver_unit, townships) {
+            // Its own 乡镇派单 is work it sent, not work sent to it.
+            let own = is_township_hop(a) && within_any(org, &a.sender_unit, townships);
+            if a.status.is_open() && !own && within_any(org, &a.receiver_unit, townships) {
                 inbox.push(HopRow::new(st, e, a, now, l));
             }
         }
@@ -165,7 +178,12 @@ fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
             ("", "")
         };
         let waiting = e.status == EventStatus::Called;
-        called.push(CalledRow {
+        let list = if e.called_ms.is_some() {
+            &mut called
+        } else {
+            &mut assigned
+        };
+        list.push(CalledRow {
             event: e.id,
             no: e.no.clone(),
             title: e.facts.title.clone(),
@@ -194,6 +212,12 @@ fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
             .then(a.due_ms.cmp(&b.due_ms))
             .then(a.event.cmp(&b.event))
     });
+    assigned.sort_by(|a, b| {
+        b.rank
+            .cmp(&a.rank)
+            .then(a.due_ms.cmp(&b.due_ms))
+            .then(a.event.cmp(&b.event))
+    });
     sort_hops(&mut reopened);
     sort_hops(&mut inbox);
     evaluate.sort_by_key(|a| a.hop.event);
@@ -207,6 +231,7 @@ fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
         evaluate,
         reopened,
         called,
+        assigned,
         inbox,
     }
 }
@@ -243,6 +268,7 @@ pub async fn page(
     let overdue = d
         .called
         .iter()
+        .chain(&d.assigned)
         .flat_map(|c| c.hops.iter())
         .filter(|h| h.rank == 2)
         .count();
@@ -252,6 +278,13 @@ pub async fn page(
             "drafts",
             l.pick("新上报", "New reports"),
             d.drafts.len(),
+            false,
+        ),
+        Count::new(
+            "assigned",
+            "assigned",
+            l.pick("本镇派单", "Assigned locally"),
+            d.assigned.len(),
             false,
         ),
         Count::new(
@@ -302,6 +335,7 @@ pub async fn page(
         evaluate: d.evaluate,
         reopened: d.reopened,
         called: d.called,
+        assigned: d.assigned,
         inbox: d.inbox,
     }))
 }

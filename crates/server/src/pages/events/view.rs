@@ -446,6 +446,27 @@ fn message_zh(m: &str, org: &OrgState) -> String {
         ("an evaluation can be appealed once", "每次评价只能申诉一次"),
         ("no appeal is waiting", "没有待裁决的申诉"),
         ("a draft is not shelved", "草稿不能挂账"),
+        (
+            "assigns it to its stationed units",
+            "只有事件所属乡镇指挥室可以派单至本镇派驻机构",
+        ),
+        (
+            "the command centre dispatches it",
+            "已呼叫县级，由县指挥中心派单",
+        ),
+        ("already has this event", "该单位已在办理此事件"),
+        (
+            "wait for its report and grade it",
+            "本镇派单尚未办结：请等待反馈并评价，或等待退单后再呼叫县级",
+        ),
+        (
+            "only the township that assigned it decides the return",
+            "只有派单乡镇可以审核退单",
+        ),
+        (
+            "only the township that assigned it decides extensions",
+            "只有派单乡镇可以审批延期",
+        ),
         ("the assignment is no longer open", "该单已不在办理中"),
         ("the case is already concluded", "该追责案件已有结论"),
         ("nothing has been handled yet", "尚未有单位办理"),
@@ -478,6 +499,7 @@ pub fn field_label(field: &str) -> &'static str {
         "lead" => "牵头单位",
         "co" => "协同单位",
         "units" => "吹哨单位",
+        "unit" => "派驻机构/站所",
         "primary" => "主体责任单位",
         "supporting" => "配合责任单位",
         "reasoning" => "裁定理由",
@@ -528,6 +550,13 @@ pub fn field_message(f: &FieldError) -> String {
         ("accepted_at", _) => "受理时间须在派单之后、现在之前",
         ("new_level", _) => "请选择比原评价更好的等级",
         ("units", m) if m.contains("at least one") => "至少选择一个单位",
+        (_, m) if m.contains("not a unit stationed in this township") => {
+            "不是本镇派驻机构：县级部门和其他乡镇的单位须呼叫县级"
+        }
+        ("unit", _) => "请选择本镇派驻机构",
+        ("decision", m) if m.contains("not referred to 编办") => {
+            "乡镇派单不提交编办裁定：可改派、驳回或呼叫县级"
+        }
         _ => return f.message.clone(),
     };
     zh.to_string()

@@ -2,11 +2,13 @@
 //! township calls the county, the command centre dispatches by the list, the department signs,
 //! responds and reports back, the township grades and closes; the timeline and the proof.
 //! Also returns and disputes with 编办's ruling, extensions, a failing grade that reopens the
-//! work, and a joint matter where the lead waits for its co-departments.
+//! work, a joint matter where the lead waits for its co-departments, and 乡镇派单 to a stationed
+//! 派出所.
 
 mod department_requests;
 mod failed_grade;
 mod joint_matter;
+mod township_assign;
 mod whole_loop;
 
 use super::{R, T};
@@ -20,6 +22,7 @@ use tiaokuai_core::events::{
     Channel, EventCmd, Grade, HandlingReport, ItemRef, Location, NewEvent, Urgency,
 };
 use tiaokuai_core::lists::ListKind;
+use township_assign::township_assign;
 use whole_loop::whole_loop;
 
 browser_test!(event_loop_from_phone_report_to_archive, whole_loop);
@@ -27,6 +30,7 @@ browser_test!(event_return_dispute_and_ruling, return_dispute_ruling);
 browser_test!(event_extension_is_approved, extension);
 browser_test!(event_dissatisfied_grade_reopens, dissatisfied);
 browser_test!(event_joint_matter_lead_waits_for_co, joint_matter);
+browser_test!(event_township_assigns_its_police_station, township_assign);
 
 /// A 1×1 PNG.
 const PNG: [u8; 67] = [

@@ -161,6 +161,15 @@ pub(super) fn event_candidates(e: &Event, item: Option<&ItemRef>) -> Vec<(&'stat
     let event = e.id;
     vec![
         (
+            "assign",
+            EventCmd::Assign {
+                event,
+                unit: String::new(),
+                item: None,
+                note: String::new(),
+            },
+        ),
+        (
             "call",
             EventCmd::Call {
                 event,

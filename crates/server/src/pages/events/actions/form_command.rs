@@ -82,6 +82,12 @@ pub(super) fn build(
             override_reason: Some(f.get("override_reason").to_string()).filter(|x| !x.is_empty()),
             note,
         },
+        "assign" => EventCmd::Assign {
+            event,
+            unit: need(&mut errs, f, "unit", l),
+            item: opt_item(f, &mut errs, l),
+            note,
+        },
         "whistle" => EventCmd::Whistle {
             event,
             units: f.all("units"),

@@ -27,7 +27,7 @@ use tiaokuai_app::{now_ms, AppError};
 use tiaokuai_core::DomainError;
 
 /// Every action a form can post, in the order forms are listed.
-const CODES: [&str; 25] = [
+const CODES: [&str; 26] = [
     "sign",
     "check_in",
     "respond",
@@ -43,6 +43,7 @@ const CODES: [&str; 25] = [
     "remind",
     "supervise",
     "conclude_case",
+    "assign",
     "call",
     "self_close",
     "dispatch",

@@ -9,6 +9,7 @@ use crate::pages::events::view;
 use std::collections::BTreeMap;
 use tiaokuai_app::events::choose_party;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::township::assignable_units;
 use tiaokuai_core::events::{AssignmentRole, Event, EventCmd, ItemRef, StepLabels};
 use tiaokuai_core::state::CountyState;
 use tiaokuai_core::DomainError;
@@ -30,6 +31,9 @@ pub struct ActionView {
     pub notice: String,
     /// Listed under "more actions" (reminders, notes, withdrawing, shelving).
     pub secondary: bool,
+    /// The township's stationed units (code, name) for 乡镇派单 and for deciding the return
+    /// of a township hop; empty for every other form.
+    pub units: Vec<(String, String)>,
 }
 
 impl ActionView {
@@ -69,6 +73,7 @@ pub fn title_of(code: &str, labels: &StepLabels, l: Lang) -> String {
                 "Dispatch".into()
             }
         }
+        "assign" => s("派单至派驻机构/站所", "Assign to a stationed unit"),
         "whistle" => s("吹哨报到", "Blow the whistle"),
         "rule" => s("职责争议裁定", "Rule on the dispute"),
         "sign" => s("签收", "Sign"),
@@ -140,6 +145,15 @@ fn routing(
     (lead, co)
 }
 
+/// The units the event's township may assign to, but `not`.
+fn township_units(st: &CountyState, e: &Event, not: &str) -> Vec<(String, String)> {
+    assignable_units(&st.org, &e.caller_unit)
+        .into_iter()
+        .filter(|u| u.code != not)
+        .map(|u| (u.code.clone(), u.name.clone()))
+        .collect()
+}
+
 fn hop_label(st: &CountyState, e: &Event, n: u32, l: Lang) -> String {
     match e.assignment(n) {
         Some(a) => format!(
@@ -175,7 +189,8 @@ pub fn available(
                     hop: Option<u32>,
                     values: BTreeMap<String, String>,
                     hint: String,
-                    notice: String| {
+                    notice: String,
+                    units: Vec<(String, String)>| {
         let title = match hop {
             Some(n) => format!("{} · {}", title_of(code, labels, l), hop_label(st, e, n, l)),
             None => title_of(code, labels, l),
@@ -195,6 +210,7 @@ pub fn available(
             error: String::new(),
             notice,
             secondary: matches!(code, "remind" | "supervise" | "note" | "shelve" | "cancel"),
+            units,
         });
     };
     let item_value = item
@@ -208,6 +224,7 @@ pub fn available(
             let mut values = BTreeMap::new();
             let mut hint = String::new();
             let mut notice = String::new();
+            let mut units = Vec::new();
             match usable(&cmd) {
                 Ok(()) => {}
                 Err(DomainError::Conflict(m))
@@ -269,6 +286,24 @@ pub fn available(
                         );
                     }
                 }
+                "decide_return" if a.role == AssignmentRole::Township => {
+                    // The township reassigns among its own stationed units, or rejects.
+                    units = township_units(st, e, &a.receiver_unit);
+                    values.insert("township".into(), "1".into());
+                    if let Some(r) = a.returns.last() {
+                        hint = format!(
+                            "{}：{}（{}：{}）{}",
+                            l.pick("退单理由", "Reason"),
+                            r.reason,
+                            l.pick("依据", "basis"),
+                            r.legal_basis,
+                            l.pick(
+                                "。也可呼叫县级，呼叫即同意退单",
+                                ". You may also call the county, which accepts the return"
+                            )
+                        );
+                    }
+                }
                 "decide_return" => {
                     let (lead, co) = routing(st, e, e.item.as_ref(), &a.receiver_unit);
                     values.insert("lead".into(), lead);
@@ -297,7 +332,7 @@ pub fn available(
                 }
                 _ => {}
             }
-            push(code, Some(a.n), values, hint, notice);
+            push(code, Some(a.n), values, hint, notice, units);
         }
     }
     for (code, cmd) in event_candidates(e, item) {
@@ -313,7 +348,17 @@ pub fn available(
         }
         let mut values = BTreeMap::new();
         let mut hint = String::new();
+        let mut units = Vec::new();
         match code {
+            "assign" => {
+                units = township_units(st, e, "");
+                hint = l
+                    .pick(
+                        "由派驻机构/站所签收办理并反馈，本镇评价；无法解决的可再呼叫县级",
+                        "The stationed unit signs, handles and reports back; the township grades it, and may still call the county",
+                    )
+                    .into();
+            }
             "call" => {
                 values.insert("item".into(), item_value.clone());
             }
@@ -339,7 +384,7 @@ pub fn available(
             }
             _ => {}
         }
-        push(code, None, values, hint, String::new());
+        push(code, None, values, hint, String::new(), units);
     }
     // One form per hop for 催办 and 督办, with a button for each the viewer may issue.
     let mut merged: Vec<ActionView> = Vec::with_capacity(out.len());

@@ -47,6 +47,7 @@ fn step_what(cmd: &EventCmd, labels: &StepLabels, l: Lang) -> String {
                 "Dispatched".into()
             }
         }
+        EventCmd::Assign { .. } => s("乡镇派单", "Assigned by the township"),
         EventCmd::Whistle { .. } => s("吹哨", "Whistle"),
         EventCmd::Sign { .. } => s("签收", "Signed"),
         EventCmd::CheckIn { .. } => s("报到", "Checked in"),
@@ -173,6 +174,17 @@ fn step_detail(st: &CountyState, e: &Event, cmd: &EventCmd, l: Lang) -> String {
                 "调整理由",
                 "override",
                 override_reason.clone().unwrap_or_default(),
+            ),
+            note.clone(),
+        ]),
+        EventCmd::Assign {
+            unit, item, note, ..
+        } => join(vec![
+            lab("承办单位", "unit", view::unit(org, unit)),
+            lab(
+                "依据清单",
+                "item",
+                item.as_ref().map(|r| item_label(st, r)).unwrap_or_default(),
             ),
             note.clone(),
         ]),

@@ -1,0 +1,237 @@
+//! 乡镇派单: the township command room assigns its own event to a unit stationed in the
+//! township (派驻机构: 派出所, 市场监管所, 执法中队, 司法所… or one of their divisions) before it
+//! calls the county. The hop behaves like any other (sign, respond, report back, return within
+//! the window with a legal basis), but the township, its sender, decides returns and
+//! extensions and grades it (谁派单、谁评价). Once the township calls the county, its own hops
+//! are history and the county's hops drive the event.
+
+use super::book::EventBook;
+use super::check::{conflict, forbidden, invalid, Ctx};
+use super::cmd::ReturnDecision;
+use super::guards::check_item;
+use super::model::{
+    Assignment, AssignmentRole, AssignmentStatus as A, Event, EventStatus as E, ItemRef, Party,
+};
+use super::who::{is_staff_of, may_receive};
+use crate::error::DomainError;
+use crate::org::{RoleKind, Unit, UnitKind};
+use crate::state::OrgState;
+
+/// A hop the township sent to one of its stationed units.
+pub fn is_township_hop(a: &Assignment) -> bool {
+    a.role == AssignmentRole::Township
+}
+
+fn township_role(by: &Party) -> bool {
+    matches!(
+        by.role,
+        RoleKind::TownshipOperator | RoleKind::TownshipLeader
+    )
+}
+
+/// `unit` may receive a township assignment from `township`: a stationed unit sitting in that
+/// township, or a division of one. County departments and other townships' units are reached
+/// by calling the county.
+pub fn assignable(org: &OrgState, township: &str, unit: &str) -> bool {
+    let Some(u) = org.unit(unit) else {
+        return false;
+    };
+    matches!(u.kind, UnitKind::StationedUnit | UnitKind::Division)
+        && may_receive(org, unit)
+        && org.township_of(unit).is_some_and(|t| t.code == township)
+}
+
+/// The units township `township` may assign to, by code.
+pub fn assignable_units<'a>(org: &'a OrgState, township: &'a str) -> Vec<&'a Unit> {
+    org.units
+        .values()
+        .filter(|u| assignable(org, township, &u.code))
+        .collect()
+}
+
+/// `by` acts for the receiving side of hop `a`. A township co-manages the units stationed in
+/// it (so `is_staff_of` counts it as staff of them), but on its own assignment it is the
+/// sender: it may not sign, handle or report back for the unit it graded.
+pub fn receives(org: &OrgState, by: &Party, a: &Assignment) -> bool {
+    is_staff_of(org, by, &a.receiver_unit)
+        && !(is_township_hop(a) && township_role(by) && is_staff_of(org, by, &a.sender_unit))
+}
+
+/// `by` speaks for the township that sent hop `a` (decides its returns and extensions).
+pub fn sends(org: &OrgState, by: &Party, a: &Assignment) -> bool {
+    township_role(by) && is_staff_of(org, by, &a.sender_unit)
+}
+
+impl EventBook {
+    pub(super) fn check_assign(
+        &self,
+        ctx: &Ctx,
+        e: &Event,
+        by: &Party,
+        unit: &str,
+        item: Option<&ItemRef>,
+    ) -> Result<(), DomainError> {
+        if !(township_role(by) && is_staff_of(ctx.org, by, &e.caller_unit)) {
+            return Err(forbidden(
+                "only the event's township command room assigns it to its stationed units",
+            ));
+        }
+        if e.called_ms.is_some() {
+            return Err(conflict(format!(
+                "event {} has been called to the county: the command centre dispatches it",
+                e.no
+            )));
+        }
+        if unit.trim().is_empty() {
+            return Err(invalid("unit", "name the stationed unit"));
+        }
+        if !assignable(ctx.org, &e.caller_unit, unit) {
+            return Err(invalid(
+                "unit",
+                format!(
+                    "'{unit}' is not a unit stationed in this township: call the county for county departments and other townships"
+                ),
+            ));
+        }
+        if e.live()
+            .any(|a| is_township_hop(a) && a.status.is_open() && a.receiver_unit == unit)
+        {
+            return Err(conflict(format!("'{unit}' already has this event")));
+        }
+        if let Some(r) = item {
+            check_item(ctx.lists, r, false)?;
+        }
+        Ok(())
+    }
+
+    /// A call is the township's until the county has it: a draft, or an event its stationed
+    /// units worked on. A pending return of a township hop is accepted by the call; any other
+    /// township hop must be finished (graded) first.
+    pub(super) fn check_call_status(&self, e: &Event) -> Result<(), DomainError> {
+        if e.called_ms.is_some() {
+            return Err(conflict(format!(
+                "cannot call: event {} is {}",
+                e.no,
+                e.status.label_zh()
+            )));
+        }
+        let busy = e.live().find(|a| {
+            is_township_hop(a)
+                && ((a.status.is_open() && a.status != A::ReturnRequested)
+                    || a.status == A::Reported)
+        });
+        match busy {
+            Some(a) => Err(conflict(format!(
+                "assignment {} ({}) is {}: wait for its report and grade it, or for its return, before calling the county",
+                a.n,
+                a.receiver_unit,
+                a.status.label_zh()
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The township decides a return of its own hop: reassign to another of its stationed
+    /// units or reject. A dispute is for the county's division of duties; the township calls
+    /// the county instead.
+    pub(super) fn check_township_return(
+        &self,
+        ctx: &Ctx,
+        e: &Event,
+        by: &Party,
+        a: &Assignment,
+        decision: &ReturnDecision,
+    ) -> Result<(), DomainError> {
+        if !sends(ctx.org, by, a) {
+            return Err(forbidden(
+                "only the township that assigned it decides the return",
+            ));
+        }
+        if a.status != A::ReturnRequested {
+            return Err(conflict(format!(
+                "cannot decide a return: assignment {} is {}",
+                a.n,
+                a.status.label_zh()
+            )));
+        }
+        let note = match decision {
+            ReturnDecision::Reassign { lead, note, .. } => {
+                if lead == &a.receiver_unit {
+                    return Err(invalid("lead", "reassign to a different unit"));
+                }
+                if !assignable(ctx.org, &e.caller_unit, lead) {
+                    return Err(invalid(
+                        "lead",
+                        format!("'{lead}' is not a unit stationed in this township"),
+                    ));
+                }
+                note
+            }
+            ReturnDecision::Reject { note } => note,
+            ReturnDecision::Dispute { .. } => {
+                return Err(invalid(
+                    "decision",
+                    "a township assignment is not referred to 编办: reassign it, reject the return, or call the county",
+                ))
+            }
+        };
+        if note.trim().is_empty() {
+            return Err(invalid("note", "note is required"));
+        }
+        Ok(())
+    }
+
+    pub(super) fn apply_assign(
+        &self,
+        ctx: &Ctx,
+        e: &mut Event,
+        at_ms: i64,
+        by: &Party,
+        unit: &str,
+        item: Option<&ItemRef>,
+    ) {
+        if let Some(r) = item {
+            e.item = Some(r.clone());
+        }
+        let sender = e.caller_unit.clone();
+        let hop = self.new_hop(
+            ctx,
+            e,
+            AssignmentRole::Township,
+            &sender,
+            unit,
+            None,
+            at_ms,
+            by,
+            None,
+        );
+        e.assignments.push(hop);
+    }
+}
+
+/// Calling the county accepts a pending return of a township hop: the work goes up.
+pub(super) fn accept_returns_on_call(e: &mut Event) {
+    for a in e.assignments.iter_mut() {
+        if is_township_hop(a) && a.status == A::ReturnRequested {
+            a.status = A::Returned;
+            if let Some(r) = a.returns.last_mut() {
+                r.outcome = Some("accepted".to_string());
+            }
+        }
+    }
+}
+
+/// Which hops drive the event's status: before the call the township's own, after it the
+/// county's (the township's are then finished history).
+pub(super) fn drives_status(e: &Event, a: &Assignment) -> bool {
+    a.role != AssignmentRole::Co && is_township_hop(a) != e.called_ms.is_some()
+}
+
+/// The status of an event with no hop driving it.
+pub(super) fn idle_status(e: &Event) -> E {
+    if e.called_ms.is_some() {
+        E::Called
+    } else {
+        E::Draft
+    }
+}
