@@ -7,6 +7,7 @@
 
 mod department_requests;
 mod failed_grade;
+mod gps_report;
 mod joint_matter;
 mod township_assign;
 mod whole_loop;
@@ -15,6 +16,7 @@ use super::{R, T};
 use anyhow::Context;
 use department_requests::{extension, return_dispute_ruling};
 use failed_grade::dissatisfied;
+use gps_report::gps_report;
 use joint_matter::joint_matter;
 use tiaokuai_app::now_ms;
 use tiaokuai_core::access::Principal;
@@ -26,6 +28,7 @@ use township_assign::township_assign;
 use whole_loop::whole_loop;
 
 browser_test!(event_loop_from_phone_report_to_archive, whole_loop);
+browser_test!(event_report_located_by_gps, gps_report);
 browser_test!(event_return_dispute_and_ruling, return_dispute_ruling);
 browser_test!(event_extension_is_approved, extension);
 browser_test!(event_dissatisfied_grade_reopens, dissatisfied);
