@@ -74,15 +74,10 @@ pub async fn serve_engine(
         secure_cookies: secure.unwrap_or(!addr.ip().is_loopback()),
         session_hours: 12,
     };
-    // Reminders and escalations on schedule; outbound notices (log only unless a webhook is set).
+    // Reminders and escalations on schedule; outbound notices (log only unless a webhook or an
+    // SMS gateway is set; both may be).
     tiaokuai_app::events::scheduler::spawn(engine.clone(), std::time::Duration::from_secs(60));
-    let notifier: std::sync::Arc<dyn tiaokuai_app::events::notify::Notifier> =
-        match std::env::var("TIAOKUAI_NOTIFY_WEBHOOK") {
-            Ok(url) if !url.trim().is_empty() => std::sync::Arc::new(
-                tiaokuai_app::events::notify::WebhookNotifier::new(url.trim()),
-            ),
-            _ => std::sync::Arc::new(tiaokuai_app::events::notify::LogNotifier),
-        };
+    let notifier = notifier_from_env();
     tiaokuai_app::events::notify::spawn(engine.clone(), notifier);
     let state = AppState::new(engine, config);
     tiaokuai_server::serve(state, addr, |a| {
@@ -93,6 +88,33 @@ pub async fn serve_engine(
     })
     .await?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The outbound notifier: `TIAOKUAI_NOTIFY_WEBHOOK` and `TIAOKUAI_SMS_GATEWAY` (URLs) each add
+/// one; with neither, notices go to the application log only.
+fn notifier_from_env() -> std::sync::Arc<dyn tiaokuai_app::events::notify::Notifier> {
+    use std::sync::Arc;
+    use tiaokuai_app::events::notify as n;
+    let url = |var: &str| {
+        std::env::var(var)
+            .ok()
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+    };
+    let mut all: Vec<Arc<dyn n::Notifier>> = Vec::new();
+    if let Some(u) = url("TIAOKUAI_NOTIFY_WEBHOOK") {
+        all.push(Arc::new(n::WebhookNotifier::new(&u)));
+    }
+    if let Some(u) = url("TIAOKUAI_SMS_GATEWAY") {
+        all.push(Arc::new(n::SmsNotifier::new(Arc::new(
+            n::HttpSmsGateway::new(&u),
+        ))));
+    }
+    match all.len() {
+        0 => Arc::new(n::LogNotifier),
+        1 => all.remove(0),
+        _ => Arc::new(n::Fanout(all)),
+    }
 }
 
 pub async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {

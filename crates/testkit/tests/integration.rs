@@ -6,6 +6,7 @@ mod events_api;
 mod import;
 mod lists;
 mod log;
+mod notify_sms;
 mod settings_pages;
 mod township_assign;
 mod workflow_store;

@@ -2,6 +2,7 @@
 //! transition, and the fold that derives statuses and working-time deadlines from the log.
 
 mod apply;
+pub mod ball;
 pub mod book;
 pub mod check;
 pub mod cmd;
