@@ -44,6 +44,11 @@ pub struct Notice {
 pub trait Notifier: Send + Sync + 'static {
     /// Must not block: slow deliveries belong on their own task.
     fn notify(&self, n: Notice);
+
+    /// Whether notices need `phones` filled in (a scan of the people, skipped otherwise).
+    fn wants_phones(&self) -> bool {
+        false
+    }
 }
 
 /// Writes notices to the application log only (target `tiaokuai::notify`).
@@ -92,6 +97,10 @@ impl Notifier for Fanout {
         for x in &self.0 {
             x.notify(n.clone());
         }
+    }
+
+    fn wants_phones(&self) -> bool {
+        self.0.iter().any(|x| x.wants_phones())
     }
 }
 
@@ -161,8 +170,9 @@ async fn reminder_kind(engine: &Engine, seq: u64) -> Option<ReminderKind> {
         })
 }
 
-/// The notice for a committed entry, if it is a workflow step.
-pub async fn notice_for(engine: &Engine, c: &Committed) -> Option<Notice> {
+/// The notice for a committed entry, if it is a workflow step; with the staff's phones when
+/// `with_phones`.
+pub async fn notice_for(engine: &Engine, c: &Committed, with_phones: bool) -> Option<Notice> {
     let id = c.event?;
     let reminder = if c.kind == "event.remind" {
         reminder_kind(engine, c.seq).await
@@ -183,6 +193,7 @@ pub async fn notice_for(engine: &Engine, c: &Committed) -> Option<Notice> {
             let phones: BTreeMap<String, Vec<String>> = to_act
                 .iter()
                 .chain(reminded.as_ref().map(|r| &r.0))
+                .filter(|_| with_phones)
                 .map(|u| (u.clone(), phones_of(&s.org, u)))
                 .filter(|(_, p)| !p.is_empty())
                 .collect();
@@ -215,11 +226,12 @@ pub async fn notice_for(engine: &Engine, c: &Committed) -> Option<Notice> {
 /// Feeds every committed workflow step to `notifier` until the engine stops.
 pub fn spawn(engine: Engine, notifier: Arc<dyn Notifier>) -> tokio::task::JoinHandle<()> {
     let mut rx = engine.subscribe();
+    let with_phones = notifier.wants_phones();
     tokio::spawn(async move {
         loop {
             match rx.recv().await {
                 Ok(c) => {
-                    if let Some(n) = notice_for(&engine, &c).await {
+                    if let Some(n) = notice_for(&engine, &c, with_phones).await {
                         notifier.notify(n);
                     }
                 }

@@ -125,6 +125,10 @@ impl SmsNotifier {
 }
 
 impl Notifier for SmsNotifier {
+    fn wants_phones(&self) -> bool {
+        true
+    }
+
     fn notify(&self, n: Notice) {
         for (unit, text) in self.texts(&n) {
             let Some(phones) = n.phones.get(&unit).filter(|p| !p.is_empty()) else {
