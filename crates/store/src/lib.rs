@@ -80,8 +80,8 @@ pub(crate) async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> sqlx::Resu
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite only: the one connection every append goes through (see [`write::WriterConn`]).
-    writer: Option<std::sync::Arc<tokio::sync::Mutex<write::WriterConn>>>,
+    /// The one connection every append goes through (see [`write::WriterConn`]).
+    writer: std::sync::Arc<tokio::sync::Mutex<write::WriterConn>>,
 }
 
 impl Store {
@@ -102,12 +102,9 @@ impl Store {
             _ => url.to_string(),
         };
         let opts = AnyConnectOptions::from_str(&url)?;
-        let writer = match backend {
-            Backend::Sqlite => Some(std::sync::Arc::new(tokio::sync::Mutex::new(
-                write::WriterConn::open(&opts).await?,
-            ))),
-            Backend::Postgres => None,
-        };
+        let writer = std::sync::Arc::new(tokio::sync::Mutex::new(
+            write::WriterConn::open(&opts, backend).await?,
+        ));
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 Backend::Sqlite => 8,
@@ -159,9 +156,7 @@ impl Store {
     }
 
     pub async fn close(&self) {
-        if let Some(w) = &self.writer {
-            w.lock().await.close().await;
-        }
+        self.writer.lock().await.close().await;
         self.pool.close().await;
     }
 }

@@ -6,87 +6,150 @@ use crate::project::project;
 use crate::project_events::{project_events, EventRows};
 use crate::{Backend, Result, Store};
 use sqlx::any::AnyConnectOptions;
-use sqlx::{Any, AnyConnection, Connection, Executor, Row, Transaction};
+use sqlx::{AnyConnection, Connection, Executor, Row};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, Transition};
 use tiaokuai_log::{Checkpoint, Hash, LogEntry};
 use tokio::sync::OwnedMutexGuard;
 
-/// SQLite's one write connection. SQLite admits one writer at a time anyway; giving every
-/// append the same connection keeps its page cache warm (a pooled connection finds its cache
-/// invalidated by whichever connection wrote last) and saves the pool's acquire and release
-/// round trips. `BEGIN IMMEDIATE` takes the write lock up front.
+/// The one connection every append of this process goes through. Appends are serialised
+/// anyway (SQLite admits one writer; PostgreSQL appends hold the county's advisory lock), so a
+/// dedicated connection costs no concurrency and saves the pool's acquire, liveness ping and
+/// release per append. On SQLite it also keeps its page cache warm: a pooled connection finds
+/// its cache invalidated by whichever connection wrote last. A connection that fails to begin
+/// or to roll back is dropped and replaced on the next append (a restarted PostgreSQL).
 pub(crate) struct WriterConn {
+    opts: AnyConnectOptions,
+    backend: Backend,
     conn: Option<AnyConnection>,
     /// A transaction was begun and neither committed nor rolled back yet.
     open_txn: bool,
+    closed: bool,
 }
 
 impl WriterConn {
-    pub(crate) async fn open(opts: &AnyConnectOptions) -> Result<WriterConn> {
-        let mut conn = AnyConnection::connect_with(opts).await?;
-        crate::sqlite_pragmas(&mut conn).await?;
-        // The writer touches every read model's indexes; 32 MiB keeps them in memory.
-        conn.execute("pragma cache_size = -32768").await?;
-        Ok(WriterConn {
-            conn: Some(conn),
+    pub(crate) async fn open(opts: &AnyConnectOptions, backend: Backend) -> Result<WriterConn> {
+        let mut w = WriterConn {
+            opts: opts.clone(),
+            backend,
+            conn: None,
             open_txn: false,
-        })
+            closed: false,
+        };
+        w.ready().await?;
+        Ok(w)
     }
 
     pub(crate) async fn close(&mut self) {
+        self.closed = true;
         if let Some(c) = self.conn.take() {
             let _ = c.close().await;
         }
     }
 
+    /// The connection, (re)connected if needed.
+    async fn ready(&mut self) -> Result<&mut AnyConnection> {
+        if self.closed {
+            return Err(crate::StoreError::Corrupt("the store is closed".into()));
+        }
+        if self.conn.is_none() {
+            let mut conn = AnyConnection::connect_with(&self.opts).await?;
+            if self.backend == Backend::Sqlite {
+                crate::sqlite_pragmas(&mut conn).await?;
+                // The writer touches every read model's indexes; 32 MiB keeps them in memory.
+                conn.execute("pragma cache_size = -32768").await?;
+            }
+            self.conn = Some(conn);
+        }
+        self.conn()
+    }
+
     fn conn(&mut self) -> Result<&mut AnyConnection> {
         self.conn
             .as_mut()
-            .ok_or_else(|| crate::StoreError::Corrupt("the store is closed".into()))
+            .ok_or_else(|| crate::StoreError::Corrupt("the write connection is gone".into()))
+    }
+
+    async fn begin(&mut self, county: &str) -> Result<()> {
+        self.rollback_if_open().await;
+        match self.try_begin(county).await {
+            Ok(()) => Ok(()),
+            // A PostgreSQL connection may have died while idle (a restarted or failed-over
+            // server): one more try on a fresh connection. SQLite's failure is a busy lock,
+            // already waited for.
+            Err(_) if self.backend == Backend::Postgres && self.conn.is_none() => {
+                self.try_begin(county).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn try_begin(&mut self, county: &str) -> Result<()> {
+        let r = match self.backend {
+            // Takes SQLite's write lock now (waiting up to busy_timeout), before this
+            // transaction reads anything it will build on.
+            Backend::Sqlite => self.ready().await?.execute("begin immediate").await,
+            Backend::Postgres => match self.ready().await?.execute("begin").await {
+                Ok(_) => {
+                    self.open_txn = true;
+                    sqlx::query("select pg_advisory_xact_lock($1)")
+                        .bind(lock_key(county))
+                        .execute(self.conn()?)
+                        .await
+                }
+                Err(e) => Err(e),
+            },
+        };
+        match r {
+            Ok(_) => {
+                self.open_txn = true;
+                Ok(())
+            }
+            Err(e) => {
+                self.rollback_if_open().await;
+                // Perhaps broken: connect afresh next time.
+                self.conn = None;
+                Err(e.into())
+            }
+        }
     }
 
     async fn rollback_if_open(&mut self) {
         if self.open_txn {
-            if let Ok(c) = self.conn() {
-                if c.execute("rollback").await.is_ok() {
-                    self.open_txn = false;
-                }
+            self.open_txn = false;
+            let ok = match self.conn.as_mut() {
+                Some(c) => c.execute("rollback").await.is_ok(),
+                None => true,
+            };
+            if !ok {
+                // The server rolls back a transaction whose connection is gone.
+                self.conn = None;
             }
         }
     }
 }
 
 /// The connection of a transaction (a free function so callers can borrow other fields).
-fn conn_of(c: &mut Option<Conn>) -> Result<&mut AnyConnection> {
+fn conn_of(c: &mut Option<OwnedMutexGuard<WriterConn>>) -> Result<&mut AnyConnection> {
     match c {
-        Some(Conn::Pool(tx)) => Ok(&mut **tx),
-        Some(Conn::Writer(g)) => g.conn(),
+        Some(g) => g.conn(),
         None => Err(crate::StoreError::Corrupt("the transaction is over".into())),
     }
-}
-
-enum Conn {
-    /// PostgreSQL: a pooled connection in a transaction holding the county's advisory lock.
-    Pool(Transaction<'static, Any>),
-    /// SQLite: the write connection, in a `BEGIN IMMEDIATE` transaction.
-    Writer(OwnedMutexGuard<WriterConn>),
 }
 
 /// A write transaction on one county's log. Dropping it without [`WriteTxn::commit`] rolls
 /// everything back.
 pub struct WriteTxn {
-    conn: Option<Conn>,
+    conn: Option<OwnedMutexGuard<WriterConn>>,
     county: String,
     backend: Backend,
 }
 
 impl Drop for WriteTxn {
     fn drop(&mut self) {
-        // A pooled transaction rolls itself back. The SQLite writer is rolled back on a task
-        // that keeps the connection locked until then; without a runtime, the next
-        // `begin_write` rolls it back first.
-        if let Some(Conn::Writer(mut g)) = self.conn.take() {
+        // Rolled back on a task that keeps the connection locked until then; without a
+        // runtime, the next `begin_write` rolls it back first.
+        if let Some(mut g) = self.conn.take() {
             if g.open_txn {
                 if let Ok(rt) = tokio::runtime::Handle::try_current() {
                     rt.spawn(async move { g.rollback_if_open().await });
@@ -110,29 +173,10 @@ impl Store {
     /// Starts a write transaction and takes the county's log lock, so appends from several
     /// server processes are serialised and never fork the log.
     pub async fn begin_write(&self, county: &str) -> Result<WriteTxn> {
-        let conn = match &self.writer {
-            Some(writer) => {
-                let mut g = Arc::clone(writer).lock_owned().await;
-                g.rollback_if_open().await;
-                // Takes SQLite's write lock now (waiting up to busy_timeout), before this
-                // transaction reads anything it will build on.
-                g.conn()?.execute("begin immediate").await?;
-                g.open_txn = true;
-                Conn::Writer(g)
-            }
-            None => {
-                let mut tx = self.pool.begin().await?;
-                if self.backend == Backend::Postgres {
-                    sqlx::query("select pg_advisory_xact_lock($1)")
-                        .bind(lock_key(county))
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                Conn::Pool(tx)
-            }
-        };
+        let mut g = Arc::clone(&self.writer).lock_owned().await;
+        g.begin(county).await?;
         Ok(WriteTxn {
-            conn: Some(conn),
+            conn: Some(g),
             county: county.to_string(),
             backend: self.backend,
         })
@@ -244,19 +288,14 @@ impl WriteTxn {
     }
 
     pub async fn commit(mut self) -> Result<()> {
-        match self.conn.take() {
-            Some(Conn::Pool(tx)) => tx.commit().await?,
-            Some(Conn::Writer(mut g)) => {
-                let r = g.conn()?.execute("commit").await;
-                match r {
-                    Ok(_) => g.open_txn = false,
-                    Err(e) => {
-                        g.rollback_if_open().await;
-                        return Err(e.into());
-                    }
+        if let Some(mut g) = self.conn.take() {
+            match g.conn()?.execute("commit").await {
+                Ok(_) => g.open_txn = false,
+                Err(e) => {
+                    g.rollback_if_open().await;
+                    return Err(e.into());
                 }
             }
-            None => {}
         }
         Ok(())
     }

@@ -211,3 +211,31 @@ async fn a_dropped_write_rolls_back_and_frees_the_lock() {
     assert_eq!(store.log_size("370999").await.unwrap(), 1);
     other.close().await;
 }
+
+/// PostgreSQL: the append connection dies (a restarted server, an idle timeout); the next
+/// append reconnects instead of failing.
+#[tokio::test]
+async fn appends_survive_a_dropped_database_connection() {
+    if tiaokuai_testkit::backend_name() != "postgres" {
+        return;
+    }
+    let (engine, _fx) = demo_engine().await.unwrap();
+    let start = engine.tree_head().await.0;
+    engine
+        .submit(&Actor::system("t"), now_ms(), vec![phone_change(1)])
+        .await
+        .unwrap();
+    let killed: i64 = sqlx::query_scalar(
+        "select count(pg_terminate_backend(pid)) from pg_stat_activity \
+         where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    .fetch_one(engine.store().pool())
+    .await
+    .unwrap();
+    assert!(killed >= 1, "no connection to terminate");
+    engine
+        .submit(&Actor::system("t"), now_ms(), vec![phone_change(2)])
+        .await
+        .unwrap();
+    assert_eq!(engine.tree_head().await.0, start + 2);
+}
