@@ -13,15 +13,15 @@ mod settings;
 const PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010806000000\
                    1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082";
 
-/// A logged-in API client.
-struct Api<'a> {
+/// A logged-in API client (also used by the other workflow API tests).
+pub(crate) struct Api<'a> {
     s: &'a TestServer,
     c: reqwest::Client,
     csrf: String,
 }
 
 impl<'a> Api<'a> {
-    async fn login(s: &'a TestServer, user: &str) -> Api<'a> {
+    pub(crate) async fn login(s: &'a TestServer, user: &str) -> Api<'a> {
         let c = reqwest::Client::builder()
             .cookie_store(true)
             .build()
@@ -38,7 +38,7 @@ impl<'a> Api<'a> {
         Api { s, c, csrf }
     }
 
-    async fn read(r: reqwest::Response) -> (StatusCode, Value) {
+    pub(crate) async fn read(r: reqwest::Response) -> (StatusCode, Value) {
         let st = r.status();
         let text = r.text().await.unwrap();
         (
@@ -47,11 +47,11 @@ impl<'a> Api<'a> {
         )
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, Value) {
         Self::read(self.c.get(self.s.url(path)).send().await.unwrap()).await
     }
 
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         let r = self
             .c
             .post(self.s.url(path))
@@ -63,12 +63,12 @@ impl<'a> Api<'a> {
         Self::read(r).await
     }
 
-    async fn cmd(&self, id: u64, body: Value) -> (StatusCode, Value) {
+    pub(crate) async fn cmd(&self, id: u64, body: Value) -> (StatusCode, Value) {
         self.post(&format!("/api/v1/events/{id}/commands"), body)
             .await
     }
 
-    async fn upload(&self, files: Vec<(&str, Vec<u8>)>) -> (StatusCode, Value) {
+    pub(crate) async fn upload(&self, files: Vec<(&str, Vec<u8>)>) -> (StatusCode, Value) {
         let mut form = reqwest::multipart::Form::new();
         for (name, bytes) in files {
             form = form.part(
@@ -89,7 +89,7 @@ impl<'a> Api<'a> {
 }
 
 /// The fields named in a 422 answer.
-fn fields(v: &Value) -> Vec<String> {
+pub(crate) fn fields(v: &Value) -> Vec<String> {
     v["errors"]
         .as_array()
         .map(|a| {
@@ -100,7 +100,7 @@ fn fields(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-async fn log_len(s: &TestServer) -> u64 {
+pub(crate) async fn log_len(s: &TestServer) -> u64 {
     s.engine.with_state(|st| st.log_len).await.unwrap()
 }
 
@@ -135,7 +135,7 @@ async fn current_item(api: &Api<'_>, unit: &str) -> Value {
     json!({"id": item["id"], "version": version})
 }
 
-fn has_item(inbox: &Value, kind: &str, id: u64) -> bool {
+pub(crate) fn has_item(inbox: &Value, kind: &str, id: u64) -> bool {
     inbox["items"]
         .as_array()
         .unwrap()

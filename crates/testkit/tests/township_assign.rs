@@ -3,7 +3,7 @@
 //! Assigning outside the township, by the wrong role, grading by the county and signing by
 //! another township's stationed unit are refused and leave the log as it was.
 
-use reqwest::StatusCode;
+use crate::events_api::{fields, has_item, log_len, Api};
 use serde_json::{json, Value};
 use tiaokuai_app::{now_ms, Actor};
 use tiaokuai_testkit::{demo_server, TestServer};
@@ -11,84 +11,6 @@ use tiaokuai_testkit::{demo_server, TestServer};
 /// 青山镇 and its 派出所; 柳林镇's 派出所 (another township); a county department.
 const QINGSHAN_PCS: &str = "D-GA-PCS-001";
 const LIULIN_PCS: &str = "D-GA-PCS-002";
-
-struct Api<'a> {
-    s: &'a TestServer,
-    c: reqwest::Client,
-    csrf: String,
-}
-
-impl<'a> Api<'a> {
-    async fn login(s: &'a TestServer, user: &str) -> Api<'a> {
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        let r = c
-            .post(s.url("/api/v1/session"))
-            .json(&json!({"username": user, "password": "tiaokuai2026"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "login {user}");
-        let v: Value = r.json().await.unwrap();
-        let csrf = v["csrf"].as_str().unwrap().to_string();
-        Api { s, c, csrf }
-    }
-
-    async fn read(r: reqwest::Response) -> (StatusCode, Value) {
-        let st = r.status();
-        let text = r.text().await.unwrap();
-        (
-            st,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        Self::read(self.c.get(self.s.url(path)).send().await.unwrap()).await
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .c
-            .post(self.s.url(path))
-            .header("x-csrf-token", &self.csrf)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        Self::read(r).await
-    }
-
-    async fn cmd(&self, id: u64, body: Value) -> (StatusCode, Value) {
-        self.post(&format!("/api/v1/events/{id}/commands"), body)
-            .await
-    }
-}
-
-async fn log_len(s: &TestServer) -> u64 {
-    s.engine.with_state(|st| st.log_len).await.unwrap()
-}
-
-fn has_item(inbox: &Value, kind: &str, id: u64) -> bool {
-    inbox["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|i| i["kind"] == kind && i["event"]["id"] == id)
-}
-
-fn fields(v: &Value) -> Vec<String> {
-    v["errors"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|e| e["field"].as_str().unwrap_or("").to_string())
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// A grid worker's report in 青山镇 (a draft for the township).
 async fn report(grid: &Api<'_>) -> u64 {
