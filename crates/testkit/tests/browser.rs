@@ -1,6 +1,7 @@
 //! Headless-Chromium tests of the web pages, driven through chromedriver with fantoccini.
 //!
-//! Skipped unless `TIAOKUAI_BROWSER=1`. Each test starts its own chromedriver (`CHROMEDRIVER`,
+//! Ignored unless asked for: `TIAOKUAI_BROWSER=1 cargo test -p tiaokuai-testkit --test browser --
+//! --ignored`. Each test starts its own chromedriver (`CHROMEDRIVER`,
 //! default `chromedriver`) on a free loopback port and drives Chromium (`CHROME_BIN`, default
 //! `/usr/bin/chromium`) against its own demo server. With `TIAOKUAI_SCREENSHOTS=DIR`, PNG
 //! screenshots of the key pages are written into DIR.
@@ -46,11 +47,11 @@ fn free_port() -> anyhow::Result<u16> {
 }
 
 impl T {
-    /// `None` (after saying why) when browser tests are not enabled.
-    async fn start(name: &'static str) -> anyhow::Result<Option<T>> {
+    /// Starts chromedriver and a demo server; an error when browser tests are not enabled, so an
+    /// `--ignored` run without a browser fails instead of passing without checking anything.
+    async fn start(name: &'static str) -> anyhow::Result<T> {
         if std::env::var("TIAOKUAI_BROWSER").as_deref() != Ok("1") {
-            println!("skipping browser test {name}: set TIAOKUAI_BROWSER=1 to run it (needs chromium and chromedriver)");
-            return Ok(None);
+            anyhow::bail!("browser test {name}: set TIAOKUAI_BROWSER=1 to run it (needs chromium and chromedriver)");
         }
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -98,13 +99,13 @@ impl T {
             .await
             .context("connecting to chromedriver")?;
         let s = demo_server().await?;
-        Ok(Some(T {
+        Ok(T {
             c,
             s,
             name,
             _driver: driver,
             _profile: profile,
-        }))
+        })
     }
 
     /// Ends the browser session (Chromium exits), then chromedriver is killed by the guard.
@@ -249,14 +250,14 @@ impl T {
     }
 }
 
-/// A browser test: skipped without `TIAOKUAI_BROWSER=1`, else `$body(&T)` against a demo server.
+/// A browser test: ignored unless asked for (`--ignored`, with `TIAOKUAI_BROWSER=1`), then
+/// `$body(&T)` against a demo server.
 macro_rules! browser_test {
     ($name:ident, $body:ident) => {
         #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        #[ignore = "headless Chromium: TIAOKUAI_BROWSER=1 cargo test -p tiaokuai-testkit --test browser -- --ignored"]
         async fn $name() -> R {
-            let Some(t) = T::start(stringify!($name)).await? else {
-                return Ok(());
-            };
+            let t = T::start(stringify!($name)).await?;
             let res = $body(&t).await;
             t.finish(res).await
         }
