@@ -6,12 +6,15 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod access;
+pub mod assess;
 pub mod calendar;
+pub mod categories;
 pub mod error;
 pub mod events;
 pub mod lists;
 pub mod org;
 pub mod state;
+pub mod stats;
 pub mod transition;
 
 pub use error::{DomainError, FieldError};

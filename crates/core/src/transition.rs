@@ -1,7 +1,9 @@
 //! Transitions: the facts recorded in the log. A log entry's payload is one serialised
 //! `Transition`; read models are functions of the sequence of transitions.
 
+use crate::assess::AssessmentCmd;
 use crate::calendar::{OfficeHours, SpecialDay};
+use crate::categories::Category;
 use crate::events::{EventCmd, Party, WorkflowConfig};
 use crate::lists::{Application, Item, ReviewStage, VersionMeta};
 use crate::org::{Grid, Person, RoleGrant, Unit};
@@ -74,6 +76,15 @@ pub enum Transition {
     },
     /// The deployment's workflow settings (labels, limits, scale) replaced.
     WorkflowConfigSet { config: Box<WorkflowConfig> },
+    /// Event categories added or renamed (the county's own branches of the tree).
+    CategoriesSet { categories: Vec<Category> },
+    /// One assessment step: a scheme version, a manual score, an appeal or its decision, or a
+    /// closed period.
+    Assessment {
+        at_ms: i64,
+        by: Party,
+        cmd: AssessmentCmd,
+    },
 }
 
 impl Transition {
@@ -93,6 +104,8 @@ impl Transition {
             Transition::Event { cmd, .. } => cmd.kind(),
             Transition::CalendarSet { .. } => "calendar.set",
             Transition::WorkflowConfigSet { .. } => "workflow.config.set",
+            Transition::CategoriesSet { .. } => "categories.set",
+            Transition::Assessment { cmd, .. } => cmd.kind(),
         }
     }
 

@@ -32,6 +32,9 @@ pub struct CountyState {
     pub lists: Catalogue,
     pub adjustments: BTreeMap<u64, Adjustment>,
     pub events: EventBook,
+    /// The event category tree (built-in plus the county's own branches).
+    pub categories: crate::categories::CategoryTree,
+    pub assessment: crate::assess::AssessmentBook,
     /// Transitions folded so far: the log sequence the next one will get.
     pub log_len: u64,
 }
@@ -386,6 +389,29 @@ impl CountyState {
                     Err(DomainError::Invalid(errs))
                 }
             }
+            Transition::CategoriesSet { categories } => {
+                if categories.is_empty() {
+                    return Err(invalid("categories", "no categories"));
+                }
+                let mut t = self.categories.clone();
+                t.upsert(categories.iter().cloned());
+                let mut errs = t.problems();
+                for c in categories {
+                    if c.code.trim().is_empty() || c.name.trim().is_empty() {
+                        errs.push(FieldError::new(
+                            &c.code,
+                            "name",
+                            "code and name are required",
+                        ));
+                    }
+                }
+                if errs.is_empty() {
+                    Ok(())
+                } else {
+                    Err(DomainError::Invalid(errs))
+                }
+            }
+            Transition::Assessment { by, cmd, .. } => self.assessment.check(org, by, cmd),
             other => self.check_list(other),
         }
     }
@@ -446,6 +472,12 @@ impl CountyState {
             }
             Transition::WorkflowConfigSet { config } => {
                 self.events.config = (**config).clone();
+            }
+            Transition::CategoriesSet { categories } => {
+                self.categories.upsert(categories.iter().cloned());
+            }
+            Transition::Assessment { at_ms, by, cmd } => {
+                self.assessment.apply(seq, *at_ms, by, cmd);
             }
             other => self.apply_list(other),
         }
