@@ -115,8 +115,45 @@ pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Res
         )
         .await?;
     load_calendar(engine, &actor, now_ms).await?;
+    load_schemes(engine, now_ms).await?;
     crate::demo_events::load(engine, now_ms).await?;
     Ok(true)
+}
+
+/// The demo county's assessment schemes (`demo/assessment/*.json`).
+pub const SCHEMES: [(&str, &str); 3] = [
+    (
+        "dept-monthly.json",
+        include_str!("../../../demo/assessment/dept-monthly.json"),
+    ),
+    (
+        "town-monthly.json",
+        include_str!("../../../demo/assessment/town-monthly.json"),
+    ),
+    (
+        "stationed-monthly.json",
+        include_str!("../../../demo/assessment/stationed-monthly.json"),
+    ),
+];
+
+/// Records the demo schemes as the administrator.
+pub async fn load_schemes(engine: &Engine, now_ms: i64) -> Result<()> {
+    let admin = engine
+        .principal_of("admin")
+        .await?
+        .ok_or_else(|| AppError::Io("demo account admin is missing".into()))?;
+    for (name, text) in SCHEMES {
+        let scheme: tiaokuai_core::assess::Scheme = serde_json::from_str(text)
+            .map_err(|e| AppError::Io(format!("demo/assessment/{name}: {e}")))?;
+        engine
+            .assess(
+                &admin,
+                now_ms,
+                tiaokuai_core::assess::AssessmentCmd::SetScheme { scheme },
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Appends the built-in holidays and 调休 days (2025–2026 State Council notices).

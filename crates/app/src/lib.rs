@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod assess;
 pub mod auth;
 pub mod cst;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod events;
 pub mod keys;
 pub mod lists;
 pub mod org_io;
+pub mod stats;
 pub mod verify;
 mod writer;
 

@@ -14,6 +14,7 @@ mod project_events;
 mod project_lists;
 pub mod readmodel;
 mod sessions;
+mod stats;
 mod write;
 
 pub use blobs::Blob;

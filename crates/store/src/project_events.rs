@@ -9,6 +9,7 @@ use sqlx::query::Query;
 use sqlx::{Any, AnyConnection};
 use tiaokuai_core::calendar::SpecialDay;
 use tiaokuai_core::events::{AccountabilityCase, Assignment, Event, PublicFeedback};
+use tiaokuai_core::stats::{EventFact, HopFact};
 use tiaokuai_core::{CountyState, Transition};
 
 const EVENT_COLS: &[&str] = &[
@@ -103,7 +104,13 @@ pub(crate) fn placeholder(b: Backend, n: usize) -> String {
 }
 
 /// `insert into T (cols) values (...),(...) on conflict (keys) do update set c = excluded.c`.
-fn upsert_sql(b: Backend, table: &str, cols: &[&str], keys: usize, rows: usize) -> String {
+pub(crate) fn upsert_sql(
+    b: Backend,
+    table: &str,
+    cols: &[&str],
+    keys: usize,
+    rows: usize,
+) -> String {
     let mut sql = format!("insert into {table} ({}) values ", cols.join(", "));
     let mut p = 0;
     for r in 0..rows {
@@ -133,7 +140,7 @@ fn upsert_sql(b: Backend, table: &str, cols: &[&str], keys: usize, rows: usize) 
     sql
 }
 
-type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
+pub(crate) type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
 
 fn bind_event<'q>(q: Q<'q>, county: &str, e: &Event) -> Q<'q> {
     let l = &e.facts.location;
@@ -214,6 +221,9 @@ pub struct EventRows {
     pub feedback: Vec<(u64, PublicFeedback)>,
     /// The calendar's special days, when the batch changed them.
     pub calendar: Option<Vec<SpecialDay>>,
+    /// The statistical facts of the events, durations in the calendar's working time.
+    pub event_facts: Vec<EventFact>,
+    pub hop_facts: Vec<HopFact>,
 }
 
 impl EventRows {
@@ -247,11 +257,20 @@ impl EventRows {
             .iter()
             .filter_map(|id| book.feedback.get(id).map(|f| (*id, f.clone())))
             .collect();
+        let mut event_facts = Vec::with_capacity(events.len());
+        let mut hop_facts = Vec::new();
+        for e in &events {
+            let (f, hops) = tiaokuai_core::stats::of_event(e, &book.calendar);
+            event_facts.push(f);
+            hop_facts.extend(hops);
+        }
         EventRows {
             events,
             cases,
             feedback,
             calendar: calendar.then(|| book.calendar.days().cloned().collect()),
+            event_facts,
+            hop_facts,
         }
     }
 }
@@ -319,6 +338,7 @@ pub(crate) async fn project_events(
     if let Some(days) = &rows.calendar {
         project_calendar(tx, b, county, days).await?;
     }
+    crate::stats::project_stats(tx, b, county, &rows.event_facts, &rows.hop_facts).await?;
     Ok(())
 }
 

@@ -5,7 +5,9 @@ use sqlx::Row;
 use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, RoleKind, Unit, UnitKind};
 
 /// Tables derived from the log, in the order `rebuild` clears them.
-pub const READ_MODEL_TABLES: [&str; 12] = [
+pub const READ_MODEL_TABLES: [&str; 14] = [
+    "stat_events",
+    "stat_hops",
     "events",
     "assignments",
     "accountability_cases",
@@ -233,6 +235,8 @@ impl Store {
             "select * from accountability_cases where county = $1 order by event_id, n".to_string(),
             "select * from public_feedback where county = $1 order by event_id".to_string(),
             "select * from calendar_days where county = $1 order by day".to_string(),
+            "select * from stat_events where county = $1 order by event_id".to_string(),
+            "select * from stat_hops where county = $1 order by event_id, n".to_string(),
         ];
         for q in queries {
             let rows = sqlx::query(&q).bind(county).fetch_all(&self.pool).await?;

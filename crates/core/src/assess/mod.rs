@@ -9,4 +9,7 @@ mod tests;
 
 pub use book::{AppealRecord, AssessmentBook, AssessmentCmd, ClosedPeriod};
 pub use scheme::{Evaluators, Indicator, Rule, Scheme, Source, Subject};
-pub use score::{score, Band, IndicatorResult, Inputs, Line, ManualScore, UnitResult};
+pub use score::{
+    event_subject, hop_subject, score, subject_units, Band, IndicatorResult, Inputs, Line,
+    ManualScore, UnitResult,
+};

@@ -532,3 +532,17 @@ fn measure_leaf(
         _ => {}
     }
 }
+
+/// The units a scheme assesses in a period: those with any event or hop counted for them.
+pub fn subject_units(
+    ctx: &Context,
+    s: Subject,
+    events: &[EventFact],
+    hops: &[HopFact],
+) -> BTreeSet<String> {
+    events
+        .iter()
+        .filter_map(|f| event_subject(ctx, s, f))
+        .chain(hops.iter().filter_map(|f| hop_subject(ctx, s, f)))
+        .collect()
+}

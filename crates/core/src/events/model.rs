@@ -184,6 +184,15 @@ pub enum AssignmentRole {
 }
 
 impl AssignmentRole {
+    pub const ALL: [AssignmentRole; 4] = [
+        AssignmentRole::Lead,
+        AssignmentRole::Co,
+        AssignmentRole::Whistle,
+        AssignmentRole::Township,
+    ];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             AssignmentRole::Lead => "lead",
@@ -231,6 +240,22 @@ pub enum AssignmentStatus {
 }
 
 impl AssignmentStatus {
+    pub const ALL: [AssignmentStatus; 11] = [
+        AssignmentStatus::Dispatched,
+        AssignmentStatus::Signed,
+        AssignmentStatus::ReturnRequested,
+        AssignmentStatus::InProgress,
+        AssignmentStatus::ExtensionRequested,
+        AssignmentStatus::Reported,
+        AssignmentStatus::Evaluated,
+        AssignmentStatus::Reopened,
+        AssignmentStatus::Returned,
+        AssignmentStatus::Transferred,
+        AssignmentStatus::Ended,
+    ];
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
     pub fn as_str(self) -> &'static str {
         match self {
             AssignmentStatus::Dispatched => "dispatched",
