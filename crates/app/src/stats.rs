@@ -150,6 +150,22 @@ impl Engine {
         Ok(t)
     }
 
+    /// Return chains, returns by item, recurring items and off-list dispatches in a period,
+    /// over the hops `who` may see. An item returned in `recurring` events is a candidate for
+    /// a list adjustment.
+    pub async fn bounces(
+        &self,
+        who: &Principal,
+        from_ms: i64,
+        to_ms: i64,
+        recurring: usize,
+    ) -> Result<stats::bounce::BounceReport> {
+        let (_, vis) = self.stat_scope(who).await?;
+        let (_, hops) = self.stat_facts(from_ms, to_ms).await?;
+        let seen: Vec<&HopFact> = hops.iter().filter(|h| vis.hop(h)).collect();
+        Ok(stats::bounce::report(&seen, recurring))
+    }
+
     /// The events behind one cell of a measure (newest first), as far as `who` may see them.
     pub async fn stats_drill(
         &self,

@@ -7,6 +7,7 @@ mod commands;
 mod demo;
 mod lists;
 mod proof;
+mod stats;
 
 use clap::{Parser, Subcommand};
 
@@ -33,6 +34,8 @@ const EXAMPLES: &str = "Examples:
   tiaokuai lists import 属地管理事项清单.xlsx --dry-run
   tiaokuai lists export --version 2 --out lists-v2.xlsx
   tiaokuai calendar due --from 2026-02-13T16:00 --working-days 5   # 2026-02-27T17:30+08:00
+  tiaokuai stats --rows township --cols month --measures events,closure_rate --period 2026-Q4
+  tiaokuai assess --scheme dept-monthly --period 2026-11
   tiaokuai bench log
   tiaokuai bench lists";
 
@@ -122,6 +125,10 @@ enum Cmd {
         #[command(subcommand)]
         cmd: proof::ProofCmd,
     },
+    /// Statistics: counts, rates and durations by two dimensions over a period.
+    Stats(stats::StatsArgs),
+    /// Assessment results of a scheme for a period, with per-point explanations.
+    Assess(stats::AssessArgs),
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -165,6 +172,8 @@ fn main() -> std::process::ExitCode {
             Cmd::Lists { cmd } => lists::run(cmd).await,
             Cmd::Calendar { cmd } => calendar::run(cmd).await,
             Cmd::Proof { cmd } => proof::run(cmd).await,
+            Cmd::Stats(a) => stats::stats(a).await,
+            Cmd::Assess(a) => stats::assess(a).await,
             Cmd::Bench { cmd } => bench::run(cmd).await,
         }
     });

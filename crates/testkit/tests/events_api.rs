@@ -63,6 +63,18 @@ impl<'a> Api<'a> {
         Self::read(r).await
     }
 
+    pub(crate) async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .c
+            .put(self.s.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
     pub(crate) async fn cmd(&self, id: u64, body: Value) -> (StatusCode, Value) {
         self.post(&format!("/api/v1/events/{id}/commands"), body)
             .await

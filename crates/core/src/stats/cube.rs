@@ -87,10 +87,12 @@ pub fn hop_count(m: Measure, f: &HopFact, r: &Rules) -> u64 {
     let b = |x: bool| u64::from(x);
     match m {
         Hops => 1,
+        DueToSign => b(f.due_to_sign(r.now_ms)),
         Signed => b(f.signed_ms.is_some()),
         SignedOnTime => b(f.signed_on_time()),
         Responded => b(f.responded()),
         RespondedOnTime => b(f.responded_on_time()),
+        DueToReport => b(f.due_to_report(r.now_ms)),
         Reported => b(f.reported_ms.is_some()),
         ReportedOnTime => b(f.reported_on_time()),
         Overdue => b(f.overdue(r.now_ms)),

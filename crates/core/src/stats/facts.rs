@@ -121,6 +121,15 @@ impl HopFact {
             None => self.status.is_open() && now_ms > self.complete_due,
         }
     }
+    /// 应签收: signed, or still waiting and past its signing deadline.
+    pub fn due_to_sign(&self, now_ms: i64) -> bool {
+        self.signed_ms.is_some() || (self.status.is_open() && now_ms > self.sign_due)
+    }
+    /// 应办结: reported back, or still the receiver's work past its completion deadline. Work
+    /// that went elsewhere (returned, transferred, ended) is not due from this hop.
+    pub fn due_to_report(&self, now_ms: i64) -> bool {
+        self.reported_ms.is_some() || (self.status.is_open() && now_ms > self.complete_due)
+    }
     /// 响应: signed (a whistle hop's arrival counts as its signature).
     pub fn responded(&self) -> bool {
         self.signed_ms.is_some()

@@ -63,10 +63,12 @@ measures! {
     Whistled = "whistled", Event, Count, "吹哨事件数", "Whistled events";
     // Hop counts (period: the day of the dispatch).
     Hops = "hops", Hop, Count, "受理派单数", "Hops received";
+    DueToSign = "due_to_sign", Hop, Count, "应签收数", "Due to sign";
     Signed = "signed", Hop, Count, "签收数", "Signed";
     SignedOnTime = "signed_on_time", Hop, Count, "按期签收数", "Signed on time";
     Responded = "responded", Hop, Count, "响应数", "Responded";
     RespondedOnTime = "responded_on_time", Hop, Count, "按期响应数", "Responded on time";
+    DueToReport = "due_to_report", Hop, Count, "应办结数", "Due to report back";
     Reported = "reported", Hop, Count, "办结反馈数", "Reported back";
     ReportedOnTime = "reported_on_time", Hop, Count, "按期办结数", "Reported back on time";
     Overdue = "overdue", Hop, Count, "超期数", "Overdue";
@@ -125,10 +127,10 @@ impl Measure {
     pub fn ratio(self) -> Option<(Measure, Measure)> {
         use Measure::*;
         Some(match self {
-            ResponseRate => (Signed, Hops),
-            OnTimeSignRate => (SignedOnTime, Hops),
-            ResolutionRate => (Reported, Hops),
-            OnTimeResolutionRate => (ReportedOnTime, Hops),
+            ResponseRate => (Signed, DueToSign),
+            OnTimeSignRate => (SignedOnTime, DueToSign),
+            ResolutionRate => (Reported, DueToReport),
+            OnTimeResolutionRate => (ReportedOnTime, DueToReport),
             SatisfactionRate => (Satisfied, Graded),
             ReturnRate => (ReturnRequested, Hops),
             ClosureRate => (Closed, DueToClose),

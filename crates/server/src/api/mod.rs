@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 
+mod assessment;
 mod events;
 mod lists;
 mod log;
 mod org;
 mod session;
+mod stats;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -52,9 +54,46 @@ use utoipa::OpenApi;
 )]
 struct ApiDoc;
 
+/// Statistics and assessment.
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        stats::cube,
+        stats::drill,
+        stats::choices,
+        stats::bounces,
+        assessment::schemes,
+        assessment::put_scheme,
+        assessment::results,
+        assessment::appeal,
+        assessment::decide,
+        assessment::manual,
+        assessment::close,
+    ),
+    components(schemas(
+        stats::StatsOut,
+        stats::DrillOut,
+        stats::Choice,
+        stats::ChoicesOut,
+        assessment::SchemeOut,
+        assessment::SeqOut,
+        assessment::ResultsOut,
+        assessment::ClosedOut,
+        assessment::AppealIn,
+        assessment::DecisionIn,
+        assessment::ManualIn,
+    )),
+    tags(
+        (name = "statistics", description = "统计分析: the cube by category, initiating and handling unit, period"),
+        (name = "assessment", description = "履职考评: schemes, results with per-point explanations, appeals, closed periods")
+    )
+)]
+struct StatsDoc;
+
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     let mut doc = ApiDoc::openapi();
     doc.merge(events::EventsDoc::openapi());
+    doc.merge(StatsDoc::openapi());
     Json(doc)
 }
 
@@ -91,6 +130,32 @@ pub fn router() -> Router<AppState> {
         .route("/log/entries", get(log::entries))
         .route("/log/proof/inclusion", get(log::inclusion))
         .route("/log/proof/consistency", get(log::consistency))
+        .route("/stats", get(stats::cube))
+        .route("/stats/events", get(stats::drill))
+        .route("/stats/dimensions", get(stats::choices))
+        .route("/stats/bounces", get(stats::bounces))
+        .route("/assessment/schemes", get(assessment::schemes))
+        .route(
+            "/assessment/schemes/{id}",
+            axum::routing::put(assessment::put_scheme),
+        )
+        .route(
+            "/assessment/appeals/{id}/decision",
+            post(assessment::decide),
+        )
+        .route("/assessment/{scheme}/{period}", get(assessment::results))
+        .route(
+            "/assessment/{scheme}/{period}/appeals",
+            post(assessment::appeal),
+        )
+        .route(
+            "/assessment/{scheme}/{period}/manual",
+            post(assessment::manual),
+        )
+        .route(
+            "/assessment/{scheme}/{period}/close",
+            post(assessment::close),
+        )
         .merge(events::routes())
         .fallback(|| async {
             ApiError(

@@ -231,6 +231,9 @@ pub(super) fn kind_code(k: AdjustmentKind) -> &'static str {
 #[derive(Deserialize)]
 pub struct NewQuery {
     item: Option<String>,
+    /// Pre-filled from the bounce analysis: the reason, and a new item's name.
+    reason: Option<String>,
+    name: Option<String>,
 }
 
 pub async fn new_form(
@@ -264,12 +267,15 @@ pub async fn new_form(
                     flow: i.flow.label_zh().into(),
                     steps: i.steps.join("→"),
                     keywords: i.keywords.join("、"),
+                    reason: q.reason.clone().unwrap_or_default(),
                     ..Default::default()
                 },
                 None => AdjForm {
                     kind: "add".into(),
                     list_kind: "territorial".into(),
                     flow: "并联".into(),
+                    name: q.name.clone().unwrap_or_default(),
+                    reason: q.reason.clone().unwrap_or_default(),
                     ..Default::default()
                 },
             }

@@ -95,7 +95,7 @@ pub async fn show(
                 .filter(|k| get(&before, k) != get(&after, k))
                 .map(|k| (k, get(&before, k), get(&after, k)))
                 .collect();
-            let impact = impact_text(current, a.app.proposed.as_ref(), &st.org);
+            let impact = impact_text(current, a.app.proposed.as_ref(), &st);
             let mut actions = Vec::new();
             let can = |x: Action| authorize(&p, x, Some(a)).is_ok();
             match a.status {
@@ -246,13 +246,10 @@ pub async fn act(
     }
 }
 
-/// Who gains or loses responsibility under the proposal. Event re-routing is counted from the
-/// events that cite the item; this deployment records none yet, so that count is 0.
-fn impact_text(
-    before: Option<&Item>,
-    after: Option<&Item>,
-    org: &tiaokuai_core::state::OrgState,
-) -> String {
+/// Who gains or loses responsibility under the proposal, and the real events concerned: those
+/// citing the item, and the open ones whose work sits with a unit that would lose it.
+fn impact_text(before: Option<&Item>, after: Option<&Item>, st: &tiaokuai_core::CountyState) -> String {
+    let org = &st.org;
     let set =
         |i: Option<&Item>, f: fn(&Item) -> &Vec<String>| -> std::collections::BTreeSet<String> {
             i.map(|i| f(i).iter().cloned().collect())
@@ -279,6 +276,26 @@ fn impact_text(
     if parts.is_empty() {
         parts.push("责任单位不变".to_string());
     }
-    parts.push("引用该事项的事件：0 件，改派影响 0 件".to_string());
+    let id = before.or(after).map(|i| i.id.as_str()).unwrap_or_default();
+    let losing: std::collections::BTreeSet<String> = set(before, |i| &i.primary)
+        .difference(&set(after, |i| &i.primary))
+        .cloned()
+        .collect();
+    let citing: Vec<&tiaokuai_core::events::Event> = st
+        .events
+        .events
+        .values()
+        .filter(|e| e.item.as_ref().is_some_and(|r| r.id == id))
+        .collect();
+    let open = citing.iter().filter(|e| !e.status.is_final()).count();
+    let rerouted = citing
+        .iter()
+        .filter(|e| !e.status.is_final())
+        .filter(|e| e.live().any(|a| a.status.is_open() && losing.contains(&a.receiver_unit)))
+        .count();
+    parts.push(format!(
+        "引用该事项的事件：{} 件（办理中 {open} 件），改派影响 {rerouted} 件",
+        citing.len()
+    ));
     parts.join("；")
 }

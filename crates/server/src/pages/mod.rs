@@ -6,6 +6,7 @@ mod admin;
 mod application;
 mod audit;
 mod auth;
+mod bounces;
 mod desks;
 mod events;
 mod home;
@@ -146,6 +147,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(account::change_password))
         .route("/admin/people", get(admin::page).post(admin::add))
         .route("/audit/log", get(audit::page))
+        .route("/stats/bounces", get(bounces::page))
         .route("/lists", get(lists::browse))
         .route("/lists/items/{kind}/{number}", get(lists::item))
         .route("/lists/versions", get(lists::versions))
