@@ -5,7 +5,6 @@
 use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};
 use crate::stats::{sees_county, visibility, Lookup};
-use std::collections::BTreeSet;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::assess::{
     score, subject_units, AppealRecord, AssessmentCmd, Inputs, Scheme, UnitResult,
@@ -202,38 +201,13 @@ impl Engine {
 
     /// Schemes (current versions), for the pickers.
     pub async fn assessment_schemes(&self) -> Result<Vec<Scheme>> {
-        Ok(self
-            .with_state(|s| {
-                s.assessment
-                    .schemes
-                    .values()
-                    .filter_map(|v| v.last().cloned())
-                    .collect()
-            })
-            .await?)
-    }
-
-    /// Units whose explanation `who` may see (and whose deductions they may appeal).
-    pub async fn own_assessed_units(&self, who: &Principal) -> Result<BTreeSet<String>> {
-        Ok(self
-            .with_state(|s| {
-                who.grants
-                    .iter()
-                    .map(|g| {
-                        s.org
-                            .township_of(&g.unit)
-                            .filter(|_| {
-                                matches!(
-                                    g.role,
-                                    tiaokuai_core::org::RoleKind::TownshipOperator
-                                        | tiaokuai_core::org::RoleKind::TownshipLeader
-                                )
-                            })
-                            .map(|t| t.code.clone())
-                            .unwrap_or_else(|| g.unit.clone())
-                    })
-                    .collect()
-            })
-            .await?)
+        self.with_state(|s| {
+            s.assessment
+                .schemes
+                .values()
+                .filter_map(|v| v.last().cloned())
+                .collect()
+        })
+        .await
     }
 }

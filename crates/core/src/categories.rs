@@ -7,6 +7,9 @@ use crate::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The county's catch-all leaf (其他问题).
+pub const OTHER: &str = "X99001";
+
 /// The built-in tree, from `demo/categories/categories.csv`.
 pub const BUILTIN_CSV: &str = include_str!("../../../demo/categories/categories.csv");
 
@@ -215,6 +218,35 @@ impl CategoryTree {
             .unwrap_or(code)
     }
 
+    /// The category a person typed: a code, a full name ("暴露垃圾"), or a path
+    /// ("管理事项 / 市容环境类 / 暴露垃圾").
+    pub fn resolve(&self, text: &str) -> Option<&Category> {
+        let t = text.trim();
+        if let Some(c) = self.nodes.get(t) {
+            return Some(c);
+        }
+        let last = t.rsplit('/').next().unwrap_or(t).trim();
+        let code = t.split_whitespace().next().unwrap_or(t);
+        self.nodes
+            .get(code)
+            .or_else(|| self.nodes.values().find(|c| c.name == last))
+    }
+
+    /// The category of a new report: what was typed when it names a category (or, failing
+    /// that, the closest category to the words typed); else the one closest to the cited
+    /// item's wording or the title; else "其他问题".
+    pub fn for_report(&self, typed: &str, item_name: Option<&str>, title: &str) -> String {
+        let pick = if typed.trim().is_empty() {
+            item_name
+                .and_then(|n| self.suggest(n))
+                .or_else(|| self.suggest(title))
+        } else {
+            self.resolve(typed).or_else(|| self.suggest(typed))
+        };
+        pick.map(|c| c.code.clone())
+            .unwrap_or_else(|| OTHER.to_string())
+    }
+
     /// The leaf category whose name shares the most character pairs with `text` (a list
     /// item's name and keywords, or a report's title), if any pair is shared at all.
     pub fn suggest(&self, text: &str) -> Option<&Category> {
@@ -277,6 +309,18 @@ mod tests {
         assert_eq!(s("物业管理纠纷调处"), "物业管理纠纷");
         assert!(s("占道经营").contains("占道"), "{}", s("占道经营"));
         assert_eq!(t.suggest(""), None);
+    }
+
+    #[test]
+    fn reports_get_a_coded_category() {
+        let t = CategoryTree::builtin();
+        assert_eq!(t.for_report("X06001", None, ""), "X06001");
+        assert_eq!(t.for_report("建筑工地扬尘", None, ""), "X06001");
+        assert_eq!(t.for_report("X06001 建筑工地扬尘", None, ""), "X06001");
+        assert_eq!(t.for_report("", Some("物业管理纠纷调处"), "吵架"), "X01002");
+        assert_eq!(t.for_report("", None, "工地夜间施工扬尘"), "S08004");
+        assert_eq!(t.for_report("", None, "🙂"), OTHER);
+        assert!(t.get(OTHER).is_some());
     }
 
     #[test]

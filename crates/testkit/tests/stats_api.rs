@@ -265,16 +265,16 @@ async fn appeals_change_scores_and_closed_periods_stay_frozen() {
         .await;
     assert_eq!((st.as_u16(), fields(&e)), (422, vec!["period".to_string()]));
     // Manual scores: in range, by the administrator, with evidence.
-    let manual = format!("/api/v1/assessment/dept-monthly/2025-12/manual");
+    let manual = "/api/v1/assessment/dept-monthly/2025-12/manual";
     let (st, e) = admin
         .post(
-            &manual,
+            manual,
             json!({"unit": "D-ZJ", "indicator": "innovation", "score": 9, "evidence": "x"}),
         )
         .await;
     assert_eq!((st.as_u16(), fields(&e)), (422, vec!["score".to_string()]));
     let (st, _) = admin
-        .post(&manual, json!({"unit": "D-ZJ", "indicator": "innovation", "score": 2.5, "evidence": "城市体检经验在全市推广"}))
+        .post(manual, json!({"unit": "D-ZJ", "indicator": "innovation", "score": 2.5, "evidence": "城市体检经验在全市推广"}))
         .await;
     assert_eq!(st, 200);
 }

@@ -180,7 +180,17 @@ impl Engine {
             }
         }
         let located = self
-            .with_state(|s| locate::resolve(s, &mut event.location))
+            .with_state(|s| {
+                // Statistics group by a coded category: from what was typed, else the cited
+                // item's wording or the title.
+                let item = event
+                    .item
+                    .as_ref()
+                    .and_then(|r| s.lists.item_at(&r.id, r.version))
+                    .map(|i| i.name.as_str());
+                event.category = s.categories.for_report(&event.category, item, &event.title);
+                locate::resolve(s, &mut event.location)
+            })
             .await?;
         if !located {
             tracing::debug!("report outside every grid polygon");

@@ -80,15 +80,21 @@ pub fn report(hops: &[&HopFact], recurring: usize) -> BounceReport {
             });
         }
     }
-    chains.sort_by(|a, b| b.circular.cmp(&a.circular).then(b.event_id.cmp(&a.event_id)));
+    chains.sort_by(|a, b| {
+        b.circular
+            .cmp(&a.circular)
+            .then(b.event_id.cmp(&a.event_id))
+    });
 
     let mut items: BTreeMap<Option<String>, ItemBounce> = BTreeMap::new();
     let mut off: BTreeMap<(Option<String>, String), Vec<u64>> = BTreeMap::new();
     for h in hops {
-        let e = items.entry(h.item_id.clone()).or_insert_with(|| ItemBounce {
-            item: h.item_id.clone(),
-            ..Default::default()
-        });
+        let e = items
+            .entry(h.item_id.clone())
+            .or_insert_with(|| ItemBounce {
+                item: h.item_id.clone(),
+                ..Default::default()
+            });
         e.hops += 1;
         e.return_requests += u64::from(h.return_requests);
         e.returned += u64::from(h.returned);
@@ -97,7 +103,9 @@ pub fn report(hops: &[&HopFact], recurring: usize) -> BounceReport {
             e.events.push(h.event_id);
         }
         if h.off_list {
-            let v = off.entry((h.item_id.clone(), h.receiver_unit.clone())).or_default();
+            let v = off
+                .entry((h.item_id.clone(), h.receiver_unit.clone()))
+                .or_default();
             if !v.contains(&h.event_id) {
                 v.push(h.event_id);
             }

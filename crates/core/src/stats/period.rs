@@ -52,6 +52,20 @@ impl Period {
         })
     }
 
+    /// The `n` calendar months ending with the month of `at_ms` (that month included).
+    pub fn trailing_months(at_ms: i64, n: u32) -> Period {
+        let this = Period::month_of(at_ms);
+        let from = this
+            .from
+            .checked_sub_months(chrono::Months::new(n.saturating_sub(1)))
+            .unwrap_or(this.from);
+        Period {
+            name: format!("{from}..{}", this.until.pred_opt().unwrap_or(this.until)),
+            from,
+            until: this.until,
+        }
+    }
+
     /// The period before this one, of the same length kind (for month-on-month comparison).
     pub fn previous(&self) -> Option<Period> {
         let days = (self.until - self.from).num_days();
@@ -174,5 +188,7 @@ mod tests {
         }
         let m = Period::month_of(parse_cst("2026-11-30T23:59").unwrap());
         assert_eq!(m.name, "2026-11");
+        let t = Period::trailing_months(parse_cst("2026-11-30T23:59").unwrap(), 12);
+        assert_eq!(t.name, "2025-12-01..2026-11-30");
     }
 }

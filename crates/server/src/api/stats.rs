@@ -226,7 +226,12 @@ pub async fn bounces(
     let period = spec.period(now_ms()).map_err(|e| invalid_all(vec![e]))?;
     let r = state
         .engine
-        .bounces(&s.principal, period.from_ms(), period.to_ms(), p.recurring.unwrap_or(2))
+        .bounces(
+            &s.principal,
+            period.from_ms(),
+            period.to_ms(),
+            p.recurring.unwrap_or(2),
+        )
         .await?;
     Ok(Json(r))
 }

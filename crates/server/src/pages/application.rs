@@ -95,7 +95,7 @@ pub async fn show(
                 .filter(|k| get(&before, k) != get(&after, k))
                 .map(|k| (k, get(&before, k), get(&after, k)))
                 .collect();
-            let impact = impact_text(current, a.app.proposed.as_ref(), &st);
+            let impact = impact_text(current, a.app.proposed.as_ref(), st);
             let mut actions = Vec::new();
             let can = |x: Action| authorize(&p, x, Some(a)).is_ok();
             match a.status {
@@ -248,7 +248,11 @@ pub async fn act(
 
 /// Who gains or loses responsibility under the proposal, and the real events concerned: those
 /// citing the item, and the open ones whose work sits with a unit that would lose it.
-fn impact_text(before: Option<&Item>, after: Option<&Item>, st: &tiaokuai_core::CountyState) -> String {
+fn impact_text(
+    before: Option<&Item>,
+    after: Option<&Item>,
+    st: &tiaokuai_core::CountyState,
+) -> String {
     let org = &st.org;
     let set =
         |i: Option<&Item>, f: fn(&Item) -> &Vec<String>| -> std::collections::BTreeSet<String> {
@@ -291,7 +295,10 @@ fn impact_text(before: Option<&Item>, after: Option<&Item>, st: &tiaokuai_core::
     let rerouted = citing
         .iter()
         .filter(|e| !e.status.is_final())
-        .filter(|e| e.live().any(|a| a.status.is_open() && losing.contains(&a.receiver_unit)))
+        .filter(|e| {
+            e.live()
+                .any(|a| a.status.is_open() && losing.contains(&a.receiver_unit))
+        })
         .count();
     parts.push(format!(
         "引用该事项的事件：{} 件（办理中 {open} 件），改派影响 {rerouted} 件",

@@ -64,7 +64,11 @@ pub async fn page(
     Query(q): Query<BounceQuery>,
 ) -> Result<Response, PageError> {
     let l = s.lang;
-    if s.principal.grants.iter().all(|g| g.role == RoleKind::GridWorker) {
+    if s.principal
+        .grants
+        .iter()
+        .all(|g| g.role == RoleKind::GridWorker)
+    {
         return Err(PageError::forbidden(l));
     }
     let spec = QuerySpec {
@@ -126,7 +130,12 @@ pub async fn page(
                             event_id: c.event_id,
                             no,
                             title,
-                            path: c.units.iter().map(|u| unit(u)).collect::<Vec<_>>().join(" → "),
+                            path: c
+                                .units
+                                .iter()
+                                .map(|u| unit(u))
+                                .collect::<Vec<_>>()
+                                .join(" → "),
                             circular: c.circular,
                         }
                     })

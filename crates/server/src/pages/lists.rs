@@ -217,6 +217,7 @@ struct ItemPage {
     flow_svg: String,
     history: Vec<(u32, String)>,
     can_apply: bool,
+    citations: super::item_usage::Citations,
 }
 
 #[derive(Deserialize)]
@@ -350,6 +351,7 @@ pub async fn item(
         None,
     )
     .is_ok();
+    let citations = super::item_usage::citations(&state, &s.principal, &id, l == Lang::Zh).await;
     let page = state
         .engine
         .with_state(|st| {
@@ -388,6 +390,7 @@ pub async fn item(
                 flow_svg: flow_svg(&item, &st.org),
                 history,
                 can_apply,
+                citations,
                 item,
             })
         })

@@ -10,6 +10,7 @@ mod bounces;
 mod desks;
 mod events;
 mod home;
+mod item_usage;
 mod lists;
 mod org;
 mod public;

@@ -97,7 +97,8 @@ struct NewPage {
     map: String,
     scope: String,
     call_label: String,
-    categories: [&'static str; 9],
+    /// Leaf categories of the tree: (code, "class / name").
+    categories: Vec<(String, String)>,
 }
 
 impl NewPage {
@@ -105,18 +106,6 @@ impl NewPage {
         self.errors.get(field).map(|s| s.as_str()).unwrap_or("")
     }
 }
-
-const CATEGORIES: [&str; 9] = [
-    "市容环境",
-    "生态环境",
-    "住房建设",
-    "市场监管",
-    "安全生产",
-    "交通运输",
-    "社会治安",
-    "民生服务",
-    "其他",
-];
 
 fn guard(s: &Session) -> Result<Reporter, PageError> {
     view::reporter(&s.principal).ok_or_else(|| PageError::forbidden(s.lang))
@@ -231,10 +220,19 @@ async fn page(
         (Ok(lon), Ok(lat)) => Some((lon, lat)),
         _ => None,
     };
-    let (map, scope_name, call_label) = state
+    let (map, scope_name, call_label, categories) = state
         .engine
         .with_state(|st| {
             let (grids, mine, name) = scope(st, s, who);
+            let t = &st.categories;
+            let categories = t
+                .iter()
+                .filter(|c| t.children(Some(&c.code)).next().is_none())
+                .map(|c| {
+                    let parent = c.parent.as_deref().map(|p| t.name(p)).unwrap_or_default();
+                    (c.code.clone(), format!("{parent} / {}", c.name))
+                })
+                .collect::<Vec<_>>();
             (
                 picker_map(&grids, &mine, point, "pick-map"),
                 name,
@@ -247,6 +245,7 @@ async fn page(
                         "Call the county now (sends it to the command centre)".to_string()
                     }
                 },
+                categories,
             )
         })
         .await
@@ -277,7 +276,7 @@ async fn page(
         map,
         scope: scope_name,
         call_label,
-        categories: CATEGORIES,
+        categories,
     };
     Ok((status, render(&p)).into_response())
 }

@@ -163,7 +163,8 @@ pub async fn show(
                 facts.push((l.pick("诉求类型", "Request type"), r.label_zh().to_string()));
             }
             if !f.category.is_empty() {
-                facts.push((l.pick("类别", "Category"), f.category.clone()));
+                let path = st.categories.path_name(&f.category);
+                facts.push((l.pick("事件分类", "Category"), path));
             }
             if let Some(h) = &f.hotline_no {
                 facts.push((l.pick("热线工单号", "Hotline order"), h.clone()));
