@@ -374,3 +374,36 @@ proptest! {
         prop_assert_eq!(sum_cells, n);
     }
 }
+
+/// Rates count only work that is due: a hop dispatched a minute ago and not yet signed does
+/// not lower the on-time signing rate; one past its deadline does; returned work is not due
+/// from the unit that returned it.
+#[test]
+fn rates_count_only_work_that_is_due() {
+    let w = World::new();
+    let fresh = hop(1, "CC", "D1", NOV1);
+    let late = hop(2, "CC", "D1", NOV1 - 10 * DAY);
+    let mut signed = hop(3, "CC", "D1", NOV1 - 10 * DAY);
+    signed.signed_ms = Some(signed.dispatched_ms + 60_000);
+    signed.reported_ms = Some(signed.dispatched_ms + DAY);
+    let mut returned = hop(4, "CC", "D1", NOV1 - 10 * DAY);
+    returned.status = AssignmentStatus::Returned;
+    returned.signed_ms = Some(returned.dispatched_ms + 60_000);
+    let hops = [fresh, late, signed, returned];
+    let mut q = query(
+        Dim::All,
+        Dim::All,
+        &[
+            Measure::DueToSign,
+            Measure::OnTimeSignRate,
+            Measure::DueToReport,
+            Measure::OnTimeResolutionRate,
+        ],
+    );
+    q.from_ms = NOV1 - 30 * DAY;
+    let t = aggregate(&q, &w.ctx(), &rules(NOV1 + 60_000), &Visibility::All, &[], &hops);
+    assert_eq!(t.total[0], Value::Count(3));
+    assert_eq!(t.total[1].display(true), "66.67%");
+    assert_eq!(t.total[2], Value::Count(2));
+    assert_eq!(t.total[3].display(true), "50.00%");
+}
