@@ -113,6 +113,14 @@ pub fn validate(q: &Query) -> Result<()> {
     }
 }
 
+struct Prepared {
+    look: Lookup,
+    vis: Visibility,
+    events: Vec<EventFact>,
+    hops: Vec<HopFact>,
+    rules: Rules,
+}
+
 impl Engine {
     /// The facts of a period (events reported and hops dispatched in it).
     pub async fn stat_facts(
@@ -132,8 +140,8 @@ impl Engine {
             .await
     }
 
-    /// Answers a statistics question for `who`, labels in Chinese or English.
-    pub async fn stats(&self, who: &Principal, q: &Query, zh: bool, now_ms: i64) -> Result<Table> {
+    /// What answering `q` for `who` needs: labels, visibility, the period's facts and rules.
+    async fn prepare(&self, who: &Principal, q: &Query, now_ms: i64) -> Result<Prepared> {
         validate(q)?;
         let (look, vis) = self.stat_scope(who).await?;
         let (events, hops) = self.stat_facts(q.from_ms, q.to_ms).await?;
@@ -141,6 +149,24 @@ impl Engine {
             satisfied_below: look.satisfied_below,
             now_ms,
         };
+        Ok(Prepared {
+            look,
+            vis,
+            events,
+            hops,
+            rules,
+        })
+    }
+
+    /// Answers a statistics question for `who`, labels in Chinese or English.
+    pub async fn stats(&self, who: &Principal, q: &Query, zh: bool, now_ms: i64) -> Result<Table> {
+        let Prepared {
+            look,
+            vis,
+            events,
+            hops,
+            rules,
+        } = self.prepare(who, q, now_ms).await?;
         let ctx = look.ctx();
         let mut t = stats::aggregate(q, &ctx, &rules, &vis, &events, &hops);
         if !zh {
@@ -173,13 +199,13 @@ impl Engine {
         cell: (&str, &str, Measure),
         now_ms: i64,
     ) -> Result<Vec<u64>> {
-        validate(q)?;
-        let (look, vis) = self.stat_scope(who).await?;
-        let (events, hops) = self.stat_facts(q.from_ms, q.to_ms).await?;
-        let rules = Rules {
-            satisfied_below: look.satisfied_below,
-            now_ms,
-        };
+        let Prepared {
+            look,
+            vis,
+            events,
+            hops,
+            rules,
+        } = self.prepare(who, q, now_ms).await?;
         Ok(stats::drill(
             q,
             &look.ctx(),

@@ -401,7 +401,14 @@ fn rates_count_only_work_that_is_due() {
         ],
     );
     q.from_ms = NOV1 - 30 * DAY;
-    let t = aggregate(&q, &w.ctx(), &rules(NOV1 + 60_000), &Visibility::All, &[], &hops);
+    let t = aggregate(
+        &q,
+        &w.ctx(),
+        &rules(NOV1 + 60_000),
+        &Visibility::All,
+        &[],
+        &hops,
+    );
     assert_eq!(t.total[0], Value::Count(3));
     assert_eq!(t.total[1].display(true), "66.67%");
     assert_eq!(t.total[2], Value::Count(2));

@@ -39,6 +39,22 @@ pub struct SeqOut {
     pub seq: u64,
 }
 
+/// One assessment step by the caller (CSRF checked), answered with its log sequence.
+async fn step(
+    state: &AppState,
+    s: &ApiSession,
+    cmd: AssessmentCmd,
+) -> Result<Json<SeqOut>, ApiError> {
+    s.require_csrf()?;
+    let seq = state.engine.assess(&s.0.principal, now_ms(), cmd).await?;
+    Ok(Json(SeqOut { seq }))
+}
+
+/// The JSON body as `T`, or 422 naming the field.
+fn body<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+    serde_json::from_value(v).map_err(|e| serde_invalid(&e))
+}
+
 /// Records a new version of a scheme (administrators). The body is the scheme: `id` must
 /// match the path; weights must add up; every problem names its indicator and field.
 #[utoipa::path(put, path = "/api/v1/assessment/schemes/{id}", tag = "assessment",
@@ -49,25 +65,16 @@ pub async fn put_scheme(
     State(state): State<AppState>,
     s: ApiSession,
     Path(id): Path<String>,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(v): ApiJson<Value>,
 ) -> Result<Json<SeqOut>, ApiError> {
-    s.require_csrf()?;
-    let scheme: Scheme = serde_json::from_value(body).map_err(|e| serde_invalid(&e))?;
+    let scheme: Scheme = body(v)?;
     if scheme.id != id {
         return Err(invalid(
             "id",
             format!("the body names '{}', the path '{id}'", scheme.id),
         ));
     }
-    let seq = state
-        .engine
-        .assess(
-            &s.0.principal,
-            now_ms(),
-            AssessmentCmd::SetScheme { scheme },
-        )
-        .await?;
-    Ok(Json(SeqOut { seq }))
+    step(&state, &s, AssessmentCmd::SetScheme { scheme }).await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -136,10 +143,9 @@ pub async fn appeal(
     State(state): State<AppState>,
     s: ApiSession,
     Path((scheme, period)): Path<(String, String)>,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(v): ApiJson<Value>,
 ) -> Result<Json<SeqOut>, ApiError> {
-    s.require_csrf()?;
-    let a: AppealIn = serde_json::from_value(body).map_err(|e| serde_invalid(&e))?;
+    let a: AppealIn = body(v)?;
     let cmd = AssessmentCmd::Appeal {
         scheme,
         period,
@@ -148,8 +154,7 @@ pub async fn appeal(
         event: a.event,
         reason: a.reason,
     };
-    let seq = state.engine.assess(&s.0.principal, now_ms(), cmd).await?;
-    Ok(Json(SeqOut { seq }))
+    step(&state, &s, cmd).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -168,17 +173,15 @@ pub async fn decide(
     State(state): State<AppState>,
     s: ApiSession,
     Path(id): Path<u64>,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(v): ApiJson<Value>,
 ) -> Result<Json<SeqOut>, ApiError> {
-    s.require_csrf()?;
-    let d: DecisionIn = serde_json::from_value(body).map_err(|e| serde_invalid(&e))?;
+    let d: DecisionIn = body(v)?;
     let cmd = AssessmentCmd::DecideAppeal {
         id,
         remove: d.remove,
         note: d.note,
     };
-    let seq = state.engine.assess(&s.0.principal, now_ms(), cmd).await?;
-    Ok(Json(SeqOut { seq }))
+    step(&state, &s, cmd).await
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -198,10 +201,9 @@ pub async fn manual(
     State(state): State<AppState>,
     s: ApiSession,
     Path((scheme, period)): Path<(String, String)>,
-    ApiJson(body): ApiJson<Value>,
+    ApiJson(v): ApiJson<Value>,
 ) -> Result<Json<SeqOut>, ApiError> {
-    s.require_csrf()?;
-    let m: ManualIn = serde_json::from_value(body).map_err(|e| serde_invalid(&e))?;
+    let m: ManualIn = body(v)?;
     let cmd = AssessmentCmd::ManualScore {
         scheme,
         period,
@@ -210,8 +212,7 @@ pub async fn manual(
         score: m.score,
         evidence: m.evidence,
     };
-    let seq = state.engine.assess(&s.0.principal, now_ms(), cmd).await?;
-    Ok(Json(SeqOut { seq }))
+    step(&state, &s, cmd).await
 }
 
 /// Closes a period: its results under the scheme's current version are frozen in a log entry
@@ -224,13 +225,11 @@ pub async fn close(
     s: ApiSession,
     Path((scheme, period)): Path<(String, String)>,
 ) -> Result<Json<SeqOut>, ApiError> {
-    s.require_csrf()?;
     let cmd = AssessmentCmd::ClosePeriod {
         scheme,
         version: 0,
         period,
         results: vec![],
     };
-    let seq = state.engine.assess(&s.0.principal, now_ms(), cmd).await?;
-    Ok(Json(SeqOut { seq }))
+    step(&state, &s, cmd).await
 }
