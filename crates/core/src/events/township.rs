@@ -50,11 +50,26 @@ pub fn assignable_units<'a>(org: &'a OrgState, township: &'a str) -> Vec<&'a Uni
 }
 
 /// `by` acts for the receiving side of hop `a`. A township co-manages the units stationed in
-/// it (so `is_staff_of` counts it as staff of them), but on its own assignment it is the
-/// sender: it may not sign, handle or report back for the unit it graded.
+/// it (so `is_staff_of` counts it as staff of them), but only a stationed unit's own staff
+/// sign, handle, report back or return its hops: the township sends or calls for that work
+/// and grades it (谁派单、谁评价), so it must never answer for the unit it grades.
 pub fn receives(org: &OrgState, by: &Party, a: &Assignment) -> bool {
     is_staff_of(org, by, &a.receiver_unit)
+        && !(township_role(by) && stationed_or_below(org, &a.receiver_unit))
         && !(is_township_hop(a) && township_role(by) && is_staff_of(org, by, &a.sender_unit))
+}
+
+/// A stationed unit (派驻机构) or one of its divisions.
+fn stationed_or_below(org: &OrgState, unit: &str) -> bool {
+    let mut at = org.unit(unit);
+    for _ in 0..8 {
+        match at {
+            Some(u) if u.kind == crate::org::UnitKind::StationedUnit => return true,
+            Some(u) => at = u.parent.as_deref().and_then(|p| org.unit(p)),
+            None => return false,
+        }
+    }
+    false
 }
 
 /// `by` speaks for the township that sent hop `a` (decides its returns and extensions).

@@ -418,3 +418,48 @@ fn the_log_format_stays_compatible() {
         }
     );
 }
+
+/// A county hop to a unit stationed in the township belongs to that unit's staff: the township
+/// that called (and grades the answer) may not sign, handle, report back or return it.
+#[test]
+fn a_township_may_not_act_for_its_stationed_unit_on_a_county_hop() {
+    let mut s = world();
+    let id = draft(&mut s);
+    run(
+        &mut s,
+        "op",
+        "2026-03-02T09:10",
+        EventCmd::Call {
+            event: id,
+            item: item_ref(),
+            note: "呼叫县级".into(),
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "disp",
+        "2026-03-02T09:20",
+        EventCmd::Dispatch {
+            event: id,
+            item: item_ref(),
+            lead: "S1".into(),
+            co: vec![],
+            override_reason: Some("治安问题由派出所处置".into()),
+            note: String::new(),
+        },
+    )
+    .unwrap();
+    for cmd in [sign(id, 1), request_return(id, 1)] {
+        let e = refused(&mut s, "op", "2026-03-02T09:25", cmd);
+        assert!(matches!(e, DomainError::Forbidden(_)), "{e:?}");
+    }
+    run(&mut s, "pcs", "2026-03-02T09:25", sign(id, 1)).unwrap();
+    let e = refused(&mut s, "op", "2026-03-02T09:30", report_back(id, 1));
+    assert!(matches!(e, DomainError::Forbidden(_)), "{e:?}");
+    run(&mut s, "pcs", "2026-03-02T09:40", report_back(id, 1)).unwrap();
+    // The caller grades the stationed unit's answer; the unit may not grade itself.
+    let e = refused(&mut s, "pcs", "2026-03-02T09:50", evaluate(id, 1, 0));
+    assert!(matches!(e, DomainError::Forbidden(_)), "{e:?}");
+    run(&mut s, "op", "2026-03-02T09:50", evaluate(id, 1, 0)).unwrap();
+}
