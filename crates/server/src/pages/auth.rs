@@ -27,10 +27,20 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site relative paths are followed after login.
+/// Only same-site relative paths are followed after login. Browsers drop tabs and newlines
+/// from a `Location` (so `/\t/evil.example` becomes `//evil.example`), and read `\` as `/`:
+/// a path with any control character, whitespace or backslash is refused outright.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -200,4 +210,27 @@ pub async fn set_lang(Path(lang): Path<String>, jar: CookieJar, headers: HeaderM
         .permanent()
         .build();
     (jar.add(cookie), Redirect::to(&safe_next(Some(&back)))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_plain_same_site_paths_are_followed() {
+        assert_eq!(safe_next(Some("/events/12?x=1")), "/events/12?x=1");
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "/ /evil.example",
+            "/\u{0}/x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }
