@@ -8,5 +8,6 @@ mod lists;
 mod log;
 mod notify_sms;
 mod settings_pages;
+mod stats_pages;
 mod township_assign;
 mod workflow_store;

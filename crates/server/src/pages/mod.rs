@@ -4,6 +4,7 @@ mod account;
 mod adjust;
 mod admin;
 mod application;
+mod assessment;
 mod audit;
 mod auth;
 mod desks;
@@ -14,6 +15,7 @@ mod org;
 mod public;
 mod resubmit;
 mod settings;
+pub mod stats;
 mod upload;
 
 use crate::i18n::Lang;
@@ -72,6 +74,9 @@ fn user_view(p: &Principal) -> UserView {
 }
 
 fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
+    use tiaokuai_core::org::RoleKind;
+    let staff = p.grants.iter().any(|g| g.role != RoleKind::GridWorker);
+    let leader = p.grants.iter().any(|g| g.role == RoleKind::Leader);
     let mut v = vec![
         ("/", "nav.home", true),
         ("/desk", "nav.desk", desks::has_desk(p)),
@@ -79,6 +84,12 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
         ("/org", "nav.org", p.may_enter(Area::Organisation)),
         ("/org/map", "nav.map", p.may_enter(Area::Organisation)),
         ("/lists", "nav.lists", p.may_enter(Area::Organisation)),
+        (
+            if leader { "/stats/dashboard" } else { "/stats" },
+            "nav.stats",
+            staff,
+        ),
+        ("/assessment", "nav.assessment", staff),
         (
             "/admin/people",
             "nav.admin",
@@ -99,7 +110,7 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
         .map(|(href, key, _)| NavItem {
             href,
             label: l.t(key),
-            active: href == active,
+            active: href == active || (href == "/stats/dashboard" && active == "/stats"),
         })
         .collect()
 }
@@ -134,6 +145,8 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(desks::router())
         .merge(settings::router())
+        .merge(stats::router())
+        .merge(assessment::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
