@@ -154,6 +154,21 @@ async fn explorer_drill_export_and_errors() {
     );
     assert!(body.contains("path class=\"grid shaded\""));
 
+    // English labels from the catalogue.
+    get(&s, &leader, "/lang/en").await;
+    let (st, body) = get(&s, &leader, &format!("/stats?{q}")).await;
+    assert_eq!(st, 200);
+    assert!(
+        body.contains("Satisfaction rate") && body.contains(">Statistics<"),
+        "{body}"
+    );
+    let (st, body) = get(&s, &leader, &format!("/stats/dashboard?month={month}")).await;
+    assert_eq!(st, 200);
+    assert!(body.contains("Hot categories"), "{body}");
+    let (st, body) = get(&s, &leader, &format!("/assessment/town-monthly/{month}")).await;
+    assert_eq!(st, 200);
+    assert!(body.contains("Ranking"), "{body}");
+
     let grid = login(&s, "grid_qs01").await;
     assert_eq!(get(&s, &grid, "/stats").await.0, 403);
     assert_eq!(get(&s, &grid, "/assessment").await.0, 403);

@@ -210,14 +210,17 @@ async fn admin_scheme(t: &T) -> R {
     t.click("#scheme-save").await?;
     t.expect_text("#scheme-errors", "JSON").await?;
     t.expect_text("#scheme-version", "1").await?;
-    // Weights that do not add up: named by the indicator and field.
-    let first_weight = json.find("\"weight\": ").context("no weight")?;
-    let rest = &json[first_weight + 10..];
-    let end = rest.find([',', '\n']).unwrap_or(0);
-    let bad = format!("{}\"weight\": 1.5{}", &json[..first_weight], &rest[end..]);
+    // A rate scored per event: named by the indicator and field.
+    let bad = json.replacen(
+        "\"type\": \"proportional\"",
+        "\"type\": \"per_event\", \"per\": 1",
+        1,
+    );
+    ensure!(bad != json, "no proportional rule in {json}");
     t.fill("#scheme-json", &bad).await?;
     t.click("#scheme-save").await?;
-    t.expect_text("#scheme-errors", "weight").await?;
+    t.expect_text("#scheme-errors", "指标 closure · rule")
+        .await?;
     t.shot("scheme-error").await?;
     t.expect_text("#scheme-version", "1").await?;
     let good = json.replacen("\"name\": \"", "\"name\": \"（修订）", 1);
