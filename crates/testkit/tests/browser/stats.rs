@@ -68,6 +68,14 @@ async fn dashboard(t: &T) -> R {
     t.find("#trend-events circle.point").await?;
     t.find("#dashboard-map svg.county-map path.shaded").await?;
     t.shot("dashboard").await?;
+    for card in ["card-rank-departments", "card-hot-categories"] {
+        t.c.execute(
+            &format!("document.getElementById('{card}').scrollIntoView()"),
+            vec![],
+        )
+        .await?;
+        t.shot(card).await?;
+    }
     let n = t.count("#hot-categories a.bar-link").await?;
     ensure!(n >= 1, "no hot category bars");
     let bar = t.find("#rank-townships a.bar-link rect.bar").await?;

@@ -148,7 +148,8 @@ async fn mine(
         })
         .await
         .map_err(|e| PageError::from_app(e, l))?;
-    let month = Period::month_of(now_ms()).name;
+    let now = now_ms();
+    let month = Period::month_of(now);
     for (unit, kind) in kinds {
         let subject = match kind {
             k if k.is_township() => Subject::Township,
@@ -157,8 +158,20 @@ async fn mine(
             _ => continue,
         };
         if let Some(sc) = schemes.iter().find(|sc| sc.subject == subject) {
+            // Early in a month the unit may have no results yet: then last month's.
+            let mut period = month.name.clone();
+            if let Some(prev) = month.previous() {
+                let v = state
+                    .engine
+                    .assessment(&s.principal, &sc.id, &month.name, now)
+                    .await
+                    .map_err(|e| PageError::from_app(e, l))?;
+                if v.result(&unit).is_none() {
+                    period = prev.name;
+                }
+            }
             return Ok(
-                Redirect::to(&format!("/assessment/{}/{month}/{unit}", sc.id)).into_response(),
+                Redirect::to(&format!("/assessment/{}/{period}/{unit}", sc.id)).into_response(),
             );
         }
     }
