@@ -153,6 +153,20 @@ async fn explorer_drill_export_and_errors() {
         "{body}"
     );
     assert!(body.contains("path class=\"grid shaded\""));
+    let (st, body) = get(
+        &s,
+        &leader,
+        &format!("/stats/dashboard?month={month}&map=satisfaction_rate&rank=response_rate"),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(body.contains("dm=satisfaction_rate"), "{body}");
+    assert_eq!(
+        get(&s, &leader, "/stats/dashboard?map=sign_time_p50")
+            .await
+            .0,
+        400
+    );
 
     // English labels from the catalogue.
     get(&s, &leader, "/lang/en").await;

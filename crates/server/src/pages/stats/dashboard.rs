@@ -42,6 +42,9 @@ struct Page {
     month: String,
     previous: String,
     rank_measure: String,
+    map_measure: String,
+    map_label: String,
+    map_measures: Vec<(&'static str, &'static str)>,
     rates: Vec<(&'static str, &'static str)>,
     kpis: Vec<Kpi>,
     charts: Vec<Chart>,
@@ -161,6 +164,12 @@ pub async fn page(
         x => Measure::parse(x)
             .filter(|m| m.kind() == Kind::Rate)
             .ok_or_else(|| bad(format!("rank: '{x}' is not a rate")))?,
+    };
+    let mm = match first(&pairs, "map") {
+        "" => Measure::Events,
+        x => Measure::parse(x)
+            .filter(|m| matches!(m.kind(), Kind::Rate | Kind::Count))
+            .ok_or_else(|| bad(format!("map: '{x}' is not a count or a rate")))?,
     };
     let all = |p: &Period| q(Dim::All, Dim::All, KPIS.to_vec(), p);
     let t_now = table(&state, &s, &all(&month), now).await?;
@@ -283,7 +292,7 @@ pub async fn page(
         bars(&towns, rm, &month.name, zh, 30),
         true,
     ));
-    let town_ev = table(&state, &s, &by(Dim::Township, Measure::Events), now).await?;
+    let town_ev = table(&state, &s, &by(Dim::Township, mm), now).await?;
     let cats = table(&state, &s, &by(Dim::Category(2), Measure::Events), now).await?;
     charts.push(chart(
         "hot-categories",
@@ -325,7 +334,7 @@ pub async fn page(
         })
         .collect();
     let period = month.name.clone();
-    let href = move |t: &str| drill(Dim::Township, Dim::All, Measure::Events, &period, t, "");
+    let href = move |t: &str| drill(Dim::Township, Dim::All, mm, &period, t, "");
     let map = state
         .engine
         .with_state(|st| {
@@ -341,16 +350,22 @@ pub async fn page(
         })
         .await
         .map_err(|e| PageError::from_app(e, l))?;
-    let rates = Measure::ALL
+    let rates: Vec<(&'static str, &'static str)> = Measure::ALL
         .iter()
         .filter(|m| m.kind() == Kind::Rate)
         .map(|m| (m.code(), m.label(zh)))
+        .collect();
+    let map_measures = std::iter::once((Measure::Events.code(), Measure::Events.label(zh)))
+        .chain(rates.iter().copied())
         .collect();
     Ok(render(&Page {
         c: Chrome::for_session(&s, "/stats/dashboard"),
         month: month.name.clone(),
         previous: prev.name,
         rank_measure: rm.code().into(),
+        map_measure: mm.code().into(),
+        map_label: mm.label(zh).into(),
+        map_measures,
         rates,
         kpis,
         charts,
