@@ -82,15 +82,13 @@ pub struct SaveForm {
 
 /// Problems of the posted text, each naming where: the JSON line and column, or the
 /// indicator path and field.
-fn problems(id: &str, text: &str) -> Result<Scheme, Vec<String>> {
+fn problems(id: &str, text: &str, zh: bool) -> Result<Scheme, Vec<String>> {
     let mut sc: Scheme = serde_json::from_str(text).map_err(|e| {
-        vec![format!(
-            "JSON 第 {} 行第 {} 列 (line {}, column {}): {e}",
-            e.line(),
-            e.column(),
-            e.line(),
-            e.column()
-        )]
+        vec![if zh {
+            format!("JSON 第 {} 行第 {} 列：{e}", e.line(), e.column())
+        } else {
+            format!("JSON line {}, column {}: {e}", e.line(), e.column())
+        }]
     })?;
     if sc.id != id {
         return Err(vec![format!("id: must stay '{id}' (found '{}')", sc.id)]);
@@ -100,15 +98,16 @@ fn problems(id: &str, text: &str) -> Result<Scheme, Vec<String>> {
     if errs.is_empty() {
         Ok(sc)
     } else {
-        Err(errs.iter().map(indicator_error).collect())
+        Err(errs.iter().map(|e| indicator_error(e, zh)).collect())
     }
 }
 
-fn indicator_error(e: &tiaokuai_core::FieldError) -> String {
+fn indicator_error(e: &tiaokuai_core::FieldError, zh: bool) -> String {
     if e.location.is_empty() {
         format!("{}: {}", e.field, e.message)
     } else {
-        format!("指标 {} · {}: {}", e.location, e.field, e.message)
+        let word = if zh { "指标" } else { "indicator" };
+        format!("{word} {} · {}: {}", e.location, e.field, e.message)
     }
 }
 
@@ -123,7 +122,8 @@ pub async fn save(
         return Err(PageError::forbidden(s.lang));
     }
     let cur = current(&state, &s, &id).await?;
-    let errors = match problems(&id, &f.json) {
+    let zh = s.lang == crate::i18n::Lang::Zh;
+    let errors = match problems(&id, &f.json, zh) {
         Ok(sc) => match state
             .engine
             .assess(
@@ -139,7 +139,7 @@ pub async fn save(
                 )
             }
             Err(AppError::Domain(DomainError::Invalid(v))) => {
-                v.iter().map(indicator_error).collect()
+                v.iter().map(|e| indicator_error(e, zh)).collect()
             }
             Err(AppError::Domain(e)) => vec![e.to_string()],
             Err(e) => return Err(PageError::from_app(e, s.lang)),
@@ -167,14 +167,14 @@ mod tests {
 
     #[test]
     fn bad_json_and_bad_weights_name_where() {
-        let e = problems("x", "{ not json").unwrap_err();
+        let e = problems("x", "{ not json", true).unwrap_err();
         assert!(e[0].contains("第 1 行"), "{e:?}");
         let text = r#"{"id":"x","name":"X","subject":"township","full_score":10,
             "indicators":[{"code":"a","name":"A","weight":5,
               "source":{"type":"measure","measure":"satisfaction_rate"},"rule":{"type":"proportional"}}]}"#;
-        let e = problems("x", text).unwrap_err();
+        let e = problems("x", text, true).unwrap_err();
         assert!(e.iter().any(|m| m.contains("indicators")), "{e:?}");
-        let e = problems("y", text).unwrap_err();
+        let e = problems("y", text, false).unwrap_err();
         assert!(e[0].starts_with("id:"), "{e:?}");
     }
 }
