@@ -5,6 +5,7 @@
 use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};
 use crate::stats::{sees_county, visibility, Lookup};
+use std::collections::BTreeSet;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::assess::{
     score, subject_units, AppealRecord, AssessmentCmd, Inputs, Scheme, UnitResult,
@@ -206,6 +207,29 @@ impl Engine {
                 .schemes
                 .values()
                 .filter_map(|v| v.last().cloned())
+                .collect()
+        })
+        .await
+    }
+
+    /// Units whose explanation `who` may see (and whose deductions they may appeal).
+    pub async fn own_assessed_units(&self, who: &Principal) -> Result<BTreeSet<String>> {
+        self.with_state(|s| {
+            who.grants
+                .iter()
+                .map(|g| {
+                    s.org
+                        .township_of(&g.unit)
+                        .filter(|_| {
+                            matches!(
+                                g.role,
+                                tiaokuai_core::org::RoleKind::TownshipOperator
+                                    | tiaokuai_core::org::RoleKind::TownshipLeader
+                            )
+                        })
+                        .map(|t| t.code.clone())
+                        .unwrap_or_else(|| g.unit.clone())
+                })
                 .collect()
         })
         .await

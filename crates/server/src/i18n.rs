@@ -147,6 +147,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("audit.size", "规模", "Size"),
     ("audit.root", "根哈希", "Root"),
     ("nav.lists", "清单", "Lists"),
+    ("nav.stats", "统计分析", "Statistics"),
+    ("nav.assessment", "考核评价", "Assessment"),
     ("lists.title", "责任清单", "Responsibility lists"),
     ("lists.kind", "清单类型", "List kind"),
     ("lists.all", "全部", "All"),

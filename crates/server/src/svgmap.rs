@@ -11,6 +11,26 @@ const WIDTH: f64 = 1000.0;
 
 /// Renders the grids; `highlight` grids get a thick outline.
 pub fn render(grids: &[Grid], org: &OrgState, highlight: &[&str]) -> String {
+    render_with(grids, org, highlight, None)
+}
+
+/// Township values for a shaded map: township code → (value, text), and each township's link.
+pub struct Shade<'a> {
+    pub values: &'a BTreeMap<String, (f64, String)>,
+    pub href: &'a dyn Fn(&str) -> String,
+}
+
+/// The map shaded by township (darker = larger value); each grid links to its township's
+/// `href` and says the township's value in its tooltip.
+pub fn render_shaded(grids: &[Grid], org: &OrgState, shade: Shade) -> String {
+    render_with(grids, org, &[], Some(shade))
+}
+
+fn render_with(grids: &[Grid], org: &OrgState, highlight: &[&str], shade: Option<Shade>) -> String {
+    let max = shade
+        .as_ref()
+        .map(|s| s.values.values().map(|v| v.0).fold(0.0, f64::max))
+        .unwrap_or(0.0);
     let shapes: Vec<(&Grid, Vec<(f64, f64)>)> = grids
         .iter()
         .filter_map(|g| {
@@ -80,13 +100,28 @@ pub fn render(grids: &[Grid], org: &OrgState, highlight: &[&str]) -> String {
         } else {
             "grid"
         };
-        let _ = write!(
-            out,
-            r#"<a href="/org/grids/{code}"><path class="{class}" d="{d}" fill="hsl({hue},55%,{light}%)" data-code="{code}"><title>{name}</title></path></a>"#,
-            code = html_escape(&g.code),
-            name = html_escape(&g.name),
-            light = if special { 62 } else { 80 },
-        );
+        if let Some(sh) = &shade {
+            let code = t.map(|t| t.code.clone()).unwrap_or_default();
+            let (v, text) = sh.values.get(&code).cloned().unwrap_or((0.0, "0".into()));
+            let frac = if max > 0.0 { v / max } else { 0.0 };
+            let _ = write!(
+                out,
+                r#"<a href="{href}"><path class="grid shaded" d="{d}" fill="hsl(205,65%,{light:.0}%)" data-township="{tc}"><title>{tn}：{text}</title></path></a>"#,
+                href = html_escape(&(sh.href)(&code)),
+                light = 94.0 - 58.0 * frac,
+                tc = html_escape(&code),
+                tn = html_escape(&t.map(|t| t.short_name.clone()).unwrap_or_default()),
+                text = html_escape(&text),
+            );
+        } else {
+            let _ = write!(
+                out,
+                r#"<a href="/org/grids/{code}"><path class="{class}" d="{d}" fill="hsl({hue},55%,{light}%)" data-code="{code}"><title>{name}</title></path></a>"#,
+                code = html_escape(&g.code),
+                name = html_escape(&g.name),
+                light = if special { 62 } else { 80 },
+            );
+        }
         if let Some(t) = t {
             let n = ring.len().max(1) as f64;
             let (cx, cy) = ring

@@ -454,3 +454,6 @@ mod desk_flows;
 
 #[path = "browser/settings.rs"]
 mod settings_flows;
+
+#[path = "browser/stats.rs"]
+mod stats_flows;

@@ -9,5 +9,6 @@ mod log;
 mod notify_sms;
 mod settings_pages;
 mod stats_api;
+mod stats_pages;
 mod township_assign;
 mod workflow_store;

@@ -31,6 +31,50 @@ struct HomePage {
     log_size: u64,
     my_grids: Vec<(String, String)>,
     todo: Vec<(String, &'static str, usize)>,
+    /// Statistics and assessment shortcuts for the person's roles: (href, id, label).
+    links: Vec<(&'static str, &'static str, &'static str)>,
+}
+
+fn links(
+    p: &tiaokuai_core::access::Principal,
+    l: Lang,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    let has = |f: fn(RoleKind) -> bool| p.grants.iter().any(|g| f(g.role));
+    let mut v = vec![];
+    if has(|r| r == RoleKind::Leader) {
+        v.push((
+            "/stats/dashboard",
+            "link-dashboard",
+            l.pick(
+                "领导看板：全县态势与排名",
+                "Dashboard: county figures and rankings",
+            ),
+        ));
+    }
+    if has(|r| {
+        matches!(
+            r,
+            RoleKind::TownshipOperator
+                | RoleKind::TownshipLeader
+                | RoleKind::DepartmentHandler
+                | RoleKind::DepartmentLeader
+        )
+    }) {
+        v.push((
+            "/assessment/mine",
+            "link-scorecard",
+            l.pick("本单位本月考核得分", "My unit's scorecard this month"),
+        ));
+    }
+    if has(|r| r != RoleKind::GridWorker) {
+        v.push((
+            "/assessment",
+            "link-assessment",
+            l.pick("考核排名", "Assessment rankings"),
+        ));
+        v.push(("/stats", "link-stats", l.pick("统计分析", "Statistics")));
+    }
+    v
 }
 
 fn duty(role: RoleKind, l: Lang) -> &'static str {
@@ -149,6 +193,7 @@ pub async fn home(
         log_size,
         my_grids,
         todo,
+        links: links(&s.principal, l),
     }))
 }
 

@@ -8,6 +8,8 @@ use tiaokuai_core::stats::{Dim, Grain, Measure, Period, Query, Value};
 
 #[derive(Default)]
 pub struct Citations {
+    /// The twelve months, as a period name for links.
+    pub period: String,
     pub months: Vec<String>,
     /// (township, count per month, total)
     pub rows: Vec<(String, Vec<u64>, u64)>,
@@ -37,6 +39,7 @@ pub async fn citations(state: &AppState, who: &Principal, item_id: &str, zh: boo
         return Citations::default();
     };
     Citations {
+        period: year.name.clone(),
         months: t.cols.iter().map(|c| c.label.clone()).collect(),
         rows: t
             .rows

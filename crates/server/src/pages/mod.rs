@@ -4,6 +4,7 @@ mod account;
 mod adjust;
 mod admin;
 mod application;
+mod assessment;
 mod audit;
 mod auth;
 mod bounces;
@@ -16,6 +17,7 @@ mod org;
 mod public;
 mod resubmit;
 mod settings;
+pub mod stats;
 mod upload;
 
 use crate::i18n::Lang;
@@ -74,6 +76,9 @@ fn user_view(p: &Principal) -> UserView {
 }
 
 fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
+    use tiaokuai_core::org::RoleKind;
+    let staff = p.grants.iter().any(|g| g.role != RoleKind::GridWorker);
+    let leader = p.grants.iter().any(|g| g.role == RoleKind::Leader);
     let mut v = vec![
         ("/", "nav.home", true),
         ("/desk", "nav.desk", desks::has_desk(p)),
@@ -81,6 +86,12 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
         ("/org", "nav.org", p.may_enter(Area::Organisation)),
         ("/org/map", "nav.map", p.may_enter(Area::Organisation)),
         ("/lists", "nav.lists", p.may_enter(Area::Organisation)),
+        (
+            if leader { "/stats/dashboard" } else { "/stats" },
+            "nav.stats",
+            staff,
+        ),
+        ("/assessment", "nav.assessment", staff),
         (
             "/admin/people",
             "nav.admin",
@@ -101,7 +112,7 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
         .map(|(href, key, _)| NavItem {
             href,
             label: l.t(key),
-            active: href == active,
+            active: href == active || (href == "/stats/dashboard" && active == "/stats"),
         })
         .collect()
 }
@@ -136,6 +147,8 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(desks::router())
         .merge(settings::router())
+        .merge(stats::router())
+        .merge(assessment::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

@@ -15,7 +15,7 @@ mod leader;
 mod live;
 mod map;
 mod township;
-mod view;
+pub(crate) mod view;
 
 use crate::error::PageError;
 use crate::i18n::Lang;
