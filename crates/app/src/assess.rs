@@ -202,38 +202,36 @@ impl Engine {
 
     /// Schemes (current versions), for the pickers.
     pub async fn assessment_schemes(&self) -> Result<Vec<Scheme>> {
-        Ok(self
-            .with_state(|s| {
-                s.assessment
-                    .schemes
-                    .values()
-                    .filter_map(|v| v.last().cloned())
-                    .collect()
-            })
-            .await?)
+        self.with_state(|s| {
+            s.assessment
+                .schemes
+                .values()
+                .filter_map(|v| v.last().cloned())
+                .collect()
+        })
+        .await
     }
 
     /// Units whose explanation `who` may see (and whose deductions they may appeal).
     pub async fn own_assessed_units(&self, who: &Principal) -> Result<BTreeSet<String>> {
-        Ok(self
-            .with_state(|s| {
-                who.grants
-                    .iter()
-                    .map(|g| {
-                        s.org
-                            .township_of(&g.unit)
-                            .filter(|_| {
-                                matches!(
-                                    g.role,
-                                    tiaokuai_core::org::RoleKind::TownshipOperator
-                                        | tiaokuai_core::org::RoleKind::TownshipLeader
-                                )
-                            })
-                            .map(|t| t.code.clone())
-                            .unwrap_or_else(|| g.unit.clone())
-                    })
-                    .collect()
-            })
-            .await?)
+        self.with_state(|s| {
+            who.grants
+                .iter()
+                .map(|g| {
+                    s.org
+                        .township_of(&g.unit)
+                        .filter(|_| {
+                            matches!(
+                                g.role,
+                                tiaokuai_core::org::RoleKind::TownshipOperator
+                                    | tiaokuai_core::org::RoleKind::TownshipLeader
+                            )
+                        })
+                        .map(|t| t.code.clone())
+                        .unwrap_or_else(|| g.unit.clone())
+                })
+                .collect()
+        })
+        .await
     }
 }

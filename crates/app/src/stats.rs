@@ -128,9 +128,8 @@ impl Engine {
 
     /// Labels, the viewer's visibility and the rules, in one read of the state.
     pub async fn stat_scope(&self, who: &Principal) -> Result<(Lookup, Visibility)> {
-        Ok(self
-            .with_state(|s| (Lookup::of(s), visibility(s, who)))
-            .await?)
+        self.with_state(|s| (Lookup::of(s), visibility(s, who)))
+            .await
     }
 
     /// Answers a statistics question for `who`, labels in Chinese or English.

@@ -1,6 +1,7 @@
 //! `tiaokuai`: one binary for serving, administration and benchmarks.
 
 mod bench;
+mod bench_stats;
 mod bench_workflow;
 mod calendar;
 mod commands;
@@ -34,7 +35,8 @@ const EXAMPLES: &str = "Examples:
   tiaokuai lists export --version 2 --out lists-v2.xlsx
   tiaokuai calendar due --from 2026-02-13T16:00 --working-days 5   # 2026-02-27T17:30+08:00
   tiaokuai bench log
-  tiaokuai bench lists";
+  tiaokuai bench lists
+  tiaokuai bench stats --events 100000";
 
 /// Where the data lives. `DATABASE_URL` or `TIAOKUAI_DATABASE_URL` also set the URL.
 #[derive(clap::Args, Clone)]
