@@ -151,7 +151,7 @@ pub(super) fn draw(
         45..=744 => 0,
         _ => 1,
     };
-    let ret = if route == Route::County && rng.gen_bool(0.05) {
+    let ret = if route == Route::County && rng.gen_bool(0.065) {
         let other = item
             .co
             .first()
@@ -170,8 +170,8 @@ pub(super) fn draw(
     } else {
         Ret::None
     };
-    let late_sign = rng.gen_bool(0.05);
-    let late_report = rng.gen_bool(0.09);
+    let late_sign = rng.gen_bool(0.04);
+    let late_report = rng.gen_bool(0.07);
     let hotline = channel == Channel::Hotline12345;
     let title: String = format!("{}{}", spot.place, item.name)
         .chars()

@@ -161,9 +161,16 @@ pub(super) fn next(s: &CountyState, cast: &Cast, p: &Plan, rng: &mut StdRng) -> 
             }
         };
     }
-    // Co-departments first (they report into the lead and are graded by it).
+    // Urgent steps first (sign, respond, decide a return), each hop's in turn; of the
+    // later steps the co-departments' first (they report into the lead, which grades them).
+    let rank = |a: &Assignment| match a.status {
+        A::Dispatched => 0,
+        A::Signed => 1,
+        A::ReturnRequested => 2,
+        _ => 3,
+    };
     let mut hops = live.clone();
-    hops.sort_by_key(|a| (a.role != R::Co, a.n));
+    hops.sort_by_key(|a| (rank(a), a.role != R::Co, a.n));
     for a in hops {
         if let Some(step) = hop_step(s, cast, p, e, a, &caller, disp.as_ref(), rng) {
             return Some(step);
