@@ -88,8 +88,45 @@ pub fn write_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
         .collect()
 }
 
-/// Loads the demo organisation if the county's log is empty. Returns true when it loaded.
+/// What the demo loads beside the organisation, lists, calendar and schemes.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    /// The handful of hand-written events in every stage.
+    pub events: bool,
+    /// Months of generated history.
+    pub history: Option<crate::demo_history::HistorySpec>,
+}
+
+impl DemoOptions {
+    /// What `tiaokuai demo` shows: the demo events and three months of history.
+    pub const FULL: DemoOptions = DemoOptions {
+        events: true,
+        history: Some(crate::demo_history::HistorySpec::DEMO),
+    };
+    /// The demo events only (tests and the append benchmarks).
+    pub const SMALL: DemoOptions = DemoOptions {
+        events: true,
+        history: None,
+    };
+    /// Organisation, lists, calendar and schemes only.
+    pub const BARE: DemoOptions = DemoOptions {
+        events: false,
+        history: None,
+    };
+}
+
+/// Loads the full demo county if the county's log is empty. Returns true when it loaded.
 pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Result<bool> {
+    load_with(engine, work_dir, now_ms, DemoOptions::FULL).await
+}
+
+/// Loads the demo county with `opts` if the county's log is empty. Returns true when it loaded.
+pub async fn load_with(
+    engine: &Engine,
+    work_dir: &Path,
+    now_ms: i64,
+    opts: DemoOptions,
+) -> Result<bool> {
     if engine.tree_head().await.0 > 0 {
         return Ok(false);
     }
@@ -116,7 +153,12 @@ pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Res
         .await?;
     load_calendar(engine, &actor, now_ms).await?;
     load_schemes(engine, now_ms).await?;
-    crate::demo_events::load(engine, now_ms).await?;
+    if opts.events {
+        crate::demo_events::load(engine, now_ms).await?;
+    }
+    if let Some(spec) = opts.history {
+        crate::demo_history::generate(engine, now_ms, spec).await?;
+    }
     Ok(true)
 }
 

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod cst;
 pub mod demo;
 mod demo_events;
+pub mod demo_history;
 pub mod engine;
 pub mod error;
 pub mod events;

@@ -35,6 +35,9 @@ pub enum BenchCmd {
     /// Full event lifecycles over HTTP (report, dispatch, sign, respond, report back, grade,
     /// close) from concurrent clients: lifecycles/s and per-command latency.
     Workflow(crate::bench_workflow::WorkflowArgs),
+    /// Statistics over N events of generated history: the leader dashboard, a two-dimension
+    /// cube, a monthly scorecard (p50/p95) and one rebuild; database size and peak RSS.
+    Stats(crate::bench_stats::StatsArgs),
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
@@ -46,6 +49,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
         } => bench_log(database_url, entries, clients).await,
         BenchCmd::Lists { items, queries } => bench_lists(items, queries).await,
         BenchCmd::Workflow(args) => crate::bench_workflow::run(args).await,
+        BenchCmd::Stats(args) => crate::bench_stats::run(args).await,
     }
 }
 
@@ -60,7 +64,13 @@ async fn bench_log(
     store.migrate().await?;
     let signer = tiaokuai_app::keys::load_or_create(&dir.path().join("bench.key"))?;
     let engine = Engine::start(store.clone(), demo::COUNTY, signer).await?;
-    demo::load_if_empty(&engine, &dir.path().join("demo"), now_ms()).await?;
+    demo::load_with(
+        &engine,
+        &dir.path().join("demo"),
+        now_ms(),
+        demo::DemoOptions::SMALL,
+    )
+    .await?;
     let base = engine.tree_head().await.0;
     println!("backend: {:?}; demo county loaded ({base} entries); appending {entries} entries from {clients} clients", store.backend());
 

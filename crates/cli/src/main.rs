@@ -1,6 +1,7 @@
 //! `tiaokuai`: one binary for serving, administration and benchmarks.
 
 mod bench;
+mod bench_stats;
 mod bench_workflow;
 mod calendar;
 mod commands;
@@ -37,7 +38,8 @@ const EXAMPLES: &str = "Examples:
   tiaokuai stats --rows township --cols month --measures events,closure_rate --period 2026-Q4
   tiaokuai assess --scheme dept-monthly --period 2026-11
   tiaokuai bench log
-  tiaokuai bench lists";
+  tiaokuai bench lists
+  tiaokuai bench stats --events 100000";
 
 /// Where the data lives. `DATABASE_URL` or `TIAOKUAI_DATABASE_URL` also set the URL.
 #[derive(clap::Args, Clone)]

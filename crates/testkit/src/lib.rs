@@ -61,7 +61,13 @@ pub async fn demo_engine() -> anyhow::Result<(Engine, Fixture)> {
     sqlx::any::install_default_drivers();
     let (store, fx) = fresh_db().await?;
     let engine = Engine::start(store, demo::COUNTY, test_signer()).await?;
-    demo::load_if_empty(&engine, &fx.dir.path().join("demo"), 1_763_700_000_000).await?;
+    demo::load_with(
+        &engine,
+        &fx.dir.path().join("demo"),
+        1_763_700_000_000,
+        demo::DemoOptions::SMALL,
+    )
+    .await?;
     Ok((engine, fx))
 }
 

@@ -282,7 +282,14 @@ pub(crate) async fn start_in_process(
     let signer = tiaokuai_app::keys::load_or_create(&dir.join("bench.key"))?;
     let engine = Engine::start(store, demo::COUNTY, signer).await?;
     // Never touch a database that holds data: the bench resets the demo accounts' passwords.
-    if !demo::load_if_empty(&engine, &dir.join("demo"), now_ms()).await? {
+    if !demo::load_with(
+        &engine,
+        &dir.join("demo"),
+        now_ms(),
+        demo::DemoOptions::SMALL,
+    )
+    .await?
+    {
         bail!("the database already holds a county's log; give bench workflow an empty database (or use --url to drive a running server)");
     }
     // Cheap password hashes for the bench accounts, so logging in 3 × clients sessions does
