@@ -87,11 +87,14 @@ impl Engine {
         let mut results = match &closed {
             Some(c) => c.results.clone(),
             None => {
-                let (events, hops) = self.stat_facts(period.from_ms(), period.to_ms()).await?;
+                let facts = self
+                    .stat_facts(period.from_ms(), period.to_ms(), now_ms)
+                    .await?;
                 let ctx = look.ctx();
-                let units: Vec<String> = subject_units(&ctx, scheme.subject, &events, &hops)
-                    .into_iter()
-                    .collect();
+                let units: Vec<String> =
+                    subject_units(&ctx, scheme.subject, facts.events(), facts.hops())
+                        .into_iter()
+                        .collect();
                 let satisfied_below = if scheme.basic_counts_as_satisfied {
                     look.satisfied_below
                 } else {
@@ -107,7 +110,7 @@ impl Engine {
                     removed: &removed,
                     units,
                 };
-                score(&scheme, &inp, &events, &hops)
+                score(&scheme, &inp, facts.events(), facts.hops())
             }
         };
         if !county {

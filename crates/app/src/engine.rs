@@ -55,6 +55,8 @@ struct Inner {
     committed: broadcast::Sender<Committed>,
     /// When reads last checked the stored log for other processes' appends.
     last_sync: std::sync::atomic::AtomicI64,
+    /// Recent statistical facts (see `stats_cache`).
+    facts: crate::stats_cache::FactCache,
 }
 
 /// Reads may lag appends made by *other* server processes by this much; this process's own
@@ -89,12 +91,17 @@ impl Engine {
                 jobs: tx,
                 committed,
                 last_sync: std::sync::atomic::AtomicI64::new(crate::now_ms()),
+                facts: Default::default(),
             }),
         })
     }
 
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    pub(crate) fn fact_cache(&self) -> &crate::stats_cache::FactCache {
+        &self.inner.facts
     }
 
     pub fn county(&self) -> &str {

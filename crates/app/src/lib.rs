@@ -18,6 +18,7 @@ pub mod keys;
 pub mod lists;
 pub mod org_io;
 pub mod stats;
+pub mod stats_cache;
 pub mod stats_export;
 pub mod verify;
 mod writer;

@@ -3,13 +3,12 @@
 
 use crate::engine::Engine;
 use crate::error::{AppError, Result};
+use crate::stats_cache::Facts;
 use std::collections::{BTreeMap, BTreeSet};
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::categories::CategoryTree;
 use tiaokuai_core::org::{RoleKind, Unit, UnitKind};
-use tiaokuai_core::stats::{
-    self, Context, EventFact, HopFact, Measure, Query, Rules, Table, Visibility,
-};
+use tiaokuai_core::stats::{self, Context, HopFact, Measure, Query, Rules, Table, Visibility};
 use tiaokuai_core::CountyState;
 
 /// What labels and keys need, copied out of the state once per request.
@@ -113,25 +112,20 @@ pub fn validate(q: &Query) -> Result<()> {
     }
 }
 
-struct Prepared {
+struct Prepared<'a> {
     look: Lookup,
     vis: Visibility,
-    events: Vec<EventFact>,
-    hops: Vec<HopFact>,
+    facts: Facts<'a>,
     rules: Rules,
 }
 
 impl Engine {
-    /// The facts of a period (events reported and hops dispatched in it).
-    pub async fn stat_facts(
-        &self,
-        from_ms: i64,
-        to_ms: i64,
-    ) -> Result<(Vec<EventFact>, Vec<HopFact>)> {
-        Ok(self
-            .store()
-            .stat_facts(self.county(), from_ms, to_ms)
-            .await?)
+    /// The facts of a period (events reported and hops dispatched in it): the recent months
+    /// from memory, caught up with the store; older ones from the database.
+    pub async fn stat_facts(&self, from_ms: i64, to_ms: i64, now_ms: i64) -> Result<Facts<'_>> {
+        self.fact_cache()
+            .facts(self.store(), self.county(), from_ms, to_ms, now_ms)
+            .await
     }
 
     /// Labels, the viewer's visibility and the rules, in one read of the state.
@@ -141,10 +135,10 @@ impl Engine {
     }
 
     /// What answering `q` for `who` needs: labels, visibility, the period's facts and rules.
-    async fn prepare(&self, who: &Principal, q: &Query, now_ms: i64) -> Result<Prepared> {
+    async fn prepare(&self, who: &Principal, q: &Query, now_ms: i64) -> Result<Prepared<'_>> {
         validate(q)?;
         let (look, vis) = self.stat_scope(who).await?;
-        let (events, hops) = self.stat_facts(q.from_ms, q.to_ms).await?;
+        let facts = self.stat_facts(q.from_ms, q.to_ms, now_ms).await?;
         let rules = Rules {
             satisfied_below: look.satisfied_below,
             now_ms,
@@ -152,8 +146,7 @@ impl Engine {
         Ok(Prepared {
             look,
             vis,
-            events,
-            hops,
+            facts,
             rules,
         })
     }
@@ -163,12 +156,11 @@ impl Engine {
         let Prepared {
             look,
             vis,
-            events,
-            hops,
+            facts,
             rules,
         } = self.prepare(who, q, now_ms).await?;
         let ctx = look.ctx();
-        let mut t = stats::aggregate(q, &ctx, &rules, &vis, &events, &hops);
+        let mut t = stats::aggregate(q, &ctx, &rules, &vis, facts.events(), facts.hops());
         if !zh {
             stats::cube::relabel(&mut t, &ctx, false);
         }
@@ -184,10 +176,11 @@ impl Engine {
         from_ms: i64,
         to_ms: i64,
         recurring: usize,
+        now_ms: i64,
     ) -> Result<stats::bounce::BounceReport> {
         let (_, vis) = self.stat_scope(who).await?;
-        let (_, hops) = self.stat_facts(from_ms, to_ms).await?;
-        let seen: Vec<&HopFact> = hops.iter().filter(|h| vis.hop(h)).collect();
+        let facts = self.stat_facts(from_ms, to_ms, now_ms).await?;
+        let seen: Vec<&HopFact> = facts.hops().filter(|h| vis.hop(h)).collect();
         Ok(stats::bounce::report(&seen, recurring))
     }
 
@@ -202,8 +195,7 @@ impl Engine {
         let Prepared {
             look,
             vis,
-            events,
-            hops,
+            facts,
             rules,
         } = self.prepare(who, q, now_ms).await?;
         Ok(stats::drill(
@@ -212,8 +204,8 @@ impl Engine {
             &rules,
             &vis,
             cell,
-            &events,
-            &hops,
+            facts.events(),
+            facts.hops(),
         ))
     }
 }

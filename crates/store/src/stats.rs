@@ -267,6 +267,34 @@ impl Store {
         Ok((events, hops))
     }
 
+    /// The facts of every event changed at or after log position `seq` (all their hops).
+    pub async fn stat_facts_changed_since(
+        &self,
+        county: &str,
+        seq: u64,
+    ) -> Result<(Vec<EventFact>, Vec<HopFact>)> {
+        let changed = "select id from events where county = $1 and seq >= $2";
+        let ev = sqlx::query(&format!(
+            "select {} from stat_events where county = $1 and event_id in ({changed})",
+            EVENT_COLS.join(", ")
+        ))
+        .bind(county)
+        .bind(seq as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let hp = sqlx::query(&format!(
+            "select {} from stat_hops where county = $1 and event_id in ({changed})",
+            HOP_COLS.join(", ")
+        ))
+        .bind(county)
+        .bind(seq as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        let events = ev.iter().map(row_to_event).collect::<Result<Vec<_>>>()?;
+        let hops = hp.iter().map(row_to_hop).collect::<Result<Vec<_>>>()?;
+        Ok((events, hops))
+    }
+
     /// The first and last report times with facts (for the period pickers).
     pub async fn stat_span(&self, county: &str) -> Result<Option<(i64, i64)>> {
         let r = sqlx::query(

@@ -278,3 +278,64 @@ async fn appeals_change_scores_and_closed_periods_stay_frozen() {
         .await;
     assert_eq!(st, 200);
 }
+
+/// The recent months are answered from memory: the answer follows every append at once and
+/// equals the same question asked of the facts tables.
+#[tokio::test]
+async fn recent_statistics_follow_every_append_and_equal_the_database() {
+    use tiaokuai_core::stats::{aggregate, Dim, Measure, Period, Query, Rules, Visibility};
+    let s = demo_server().await.unwrap();
+    let now = tiaokuai_app::now_ms();
+    let month = Period::month_of(now);
+    let q = Query {
+        rows: Dim::Township,
+        cols: Dim::Category(2),
+        measures: vec![
+            Measure::Events,
+            Measure::Hops,
+            Measure::ClosureRate,
+            Measure::SignTimeP50,
+        ],
+        filters: vec![],
+        from_ms: month.from_ms(),
+        to_ms: month.to_ms(),
+    };
+    let leader = s.engine.principal_of("leader").await.unwrap().unwrap();
+    let before = s.engine.stats(&leader, &q, true, now).await.unwrap();
+    let grid = Api::login(&s, "grid_qs01").await;
+    let (st, v) = grid
+        .post(
+            "/api/v1/events",
+            json!({
+                "channel": "grid_report",
+                "title": "路灯不亮",
+                "description": "王家庄村主干道三盏路灯夜间不亮。",
+                "location": {"lon": 116.71, "lat": 36.61},
+            }),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let after = s.engine.stats(&leader, &q, true, now).await.unwrap();
+    assert_eq!(
+        count(&json!(after.total[0])),
+        count(&json!(before.total[0])) + 1
+    );
+    // The same question over the facts read straight from the database.
+    let (events, hops) = s
+        .engine
+        .store()
+        .stat_facts(s.engine.county(), q.from_ms, q.to_ms)
+        .await
+        .unwrap();
+    let look = s
+        .engine
+        .with_state(tiaokuai_app::stats::Lookup::of)
+        .await
+        .unwrap();
+    let rules = Rules {
+        satisfied_below: look.satisfied_below,
+        now_ms: now,
+    };
+    let direct = aggregate(&q, &look.ctx(), &rules, &Visibility::All, &events, &hops);
+    assert_eq!(after, direct);
+}

@@ -184,11 +184,11 @@ struct UnitFacts<'a> {
 }
 
 /// Scores every unit of `inp.units` under `scheme` from the period's facts, and ranks them.
-pub fn score(
+pub fn score<'a>(
     scheme: &Scheme,
     inp: &Inputs,
-    events: &[EventFact],
-    hops: &[HopFact],
+    events: impl IntoIterator<Item = &'a EventFact>,
+    hops: impl IntoIterator<Item = &'a HopFact>,
 ) -> Vec<UnitResult> {
     let mut by_unit: BTreeMap<String, UnitFacts> = inp
         .units
@@ -534,15 +534,15 @@ fn measure_leaf(
 }
 
 /// The units a scheme assesses in a period: those with any event or hop counted for them.
-pub fn subject_units(
+pub fn subject_units<'a>(
     ctx: &Context,
     s: Subject,
-    events: &[EventFact],
-    hops: &[HopFact],
+    events: impl IntoIterator<Item = &'a EventFact>,
+    hops: impl IntoIterator<Item = &'a HopFact>,
 ) -> BTreeSet<String> {
     events
-        .iter()
+        .into_iter()
         .filter_map(|f| event_subject(ctx, s, f))
-        .chain(hops.iter().filter_map(|f| hop_subject(ctx, s, f)))
+        .chain(hops.into_iter().filter_map(|f| hop_subject(ctx, s, f)))
         .collect()
 }

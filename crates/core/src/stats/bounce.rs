@@ -114,6 +114,10 @@ pub fn report(hops: &[&HopFact], recurring: usize) -> BounceReport {
     let mut items: Vec<ItemBounce> = items
         .into_values()
         .filter(|i| i.return_requests > 0 || i.disputed > 0)
+        .map(|mut i| {
+            i.events.sort_unstable();
+            i
+        })
         .collect();
     items.sort_by(|a, b| {
         b.return_requests
@@ -128,12 +132,16 @@ pub fn report(hops: &[&HopFact], recurring: usize) -> BounceReport {
         .collect();
     let mut off_list: Vec<OffList> = off
         .into_iter()
-        .map(|((item, receiver), events)| OffList {
-            item,
-            receiver,
-            events,
+        .map(|((item, receiver), mut events)| {
+            events.sort_unstable();
+            OffList {
+                item,
+                receiver,
+                events,
+            }
         })
         .collect();
+    // Stable: ties keep the (item, receiver) order of the map.
     off_list.sort_by_key(|o| std::cmp::Reverse(o.events.len()));
     BounceReport {
         chains,

@@ -272,13 +272,13 @@ fn keep_hop(q: &Query, ctx: &Context, f: &HopFact) -> bool {
 }
 
 /// Answers `q` over the facts a viewer may see.
-pub fn aggregate(
+pub fn aggregate<'a>(
     q: &Query,
     ctx: &Context,
     rules: &Rules,
     vis: &Visibility,
-    events: &[EventFact],
-    hops: &[HopFact],
+    events: impl IntoIterator<Item = &'a EventFact>,
+    hops: impl IntoIterator<Item = &'a HopFact>,
 ) -> Table {
     let counts = needed_counts(&q.measures);
     let series = needed_series(&q.measures);
@@ -287,7 +287,7 @@ pub fn aggregate(
     let mut cells: BTreeMap<(String, String), Acc> = BTreeMap::new();
     if wants_event {
         for f in events
-            .iter()
+            .into_iter()
             .filter(|f| vis.event(f) && keep_event(q, ctx, f))
         {
             let k = (ctx.event_key(q.rows, f), ctx.event_key(q.cols, f));
@@ -298,7 +298,10 @@ pub fn aggregate(
         }
     }
     if wants_hop {
-        for f in hops.iter().filter(|f| vis.hop(f) && keep_hop(q, ctx, f)) {
+        for f in hops
+            .into_iter()
+            .filter(|f| vis.hop(f) && keep_hop(q, ctx, f))
+        {
             let k = (ctx.hop_key(q.rows, f), ctx.hop_key(q.cols, f));
             cells
                 .entry(k)
@@ -367,14 +370,14 @@ pub fn relabel(t: &mut Table, ctx: &Context, zh: bool) {
 
 /// The events behind one cell of `m` (drill-down): those that count towards it, or for a rate
 /// or a duration every event of the cell in the measure's scope. Newest first.
-pub fn drill(
+pub fn drill<'a>(
     q: &Query,
     ctx: &Context,
     rules: &Rules,
     vis: &Visibility,
     (row, col, m): (&str, &str, Measure),
-    events: &[EventFact],
-    hops: &[HopFact],
+    events: impl IntoIterator<Item = &'a EventFact>,
+    hops: impl IntoIterator<Item = &'a HopFact>,
 ) -> Vec<u64> {
     let mut out = BTreeSet::new();
     let count_m = match m.kind() {
@@ -384,7 +387,7 @@ pub fn drill(
     match m.scope() {
         Scope::Event => {
             for f in events
-                .iter()
+                .into_iter()
                 .filter(|f| vis.event(f) && keep_event(q, ctx, f))
             {
                 if ctx.event_key(q.rows, f) == row
@@ -396,7 +399,10 @@ pub fn drill(
             }
         }
         Scope::Hop => {
-            for f in hops.iter().filter(|f| vis.hop(f) && keep_hop(q, ctx, f)) {
+            for f in hops
+                .into_iter()
+                .filter(|f| vis.hop(f) && keep_hop(q, ctx, f))
+            {
                 if ctx.hop_key(q.rows, f) == row
                     && ctx.hop_key(q.cols, f) == col
                     && count_m.is_none_or(|c| hop_count(c, f, rules) > 0)

@@ -231,6 +231,7 @@ pub async fn bounces(
             period.from_ms(),
             period.to_ms(),
             p.recurring.unwrap_or(2),
+            now_ms(),
         )
         .await?;
     Ok(Json(r))

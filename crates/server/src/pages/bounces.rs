@@ -84,7 +84,7 @@ pub async fn page(
     };
     let r = state
         .engine
-        .bounces(&s.principal, period.from_ms(), period.to_ms(), 2)
+        .bounces(&s.principal, period.from_ms(), period.to_ms(), 2, now_ms())
         .await
         .map_err(|e| PageError::from_app(e, l))?;
     let may_file = tiaokuai_core::lists::adjustment::authorize(

@@ -62,3 +62,6 @@ create table stat_hops (
     primary key (county, event_id, n)
 );
 create index stat_hops_dispatched on stat_hops (county, dispatched_ms);
+
+-- Which events changed since a log position (the statistics cache catches up by it).
+create index events_seq on events (county, seq);
