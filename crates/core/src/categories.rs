@@ -180,17 +180,16 @@ impl CategoryTree {
         Some(level)
     }
 
-    /// The ancestor of `code` at `level` (itself when it is at or above that level).
+    /// The ancestor of `code` at `level` (itself when it is at or above that level). Walks
+    /// up without allocating: the cube asks this for every fact.
     pub fn at_level<'a>(&'a self, code: &str, level: usize) -> Option<&'a Category> {
-        let mut chain = vec![self.nodes.get(code)?];
-        while let Some(p) = chain.last().and_then(|c| c.parent.as_ref()) {
-            chain.push(self.nodes.get(p)?);
-            if chain.len() > 16 {
-                return None;
-            }
+        let mut depth = self.level(code)?;
+        let mut at = self.nodes.get(code)?;
+        while depth > level.max(1) {
+            at = self.nodes.get(at.parent.as_ref()?)?;
+            depth -= 1;
         }
-        chain.reverse();
-        chain.get(level.saturating_sub(1)).or(chain.last()).copied()
+        Some(at)
     }
 
     /// "管理事项 / 市容环境类 / 暴露垃圾" for a code; the text itself for free text.
