@@ -30,6 +30,21 @@ pub async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// The store at `db`, which must already exist: reading commands (verify, rebuild, stats,
+/// assess) never create an empty database at a mistyped path.
+pub async fn open_existing_store(db: &DbArgs) -> anyhow::Result<Store> {
+    let url = db.url();
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if !std::path::Path::new(path).is_file() {
+            anyhow::bail!(
+                "no database at {path}: check --database-url (this command never creates one)"
+            );
+        }
+    }
+    open_store(db).await
+}
+
 fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(a), Some(b)) if b > a => format!("{}://***{}", &url[..a], &url[b..]),
@@ -54,6 +69,16 @@ pub async fn county_of(store: &Store, db: &DbArgs) -> anyhow::Result<String> {
 
 pub async fn open_engine(db: &DbArgs) -> anyhow::Result<Engine> {
     let store = open_store(db).await?;
+    engine_on(store, db).await
+}
+
+/// An engine over a database that must already exist (reading commands).
+pub async fn open_existing_engine(db: &DbArgs) -> anyhow::Result<Engine> {
+    let store = open_existing_store(db).await?;
+    engine_on(store, db).await
+}
+
+async fn engine_on(store: Store, db: &DbArgs) -> anyhow::Result<Engine> {
     let county = county_of(&store, db).await?;
     let signer = tiaokuai_app::keys::load_or_create(&db.key_file)?;
     Ok(Engine::start(store, &county, signer).await?)
@@ -124,7 +149,7 @@ pub async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn verify(db: DbArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(&db).await?;
+    let store = open_existing_store(&db).await?;
     let verifier = tiaokuai_app::keys::load_or_create(&db.key_file)?.verifier();
     let counties = match &db.county {
         Some(c) => vec![c.clone()],
@@ -157,7 +182,7 @@ pub async fn verify(db: DbArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub async fn rebuild(db: DbArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(&db).await?;
+    let store = open_existing_store(&db).await?;
     let county = county_of(&store, &db).await?;
     let before = store.dump_read_models(&county).await?;
     let n = store.rebuild_read_models(&county).await?;

@@ -138,7 +138,7 @@ pub async fn stats(a: StatsArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let engine = crate::commands::open_engine(&a.db).await?;
+    let engine = crate::commands::open_existing_engine(&a.db).await?;
     let who = operator(&engine).await?;
     let zh = a.lang != "en";
     let table = engine.stats(&who, &q, zh, now).await?;
@@ -161,7 +161,7 @@ pub async fn stats(a: StatsArgs) -> anyhow::Result<ExitCode> {
 
 pub async fn assess(a: AssessArgs) -> anyhow::Result<ExitCode> {
     check_format(&a.format, &["text", "json", "csv", "xlsx"])?;
-    let engine = crate::commands::open_engine(&a.db).await?;
+    let engine = crate::commands::open_existing_engine(&a.db).await?;
     let who = operator(&engine).await?;
     let zh = a.lang != "en";
     let v = engine

@@ -106,3 +106,21 @@ fn sqlx_free_edit(db: &std::path::Path) -> bool {
         .map(|s| s.success())
         .unwrap_or(false)
 }
+
+/// A mistyped database path is refused and no file appears there.
+#[test]
+fn reading_commands_refuse_a_missing_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for args in [
+        vec!["verify"],
+        vec!["rebuild"],
+        vec!["stats", "--measures", "events"],
+        vec!["assess", "--scheme", "dept-monthly", "--period", "2026-11"],
+    ] {
+        let (code, out) = tk(&args, d);
+        assert_eq!(code, 1, "{args:?}: {out}");
+        assert!(out.contains("no database at"), "{args:?}: {out}");
+        assert!(!d.join("t.db").exists(), "{args:?} created a database");
+    }
+}
