@@ -13,7 +13,7 @@ use tiaokuai_core::CountyState;
 
 /// What labels and keys need, copied out of the state once per request.
 pub struct Lookup {
-    pub categories: CategoryTree,
+    pub categories: std::sync::Arc<CategoryTree>,
     pub units: BTreeMap<String, Unit>,
     pub items: BTreeMap<String, String>,
     /// Grades better than this count as satisfied (the workflow scale's pass line).

@@ -32,8 +32,9 @@ pub struct CountyState {
     pub lists: Catalogue,
     pub adjustments: BTreeMap<u64, Adjustment>,
     pub events: EventBook,
-    /// The event category tree (built-in plus the county's own branches).
-    pub categories: crate::categories::CategoryTree,
+    /// The event category tree (built-in plus the county's own branches). Shared: the writer
+    /// clones the state for every batch, and the tree rarely changes.
+    pub categories: std::sync::Arc<crate::categories::CategoryTree>,
     pub assessment: crate::assess::AssessmentBook,
     /// Transitions folded so far: the log sequence the next one will get.
     pub log_len: u64,
@@ -393,7 +394,7 @@ impl CountyState {
                 if categories.is_empty() {
                     return Err(invalid("categories", "no categories"));
                 }
-                let mut t = self.categories.clone();
+                let mut t = (*self.categories).clone();
                 t.upsert(categories.iter().cloned());
                 let mut errs = t.problems();
                 for c in categories {
@@ -474,7 +475,7 @@ impl CountyState {
                 self.events.config = (**config).clone();
             }
             Transition::CategoriesSet { categories } => {
-                self.categories.upsert(categories.iter().cloned());
+                std::sync::Arc::make_mut(&mut self.categories).upsert(categories.iter().cloned());
             }
             Transition::Assessment { at_ms, by, cmd } => {
                 self.assessment.apply(seq, *at_ms, by, cmd);
