@@ -4,11 +4,13 @@
 
 mod columns;
 mod export;
+mod limits;
 mod plan;
 mod table;
 
 pub use columns::TableKind;
 pub use export::{export_csv, export_xlsx};
+pub use limits::{MAX_CELLS, MAX_COLUMNS, MAX_INFLATED_BYTES, MAX_ROWS};
 pub use plan::{plan_import, ImportSummary};
 pub use table::{read_raw, read_tables, RawTable, Table};
 

@@ -2,6 +2,7 @@
 //! rows.
 
 use super::columns::TableKind;
+use super::limits::{check_zip, CellBudget};
 use std::path::Path;
 use tiaokuai_core::FieldError;
 
@@ -79,7 +80,7 @@ fn locate_header(grid: &[Vec<String>]) -> Option<(usize, TableKind)> {
 /// (source label, cells, cell-level errors) of one sheet.
 pub type RawTable = (String, Vec<Vec<String>>, Vec<FieldError>);
 
-/// Reads every sheet of a .xlsx/.xls/.ods workbook, or a .csv file, as raw cells.
+/// Reads every sheet of a .xlsx/.xls workbook, or a .csv file, as raw cells.
 pub fn read_raw(path: &Path) -> Result<Vec<RawTable>, Vec<FieldError>> {
     let name = path
         .file_name()
@@ -96,10 +97,15 @@ pub fn read_raw(path: &Path) -> Result<Vec<RawTable>, Vec<FieldError>> {
     let lower = name.to_lowercase();
     if lower.ends_with(".csv") {
         Ok(vec![read_csv(path, &name).map_err(err)?])
-    } else if lower.ends_with(".xlsx") || lower.ends_with(".xls") || lower.ends_with(".ods") {
-        read_workbook(path, &name).map_err(err)
+    } else if lower.ends_with(".xlsx") || lower.ends_with(".xlsm") {
+        read_xlsx(path, &name).map_err(err)
+    } else if lower.ends_with(".xls") {
+        read_xls(path, &name).map_err(err)
     } else {
-        Err(err("unsupported file type: use .xlsx or .csv".into()))
+        Err(err(
+            "unsupported file type: use .xlsx, .xls or .csv (save other spreadsheets as .xlsx)"
+                .into(),
+        ))
     }
 }
 
@@ -112,52 +118,133 @@ fn read_csv(path: &Path, name: &str) -> Result<RawTable, String> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut budget = CellBudget::default();
     let mut grid = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("row {}: {e}", i + 1))?;
-        grid.push(rec.iter().map(|c| c.to_string()).collect());
+        let row = u32::try_from(i).unwrap_or(u32::MAX);
+        let mut cells = Vec::with_capacity(rec.len());
+        for (ci, c) in rec.iter().enumerate() {
+            if !c.is_empty() {
+                budget.take(name, row, u32::try_from(ci).unwrap_or(u32::MAX))?;
+            }
+            cells.push(c.to_string());
+        }
+        grid.push(cells);
     }
     Ok((name.to_string(), grid, vec![]))
 }
 
-fn read_workbook(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
-    use calamine::{open_workbook_auto, Data, Reader};
-    let mut wb = open_workbook_auto(path).map_err(|e| format!("not a readable workbook: {e}"))?;
+/// One cell's text, or the error a formula left in it.
+fn cell_text(cell: &calamine::DataRef<'_>) -> Result<String, String> {
+    use calamine::DataRef as D;
+    Ok(match cell {
+        D::Empty => String::new(),
+        D::String(s) | D::DateTimeIso(s) | D::DurationIso(s) => s.clone(),
+        D::SharedString(s) => s.to_string(),
+        D::Int(i) => i.to_string(),
+        D::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        D::Float(f) => f.to_string(),
+        D::Bool(b) => b.to_string(),
+        D::DateTime(d) => crate::cst::excel_date(d.as_f64()),
+        D::Error(e) => return Err(format!("cell holds a formula error ({e:?})")),
+    })
+}
+
+/// Places a cell into a sparse-read grid (rows and columns 0-based).
+fn put(grid: &mut Vec<Vec<String>>, row: u32, col: u32, text: String) {
+    let (r, c) = (row as usize, col as usize);
+    if grid.len() <= r {
+        grid.resize_with(r + 1, Vec::new);
+    }
+    let cells = &mut grid[r];
+    if cells.len() <= c {
+        cells.resize(c + 1, String::new());
+    }
+    cells[c] = text;
+}
+
+/// .xlsx: the inflated size is checked first, then cells are streamed one by one, so neither
+/// a zip bomb nor a sheet with a far-away cell can make a huge grid.
+fn read_xlsx(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
+    use calamine::{open_workbook, Reader, Xlsx};
+    check_zip(path)?;
+    let mut wb: Xlsx<_> =
+        open_workbook(path).map_err(|e| format!("not a readable workbook: {e}"))?;
+    let mut budget = CellBudget::default();
+    let mut out = Vec::new();
+    for sheet in wb.sheet_names().to_vec() {
+        let source = format!("{name} {sheet}");
+        let mut reader = wb
+            .worksheet_cells_reader(&sheet)
+            .map_err(|e| format!("sheet {sheet}: {e}"))?;
+        let mut grid: Vec<Vec<String>> = Vec::new();
+        let mut errors = Vec::new();
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| format!("sheet {sheet}: {e}"))?
+        {
+            let (row, col) = cell.get_position();
+            if cell.get_value() == &calamine::DataRef::Empty {
+                continue;
+            }
+            budget.take(&source, row, col)?;
+            match cell_text(cell.get_value()) {
+                Ok(text) => put(&mut grid, row, col, text),
+                Err(msg) => errors.push(FieldError::new(
+                    format!("{source} row {}", row as u64 + 1),
+                    format!("column {}", col as u64 + 1),
+                    msg,
+                )),
+            }
+        }
+        out.push((source, grid, errors));
+    }
+    Ok(out)
+}
+
+/// .xls (the old binary format) is bounded by the format itself: 65,536 rows × 256 columns.
+fn read_xls(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
+    use calamine::{open_workbook, Data, Reader, Xls};
+    let mut wb: Xls<_> =
+        open_workbook(path).map_err(|e| format!("not a readable workbook: {e}"))?;
+    let mut budget = CellBudget::default();
     let mut out = Vec::new();
     for sheet in wb.sheet_names().to_vec() {
         let range = wb
             .worksheet_range(&sheet)
             .map_err(|e| format!("sheet {sheet}: {e}"))?;
         let source = format!("{name} {sheet}");
-        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut grid: Vec<Vec<String>> = Vec::new();
         let mut errors = Vec::new();
-        let mut grid: Vec<Vec<String>> = vec![Vec::new(); r0 as usize];
-        for (ri, row) in range.rows().enumerate() {
-            let mut cells = vec![String::new(); c0 as usize];
-            for (ci, cell) in row.iter().enumerate() {
-                let s = match cell {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Data::Float(f) => f.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => crate::cst::excel_date(d.as_f64()),
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    Data::Error(e) => {
-                        errors.push(FieldError::new(
-                            format!("{source} row {}", r0 as usize + ri + 1),
-                            format!("column {}", c0 as usize + ci + 1),
-                            format!("cell holds a formula error ({e:?})"),
-                        ));
-                        String::new()
-                    }
-                };
-                cells.push(s);
+        for (row, col, cell) in range.used_cells() {
+            let (row, col) = (row as u32, col as u32);
+            let (row, col) = match range.start() {
+                Some((r0, c0)) => (row + r0, col + c0),
+                None => (row, col),
+            };
+            budget.take(&source, row, col)?;
+            let text = match cell {
+                Data::Error(e) => Err(format!("cell holds a formula error ({e:?})")),
+                Data::String(s) => Ok(s.clone()),
+                Data::Int(i) => Ok(i.to_string()),
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                    Ok(format!("{}", *f as i64))
+                }
+                Data::Float(f) => Ok(f.to_string()),
+                Data::Bool(b) => Ok(b.to_string()),
+                Data::DateTime(d) => Ok(crate::cst::excel_date(d.as_f64())),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => Ok(s.clone()),
+                Data::Empty => Ok(String::new()),
+            };
+            match text {
+                Ok(t) => put(&mut grid, row, col, t),
+                Err(msg) => errors.push(FieldError::new(
+                    format!("{source} row {}", row as u64 + 1),
+                    format!("column {}", col as u64 + 1),
+                    msg,
+                )),
             }
-            grid.push(cells);
         }
         out.push((source, grid, errors));
     }
