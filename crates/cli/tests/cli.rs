@@ -124,3 +124,66 @@ fn reading_commands_refuse_a_missing_database() {
         assert!(!d.join("t.db").exists(), "{args:?} created a database");
     }
 }
+
+/// `demo` killed during its first-run setup leaves nothing that the next run would serve as
+/// a complete county: the next run says the setup was interrupted, starts again, and the
+/// result verifies.
+#[test]
+fn demo_setup_is_all_or_nothing() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let spawn = || {
+        Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+            .args(["demo", "--data-dir", &data.display().to_string()])
+            .args(["--addr", "127.0.0.1:0"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run tiaokuai demo")
+    };
+    // First run: killed as soon as its database exists, long before the county is loaded.
+    let mut first = spawn();
+    let partial = data.join(".demo-setup/tiaokuai.db");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !partial.exists() {
+        assert!(std::time::Instant::now() < deadline, "setup never started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(
+        !data.join("tiaokuai.db").exists(),
+        "a half-built county must not be in place"
+    );
+
+    // Second run: discards the partial setup, builds the county, serves.
+    let mut second = spawn();
+    let mut out = String::new();
+    let mut lines = BufReader::new(second.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        out.push_str(&line);
+        out.push('\n');
+        if line.contains("is serving on") {
+            break;
+        }
+    }
+    second.kill().unwrap();
+    second.wait().unwrap();
+    assert!(out.contains("was interrupted"), "{out}");
+    assert!(out.contains("created the demo county"), "{out}");
+    assert!(!data.join(".demo-setup").exists());
+
+    let verify = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+        .args(["verify", "--database-url"])
+        .arg(format!("sqlite://{}", data.join("tiaokuai.db").display()))
+        .arg("--key-file")
+        .arg(data.join("log-signing.key"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(verify.status.success() && text.contains("OK"), "{text}");
+}
