@@ -25,7 +25,7 @@ pub struct ErrorBody {
     pub message: String,
     /// Every field problem, for `invalid`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<Object>, required = false)]
     pub errors: Vec<FieldError>,
 }
 

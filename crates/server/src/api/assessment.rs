@@ -21,7 +21,7 @@ pub struct SchemeOut {
 }
 
 /// The current version of every scheme.
-#[utoipa::path(get, path = "/api/v1/assessment/schemes", tag = "assessment",
+#[utoipa::path(get, path = "/assessment/schemes", tag = "assessment",
     responses((status = 200, body = Vec<SchemeOut>)))]
 pub async fn schemes(
     State(state): State<AppState>,
@@ -57,7 +57,7 @@ fn body<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
 
 /// Records a new version of a scheme (administrators). The body is the scheme: `id` must
 /// match the path; weights must add up; every problem names its indicator and field.
-#[utoipa::path(put, path = "/api/v1/assessment/schemes/{id}", tag = "assessment",
+#[utoipa::path(put, path = "/assessment/schemes/{id}", tag = "assessment",
     request_body = Object,
     responses((status = 200, body = SeqOut), (status = 403, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
@@ -100,7 +100,7 @@ pub struct ClosedOut {
 
 /// Results of a scheme for a period (`2026-11`…): scores, ranks, graded bands and the
 /// per-point explanation down to the events behind each deduction.
-#[utoipa::path(get, path = "/api/v1/assessment/{scheme}/{period}", tag = "assessment",
+#[utoipa::path(get, path = "/assessment/{scheme}/{period}", tag = "assessment",
     responses((status = 200, body = ResultsOut), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn results(
@@ -135,7 +135,7 @@ pub struct AppealIn {
 }
 
 /// Appeals one deduction (once), by the assessed unit's own staff.
-#[utoipa::path(post, path = "/api/v1/assessment/{scheme}/{period}/appeals", tag = "assessment",
+#[utoipa::path(post, path = "/assessment/{scheme}/{period}/appeals", tag = "assessment",
     request_body = AppealIn,
     responses((status = 200, body = SeqOut), (status = 403, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
@@ -165,7 +165,7 @@ pub struct DecisionIn {
 }
 
 /// Decides an appeal (the assessment reviewer: administrator or 编办).
-#[utoipa::path(post, path = "/api/v1/assessment/appeals/{id}/decision", tag = "assessment",
+#[utoipa::path(post, path = "/assessment/appeals/{id}/decision", tag = "assessment",
     request_body = DecisionIn,
     responses((status = 200, body = SeqOut), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
@@ -193,7 +193,7 @@ pub struct ManualIn {
 }
 
 /// Enters a manual indicator's score with its evidence (administrators).
-#[utoipa::path(post, path = "/api/v1/assessment/{scheme}/{period}/manual", tag = "assessment",
+#[utoipa::path(post, path = "/assessment/{scheme}/{period}/manual", tag = "assessment",
     request_body = ManualIn,
     responses((status = 200, body = SeqOut), (status = 403, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
@@ -217,7 +217,7 @@ pub async fn manual(
 
 /// Closes a period: its results under the scheme's current version are frozen in a log entry
 /// that no later change of scheme alters (administrators; refused while appeals are pending).
-#[utoipa::path(post, path = "/api/v1/assessment/{scheme}/{period}/close", tag = "assessment",
+#[utoipa::path(post, path = "/assessment/{scheme}/{period}/close", tag = "assessment",
     responses((status = 200, body = SeqOut), (status = 403, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn close(

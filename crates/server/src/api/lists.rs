@@ -30,7 +30,7 @@ fn not_found(what: &str) -> ApiError {
 }
 
 /// Published versions, oldest first.
-#[utoipa::path(get, path = "/api/v1/lists/versions", responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/lists/versions", responses((status = 200, body = Vec<Object>)))]
 pub async fn versions(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -54,7 +54,7 @@ pub struct ItemsQuery {
 }
 
 /// Items of a version, filtered.
-#[utoipa::path(get, path = "/api/v1/lists/items", params(ItemsQuery), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/lists/items", params(ItemsQuery), responses((status = 200, body = Vec<Object>)))]
 pub async fn items(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -99,7 +99,7 @@ pub struct VersionQuery {
 }
 
 /// One item as of a version.
-#[utoipa::path(get, path = "/api/v1/lists/items/{kind}/{number}", params(("kind" = String, Path), ("number" = String, Path), VersionQuery),
+#[utoipa::path(get, path = "/lists/items/{kind}/{number}", params(("kind" = String, Path), ("number" = String, Path), VersionQuery),
     responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn item(
     State(state): State<AppState>,
@@ -127,7 +127,7 @@ pub struct DiffQuery {
 }
 
 /// Differences between two versions (added, removed, changed fields).
-#[utoipa::path(get, path = "/api/v1/lists/diff", params(DiffQuery), responses((status = 200, body = Vec<Object>)))]
+#[utoipa::path(get, path = "/lists/diff", params(DiffQuery), responses((status = 200, body = Vec<Object>)))]
 pub async fn diff(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -161,7 +161,7 @@ pub struct SearchHit {
 }
 
 /// Chinese full-text search of the latest version. Public: no login needed.
-#[utoipa::path(get, path = "/api/v1/lists/search", params(SearchQuery), responses((status = 200, body = Vec<SearchHit>)))]
+#[utoipa::path(get, path = "/lists/search", params(SearchQuery), responses((status = 200, body = Vec<SearchHit>)))]
 pub async fn search(
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
@@ -219,7 +219,7 @@ pub struct NewAdjustment {
 }
 
 /// File an adjustment application.
-#[utoipa::path(post, path = "/api/v1/lists/adjustments", request_body = NewAdjustment, responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/lists/adjustments", request_body = NewAdjustment, responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn file(
     State(state): State<AppState>,
     s: ApiSession,
@@ -267,7 +267,7 @@ fn yes() -> bool {
 }
 
 /// Review, approve or publish an application.
-#[utoipa::path(post, path = "/api/v1/lists/adjustments/{id}/decision", request_body = Decision, params(("id" = u64, Path)),
+#[utoipa::path(post, path = "/lists/adjustments/{id}/decision", request_body = Decision, params(("id" = u64, Path)),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 pub async fn decide(
     State(state): State<AppState>,

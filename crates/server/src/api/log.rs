@@ -24,7 +24,7 @@ pub struct CheckpointOut {
 }
 
 /// The latest signed checkpoint (tree size and root).
-#[utoipa::path(get, path = "/api/v1/log/checkpoint", responses((status = 200, body = CheckpointOut)))]
+#[utoipa::path(get, path = "/log/checkpoint", responses((status = 200, body = CheckpointOut)))]
 pub async fn checkpoint(
     State(state): State<AppState>,
     ApiSession(_s, _): ApiSession,
@@ -69,7 +69,7 @@ pub struct EntriesQuery {
 }
 
 /// Log entries in order (auditors: system admin, discipline inspector, leader).
-#[utoipa::path(get, path = "/api/v1/log/entries", params(EntriesQuery), responses((status = 200, body = Vec<EntryOut>), (status = 403, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/log/entries", params(EntriesQuery), responses((status = 200, body = Vec<EntryOut>), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn entries(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -140,7 +140,7 @@ pub struct InclusionOut {
 }
 
 /// RFC 6962 inclusion proof of one entry.
-#[utoipa::path(get, path = "/api/v1/log/proof/inclusion", params(InclusionQuery), responses((status = 200, body = InclusionOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/log/proof/inclusion", params(InclusionQuery), responses((status = 200, body = InclusionOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn inclusion(
     State(state): State<AppState>,
     ApiSession(_s, _): ApiSession,
@@ -177,7 +177,7 @@ pub struct ConsistencyOut {
 }
 
 /// RFC 6962 consistency proof between two tree sizes.
-#[utoipa::path(get, path = "/api/v1/log/proof/consistency", params(ConsistencyQuery), responses((status = 200, body = ConsistencyOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/log/proof/consistency", params(ConsistencyQuery), responses((status = 200, body = ConsistencyOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn consistency(
     State(state): State<AppState>,
     ApiSession(_s, _): ApiSession,

@@ -4,6 +4,7 @@ mod assessment;
 mod events;
 mod lists;
 mod log;
+mod openapi_errors;
 mod org;
 mod session;
 mod stats;
@@ -11,10 +12,11 @@ mod stats;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::extract::{FromRequest, Request};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
 use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,20 +25,6 @@ use utoipa::OpenApi;
         version = "1",
         description = "County–township collaborative governance (条块协同). \
         Log in with POST /api/v1/session; state-changing calls need the X-CSRF-Token header returned there."
-    ),
-    paths(
-        session::login,
-        session::logout,
-        session::me,
-        org::units,
-        org::unit,
-        org::people,
-        org::add_person,
-        org::grids,
-        log::checkpoint,
-        log::entries,
-        log::inclusion,
-        log::consistency,
     ),
     components(schemas(
         crate::error::ErrorBody,
@@ -57,19 +45,6 @@ struct ApiDoc;
 /// Statistics and assessment.
 #[derive(OpenApi)]
 #[openapi(
-    paths(
-        stats::cube,
-        stats::drill,
-        stats::choices,
-        stats::bounces,
-        assessment::schemes,
-        assessment::put_scheme,
-        assessment::results,
-        assessment::appeal,
-        assessment::decide,
-        assessment::manual,
-        assessment::close,
-    ),
     components(schemas(
         stats::StatsOut,
         stats::DrillOut,
@@ -90,11 +65,14 @@ struct ApiDoc;
 )]
 struct StatsDoc;
 
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+/// The document for the routes below, built once from the handlers' `#[utoipa::path]`.
+fn document(paths: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(events::EventsDoc::openapi());
     doc.merge(StatsDoc::openapi());
-    Json(doc)
+    let mut doc = doc.nest("/api/v1", paths);
+    openapi_errors::add_common_errors(&mut doc);
+    doc
 }
 
 /// JSON body extractor whose rejection is our JSON error naming the field.
@@ -110,53 +88,49 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/session", post(session::login).delete(session::logout))
-        .route("/me", get(session::me))
-        .route("/units", get(org::units))
-        .route("/units/{code}", get(org::unit))
-        .route("/people", get(org::people).post(org::add_person))
-        .route("/grids", get(org::grids))
-        .route("/lists/versions", get(lists::versions))
-        .route("/lists/items", get(lists::items))
-        .route("/lists/items/{kind}/{number}", get(lists::item))
-        .route("/lists/diff", get(lists::diff))
-        .route("/lists/search", get(lists::search))
-        .route("/lists/adjustments", post(lists::file))
-        .route("/lists/adjustments/{id}/decision", post(lists::decide))
-        .route("/log/checkpoint", get(log::checkpoint))
-        .route("/log/entries", get(log::entries))
-        .route("/log/proof/inclusion", get(log::inclusion))
-        .route("/log/proof/consistency", get(log::consistency))
-        .route("/stats", get(stats::cube))
-        .route("/stats/events", get(stats::drill))
-        .route("/stats/dimensions", get(stats::choices))
-        .route("/stats/bounces", get(stats::bounces))
-        .route("/assessment/schemes", get(assessment::schemes))
-        .route(
-            "/assessment/schemes/{id}",
-            axum::routing::put(assessment::put_scheme),
-        )
-        .route(
-            "/assessment/appeals/{id}/decision",
-            post(assessment::decide),
-        )
-        .route("/assessment/{scheme}/{period}", get(assessment::results))
-        .route(
-            "/assessment/{scheme}/{period}/appeals",
-            post(assessment::appeal),
-        )
-        .route(
-            "/assessment/{scheme}/{period}/manual",
-            post(assessment::manual),
-        )
-        .route(
-            "/assessment/{scheme}/{period}/close",
-            post(assessment::close),
-        )
+/// The API's routes and its OpenAPI document, generated together.
+pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, paths) = OpenApiRouter::new()
+        .routes(routes!(session::login, session::logout))
+        .routes(routes!(session::me))
+        .routes(routes!(org::units))
+        .routes(routes!(org::unit))
+        .routes(routes!(org::people, org::add_person))
+        .routes(routes!(org::grids))
+        .routes(routes!(lists::versions))
+        .routes(routes!(lists::items))
+        .routes(routes!(lists::item))
+        .routes(routes!(lists::diff))
+        .routes(routes!(lists::search))
+        .routes(routes!(lists::file))
+        .routes(routes!(lists::decide))
+        .routes(routes!(log::checkpoint))
+        .routes(routes!(log::entries))
+        .routes(routes!(log::inclusion))
+        .routes(routes!(log::consistency))
+        .routes(routes!(stats::cube))
+        .routes(routes!(stats::drill))
+        .routes(routes!(stats::choices))
+        .routes(routes!(stats::bounces))
+        .routes(routes!(assessment::schemes))
+        .routes(routes!(assessment::put_scheme))
+        .routes(routes!(assessment::decide))
+        .routes(routes!(assessment::results))
+        .routes(routes!(assessment::appeal))
+        .routes(routes!(assessment::manual))
+        .routes(routes!(assessment::close))
         .merge(events::routes())
+        .split_for_parts();
+    let doc = document(paths);
+    let served = std::sync::Arc::new(doc.clone());
+    let router = router
+        .route(
+            "/openapi.json",
+            get(move || {
+                let doc = served.clone();
+                async move { Json(doc) }
+            }),
+        )
         .fallback(|| async {
             ApiError(
                 axum::http::StatusCode::NOT_FOUND,
@@ -165,4 +139,58 @@ pub fn router() -> Router<AppState> {
                 vec![],
             )
         })
+        .layer(axum::middleware::map_response(openapi_errors::json_errors));
+    (router, doc)
+}
+
+pub fn router() -> Router<AppState> {
+    router_and_document().0
+}
+
+#[cfg(test)]
+mod tests {
+    use utoipa::openapi::RefOr;
+
+    #[test]
+    fn the_document_lists_every_route_with_required_fields_and_errors() {
+        let (_, doc) = super::router_and_document();
+        if let Ok(path) = std::env::var("TIAOKUAI_DUMP_OPENAPI") {
+            std::fs::write(path, doc.to_pretty_json().unwrap()).unwrap();
+        }
+        let paths: Vec<&String> = doc.paths.paths.keys().collect();
+        for p in &paths {
+            assert!(p.starts_with("/api/v1/"), "{p}");
+        }
+        for want in [
+            "/api/v1/lists/versions",
+            "/api/v1/lists/items",
+            "/api/v1/lists/items/{kind}/{number}",
+            "/api/v1/lists/diff",
+            "/api/v1/lists/search",
+            "/api/v1/lists/adjustments",
+            "/api/v1/lists/adjustments/{id}/decision",
+            "/api/v1/events/{id}/commands",
+            "/api/v1/assessment/{scheme}/{period}",
+        ] {
+            assert!(doc.paths.paths.contains_key(want), "{want} missing");
+        }
+        for item in doc.paths.paths.values() {
+            for op in [&item.get, &item.post, &item.put, &item.delete]
+                .into_iter()
+                .flatten()
+            {
+                for status in ["401", "403", "422", "500"] {
+                    assert!(op.responses.responses.contains_key(status));
+                }
+            }
+        }
+        let schemas = &doc.components.as_ref().unwrap().schemas;
+        for name in ["ReportRequest", "LoginRequest", "NewPerson", "ErrorBody"] {
+            let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(o))) = schemas.get(name)
+            else {
+                panic!("{name} is not an object schema");
+            };
+            assert!(!o.required.is_empty(), "{name} marks no field required");
+        }
+    }
 }

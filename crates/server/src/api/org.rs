@@ -48,7 +48,7 @@ fn need(s: &crate::session::Session, area: Area) -> Result<(), ApiError> {
 }
 
 /// All units of the county.
-#[utoipa::path(get, path = "/api/v1/units", responses((status = 200, body = Vec<UnitOut>)))]
+#[utoipa::path(get, path = "/units", responses((status = 200, body = Vec<UnitOut>)))]
 pub async fn units(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -59,7 +59,7 @@ pub async fn units(
 }
 
 /// One unit, by code, full name, short name or alias.
-#[utoipa::path(get, path = "/api/v1/units/{code}", params(("code" = String, Path, description = "code or any name")),
+#[utoipa::path(get, path = "/units/{code}", params(("code" = String, Path, description = "code or any name")),
     responses((status = 200, body = UnitOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn unit(
     State(state): State<AppState>,
@@ -100,7 +100,7 @@ pub struct PeopleQuery {
 }
 
 /// People, with phone numbers only where the caller's scope allows.
-#[utoipa::path(get, path = "/api/v1/people", params(PeopleQuery), responses((status = 200, body = Vec<PersonOut>)))]
+#[utoipa::path(get, path = "/people", params(PeopleQuery), responses((status = 200, body = Vec<PersonOut>)))]
 pub async fn people(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -151,7 +151,7 @@ pub struct NewPerson {
 }
 
 /// Add a person (system administrators). All-or-nothing.
-#[utoipa::path(post, path = "/api/v1/people", request_body = NewPerson,
+#[utoipa::path(post, path = "/people", request_body = NewPerson,
     responses((status = 201, body = PersonOut), (status = 403, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn add_person(
     State(state): State<AppState>,
@@ -221,7 +221,7 @@ pub struct GridOut {
 }
 
 /// All grids with their GeoJSON boundaries.
-#[utoipa::path(get, path = "/api/v1/grids", responses((status = 200, body = Vec<GridOut>)))]
+#[utoipa::path(get, path = "/grids", responses((status = 200, body = Vec<GridOut>)))]
 pub async fn grids(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,

@@ -28,7 +28,7 @@ pub struct SessionInfo {
 }
 
 /// Log in; sets the session cookie.
-#[utoipa::path(post, path = "/api/v1/session", request_body = LoginRequest,
+#[utoipa::path(post, path = "/session", request_body = LoginRequest,
     responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody), (status = 429, body = crate::error::ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
@@ -71,7 +71,7 @@ pub async fn login(
 }
 
 /// Log out.
-#[utoipa::path(delete, path = "/api/v1/session", responses((status = 204)))]
+#[utoipa::path(delete, path = "/session", responses((status = 204)))]
 pub async fn logout(
     State(state): State<AppState>,
     s: ApiSession,
@@ -90,7 +90,7 @@ pub async fn logout(
 }
 
 /// The current user.
-#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody)))]
+#[utoipa::path(get, path = "/me", responses((status = 200, body = SessionInfo), (status = 401, body = crate::error::ErrorBody)))]
 pub async fn me(ApiSession(s, _): ApiSession) -> Json<SessionInfo> {
     Json(SessionInfo {
         username: s.principal.username.clone(),

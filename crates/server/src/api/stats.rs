@@ -80,7 +80,7 @@ fn query_error(e: QueryRejection) -> ApiError {
 
 /// The cube: counts, rates and working-time durations by any two dimensions over a period,
 /// over what the caller may see.
-#[utoipa::path(get, path = "/api/v1/stats", tag = "statistics", params(StatsParams),
+#[utoipa::path(get, path = "/stats", tag = "statistics", params(StatsParams),
     responses((status = 200, body = StatsOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn cube(
     State(state): State<AppState>,
@@ -111,7 +111,7 @@ pub struct DrillOut {
 
 /// The events behind one cell of the cube (`row`, `col` keys as returned by `GET /stats`, and
 /// one `measure`): those counted by a count measure, every event of the cell for a rate.
-#[utoipa::path(get, path = "/api/v1/stats/events", tag = "statistics", params(StatsParams),
+#[utoipa::path(get, path = "/stats/events", tag = "statistics", params(StatsParams),
     responses((status = 200, body = DrillOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn drill(
     State(state): State<AppState>,
@@ -172,7 +172,7 @@ pub struct ChoicesOut {
 }
 
 /// The dimensions and measures of the cube, with their names.
-#[utoipa::path(get, path = "/api/v1/stats/dimensions", tag = "statistics",
+#[utoipa::path(get, path = "/stats/dimensions", tag = "statistics",
     responses((status = 200, body = ChoicesOut)))]
 pub async fn choices(_session: ApiSession) -> Json<ChoicesOut> {
     let to = |v: serde_json::Value| v.as_str().unwrap_or_default().to_string();
@@ -211,7 +211,7 @@ pub struct BounceParams {
 
 /// 推诿 analytics: return chains (A→B→A), returns and disputes by list item, items whose
 /// returns recur, and dispatches that left the list (candidates for new list items).
-#[utoipa::path(get, path = "/api/v1/stats/bounces", tag = "statistics", params(BounceParams),
+#[utoipa::path(get, path = "/stats/bounces", tag = "statistics", params(BounceParams),
     responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn bounces(
     State(state): State<AppState>,

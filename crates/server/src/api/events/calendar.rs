@@ -38,7 +38,7 @@ pub struct DueOut {
 }
 
 /// The due time of a limit started at `from`, by the county's working calendar.
-#[utoipa::path(get, path = "/api/v1/calendar/due", tag = "events", params(DueQuery),
+#[utoipa::path(get, path = "/calendar/due", tag = "events", params(DueQuery),
     responses((status = 200, body = DueOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn due(
     State(state): State<AppState>,
@@ -106,7 +106,7 @@ fn days_out(cal: &WorkCalendar, year: Option<i32>) -> DaysOut {
 }
 
 /// The special days (holidays and make-up working days) and office hours in force.
-#[utoipa::path(get, path = "/api/v1/calendar/days", tag = "events", params(DaysQuery),
+#[utoipa::path(get, path = "/calendar/days", tag = "events", params(DaysQuery),
     responses((status = 200, body = DaysOut)))]
 pub async fn days(
     State(state): State<AppState>,
@@ -125,8 +125,10 @@ pub async fn days(
 #[serde(default)]
 pub struct DayIn {
     /// YYYY-MM-DD
+    #[schema(required = true)]
     pub date: String,
     /// holiday / workday (or 休 / 班)
+    #[schema(required = true)]
     pub kind: String,
     pub name: String,
 }
@@ -135,6 +137,7 @@ pub struct DayIn {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(default)]
 pub struct DaysIn {
+    #[schema(required = true)]
     pub days: Vec<DayIn>,
     /// e.g. `08:30-12:00,13:30-17:30`
     pub hours: Option<String>,
@@ -175,7 +178,7 @@ fn parse_days_json(body: &[u8]) -> Result<(Vec<SpecialDay>, Option<OfficeHours>)
 /// any content type but JSON) or JSON `{"days":[{"date":"2027-01-01","kind":"holiday",
 /// "name":"元旦"}],"hours":"08:30-12:00,13:30-17:30"}`. Every bad row is named; nothing is
 /// changed unless all rows are good. Deadlines already computed are kept.
-#[utoipa::path(post, path = "/api/v1/calendar/days", tag = "events",
+#[utoipa::path(post, path = "/calendar/days", tag = "events",
     request_body(content = DaysIn, description = "JSON, or CSV text date,kind,name"),
     responses((status = 200, body = CalendarSetOut), (status = 403, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
@@ -224,7 +227,7 @@ pub async fn set_days(
 
 /// The workflow settings in force: step labels, time limits, extension caps, the rating
 /// scale, escalation and verification switches.
-#[utoipa::path(get, path = "/api/v1/workflow/config", tag = "events",
+#[utoipa::path(get, path = "/workflow/config", tag = "events",
     responses((status = 200, body = Object)))]
 pub async fn get_config(
     State(state): State<AppState>,
@@ -240,7 +243,7 @@ pub async fn get_config(
 
 /// Replace the workflow settings (system administrators). The body is the whole settings
 /// object as `GET` returns it; problems are answered with 422 naming the field.
-#[utoipa::path(put, path = "/api/v1/workflow/config", tag = "events",
+#[utoipa::path(put, path = "/workflow/config", tag = "events",
     request_body(content = Object, description = "the settings as GET returns them"),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]

@@ -149,7 +149,7 @@ pub(super) fn parse_command(id: u64, mut body: Value, now: i64) -> Result<EventC
 ///
 /// Example: `{"cmd":"sign","assignment":1}`,
 /// `{"cmd":"dispatch","item":{"id":"territorial/12","version":3},"lead":"D-ZJ","co":[]}`.
-#[utoipa::path(post, path = "/api/v1/events/{id}/commands", tag = "events",
+#[utoipa::path(post, path = "/events/{id}/commands", tag = "events",
     params(("id" = u64, Path, description = "event id")),
     request_body(content = Object, description = "one command, e.g. {\"cmd\":\"sign\",\"assignment\":1}"),
     responses((status = 200, body = CommandOut), (status = 403, body = crate::error::ErrorBody),

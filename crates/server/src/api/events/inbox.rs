@@ -282,7 +282,7 @@ pub(super) fn collect(st: &CountyState, p: &Principal, now: i64) -> InboxOut {
 /// sent and must grade; drafts to call and events to close; for the command centre calls to
 /// dispatch and returns, extensions and appeals to decide; disputes for 编办; accountability
 /// cases for the discipline inspector.
-#[utoipa::path(get, path = "/api/v1/inbox", tag = "events",
+#[utoipa::path(get, path = "/inbox", tag = "events",
     responses((status = 200, body = InboxOut)))]
 pub async fn inbox(
     State(state): State<AppState>,

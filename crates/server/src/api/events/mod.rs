@@ -12,32 +12,15 @@ mod report;
 use crate::error::ApiError;
 use crate::AppState;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::Router;
 use serde::Serialize;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::events::{Assignment, Event, EventBook, Flag};
 use tiaokuai_core::{CountyState, FieldError};
 use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(
-        report::create,
-        commands::command,
-        photos::upload,
-        photos::download,
-        queries::list,
-        queries::detail,
-        queries::timeline,
-        queries::proof,
-        inbox::inbox,
-        calendar::due,
-        calendar::days,
-        calendar::set_days,
-        calendar::get_config,
-        calendar::put_config,
-    ),
     components(schemas(
         EventSummary,
         HopSummary,
@@ -60,28 +43,27 @@ use utoipa::{OpenApi, ToSchema};
 )]
 pub struct EventsDoc;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/events", post(report::create).get(queries::list))
-        .route("/events/{id}", get(queries::detail))
-        .route("/events/{id}/commands", post(commands::command))
-        .route("/events/{id}/timeline", get(queries::timeline))
-        .route("/events/{id}/proof", get(queries::proof))
-        .route(
-            "/photos",
-            post(photos::upload).layer(axum::extract::DefaultBodyLimit::max(photos::MAX_BODY)),
-        )
-        .route("/photos/{hash}", get(photos::download))
-        .route("/inbox", get(inbox::inbox))
-        .route("/calendar/due", get(calendar::due))
-        .route(
-            "/calendar/days",
-            get(calendar::days).post(calendar::set_days),
-        )
-        .route(
-            "/workflow/config",
-            get(calendar::get_config).put(calendar::put_config),
-        )
+/// The event routes; each path and method comes from its handler's `#[utoipa::path]`, so the
+/// document cannot drift from the router.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let (schemas, paths, upload) = routes!(photos::upload);
+    let upload = (
+        schemas,
+        paths,
+        upload.layer(axum::extract::DefaultBodyLimit::max(photos::MAX_BODY)),
+    );
+    OpenApiRouter::new()
+        .routes(routes!(report::create, queries::list))
+        .routes(routes!(queries::detail))
+        .routes(routes!(commands::command))
+        .routes(routes!(queries::timeline))
+        .routes(routes!(queries::proof))
+        .routes(upload)
+        .routes(routes!(photos::download))
+        .routes(routes!(inbox::inbox))
+        .routes(routes!(calendar::due))
+        .routes(routes!(calendar::days, calendar::set_days))
+        .routes(routes!(calendar::get_config, calendar::put_config))
 }
 
 /// 422 naming every field problem.

@@ -38,7 +38,7 @@ fn multipart_error(status: axum::http::StatusCode, text: String) -> ApiError {
 ///
 /// Each file must be an image by its content (JPEG, PNG, WebP, GIF or HEIF) of at most
 /// 10 MB; otherwise 422 names the field `photo` and the file (`errors[].location`).
-#[utoipa::path(post, path = "/api/v1/photos", tag = "events",
+#[utoipa::path(post, path = "/photos", tag = "events",
     request_body(content = String, content_type = "multipart/form-data", description = "files in the field `photo`"),
     responses((status = 200, body = PhotosOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn upload(
@@ -81,7 +81,7 @@ pub async fn upload(
 }
 
 /// A stored photo, with its image type.
-#[utoipa::path(get, path = "/api/v1/photos/{hash}", tag = "events",
+#[utoipa::path(get, path = "/photos/{hash}", tag = "events",
     params(("hash" = String, Path, description = "SHA-256, hex")),
     responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn download(

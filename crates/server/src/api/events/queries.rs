@@ -66,7 +66,7 @@ fn concerns_unit(s: &CountyState, e: &Event, unit: &str) -> bool {
 /// Events the caller may see, newest first.
 ///
 /// The total number of matches is in the `X-Total-Count` header.
-#[utoipa::path(get, path = "/api/v1/events", tag = "events", params(ListQuery),
+#[utoipa::path(get, path = "/events", tag = "events", params(ListQuery),
     responses((status = 200, body = Vec<EventSummary>), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -168,7 +168,7 @@ fn detail_json(st: &CountyState, e: &Event, now: i64) -> Value {
 }
 
 /// One event in full. 404 if it does not exist, 403 if the caller may not see it.
-#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events",
+#[utoipa::path(get, path = "/events/{id}", tag = "events",
     params(("id" = u64, Path, description = "event id")),
     responses((status = 200, body = Object), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody)))]
@@ -193,7 +193,7 @@ async fn check_visible(state: &AppState, p: &Principal, id: u64) -> Result<Strin
 }
 
 /// Every log entry about the event, oldest first (who, when, in which role, which command).
-#[utoipa::path(get, path = "/api/v1/events/{id}/timeline", tag = "events",
+#[utoipa::path(get, path = "/events/{id}/timeline", tag = "events",
     params(("id" = u64, Path, description = "event id")),
     responses((status = 200, body = Vec<Object>), (status = 403, body = crate::error::ErrorBody),
         (status = 404, body = crate::error::ErrorBody)))]
@@ -208,7 +208,7 @@ pub async fn timeline(
 
 /// A proof bundle for the event: its entries with RFC 6962 inclusion proofs against the
 /// latest signed checkpoint, and the public key; checkable offline.
-#[utoipa::path(get, path = "/api/v1/events/{id}/proof", tag = "events",
+#[utoipa::path(get, path = "/events/{id}/proof", tag = "events",
     params(("id" = u64, Path, description = "event id")),
     responses((status = 200, body = Object, description = "download event-<no>-proof.json"),
         (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]

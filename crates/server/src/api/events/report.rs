@@ -19,6 +19,7 @@ use utoipa::ToSchema;
 #[serde(default)]
 pub struct ItemRefIn {
     /// `kind/number`, e.g. `territorial/12`.
+    #[schema(required = true)]
     pub id: String,
     pub version: u32,
 }
@@ -43,7 +44,9 @@ pub struct LocationIn {
 pub struct ReportRequest {
     /// grid_report, township_call, hotline_12345, police_110, department_found, public, manual
     pub channel: Option<String>,
+    #[schema(required = true, min_length = 1)]
     pub title: String,
+    #[schema(required = true, min_length = 1)]
     pub description: String,
     pub category: String,
     /// normal (default), urgent
@@ -201,7 +204,7 @@ pub(super) fn to_new_event(r: ReportRequest) -> Result<NewEvent, Vec<FieldError>
 /// `{"channel":"grid_report","title":"工地夜间施工扬尘","description":"未洒水未覆盖",
 /// "urgency":"normal","location":{"lon":116.71,"lat":36.61,"address":"王家庄村东"},
 /// "photos":["<sha256>"]}` → 201 `{"id":1234,"no":"2026-000012","status":"draft"}`.
-#[utoipa::path(post, path = "/api/v1/events", tag = "events", request_body = ReportRequest,
+#[utoipa::path(post, path = "/events", tag = "events", request_body = ReportRequest,
     responses((status = 201, body = Created), (status = 403, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 pub async fn create(
