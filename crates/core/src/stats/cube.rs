@@ -5,7 +5,8 @@ use super::dims::{Context, Dim};
 use super::facts::{is_satisfied, EventFact, HopFact};
 use super::measure::{quantile, rate, Kind, Measure, Scope, Series, Value};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A statistics question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,27 +112,37 @@ pub fn hop_count(m: Measure, f: &HopFact, r: &Rules) -> u64 {
     }
 }
 
-/// Running totals of one cell.
-#[derive(Debug, Clone, Default)]
+/// Measures there are (the width of a cell's counters).
+const MEASURES: usize = Measure::ALL.len();
+
+/// Running totals of one cell: a counter per measure and the duration series (arrays, since
+/// every fact of a cube lands in one of these).
+#[derive(Debug, Clone)]
 pub struct Acc {
-    counts: BTreeMap<Measure, u64>,
-    series: BTreeMap<SeriesKey, Vec<i64>>,
+    counts: [u64; MEASURES],
+    series: [Vec<i64>; 4],
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct SeriesKey(u8);
+impl Default for Acc {
+    fn default() -> Self {
+        Acc {
+            counts: [0; MEASURES],
+            series: Default::default(),
+        }
+    }
+}
 
-fn series_key(s: Series) -> SeriesKey {
-    SeriesKey(match s {
+fn series_index(s: Series) -> usize {
+    match s {
         Series::Sign => 0,
         Series::Respond => 1,
         Series::Report => 2,
         Series::Close => 3,
-    })
+    }
 }
 
-/// The counts a set of measures needs (a rate needs its two counts).
-fn needed_counts(ms: &[Measure]) -> Vec<Measure> {
+/// The counts a set of measures needs (a rate needs its two counts), in `scope`.
+fn needed_counts(ms: &[Measure], scope: Scope) -> Vec<Measure> {
     let mut out = BTreeSet::new();
     for m in ms {
         match m.kind() {
@@ -147,7 +158,7 @@ fn needed_counts(ms: &[Measure]) -> Vec<Measure> {
             Kind::Duration => {}
         }
     }
-    out.into_iter().collect()
+    out.into_iter().filter(|m| m.scope() == scope).collect()
 }
 
 fn needed_series(ms: &[Measure]) -> Vec<Series> {
@@ -162,26 +173,40 @@ fn needed_series(ms: &[Measure]) -> Vec<Series> {
     out
 }
 
-impl Acc {
-    fn add_event(&mut self, f: &EventFact, counts: &[Measure], series: &[Series], r: &Rules) {
-        for m in counts.iter().filter(|m| m.scope() == Scope::Event) {
-            *self.counts.entry(*m).or_default() += event_count(*m, f, r);
+/// What one query adds per fact, worked out once.
+struct Needs {
+    event_counts: Vec<Measure>,
+    hop_counts: Vec<Measure>,
+    series: Vec<Series>,
+}
+
+impl Needs {
+    fn of(ms: &[Measure]) -> Self {
+        Needs {
+            event_counts: needed_counts(ms, Scope::Event),
+            hop_counts: needed_counts(ms, Scope::Hop),
+            series: needed_series(ms),
         }
-        if series.contains(&Series::Close) {
+    }
+}
+
+impl Acc {
+    fn add_event(&mut self, f: &EventFact, n: &Needs, r: &Rules) {
+        for m in &n.event_counts {
+            self.counts[*m as usize] += event_count(*m, f, r);
+        }
+        if n.series.contains(&Series::Close) {
             if let Some(d) = f.close_wms {
-                self.series
-                    .entry(series_key(Series::Close))
-                    .or_default()
-                    .push(d);
+                self.series[series_index(Series::Close)].push(d);
             }
         }
     }
 
-    fn add_hop(&mut self, f: &HopFact, counts: &[Measure], series: &[Series], r: &Rules) {
-        for m in counts.iter().filter(|m| m.scope() == Scope::Hop) {
-            *self.counts.entry(*m).or_default() += hop_count(*m, f, r);
+    fn add_hop(&mut self, f: &HopFact, n: &Needs, r: &Rules) {
+        for m in &n.hop_counts {
+            self.counts[*m as usize] += hop_count(*m, f, r);
         }
-        for s in series {
+        for s in &n.series {
             let v = match s {
                 Series::Sign => f.sign_wms,
                 Series::Respond => f.respond_wms,
@@ -189,22 +214,22 @@ impl Acc {
                 Series::Close => None,
             };
             if let Some(v) = v {
-                self.series.entry(series_key(*s)).or_default().push(v);
+                self.series[series_index(*s)].push(v);
             }
         }
     }
 
     fn merge(&mut self, o: &Acc) {
-        for (m, n) in &o.counts {
-            *self.counts.entry(*m).or_default() += n;
+        for (a, b) in self.counts.iter_mut().zip(o.counts.iter()) {
+            *a += b;
         }
-        for (k, v) in &o.series {
-            self.series.entry(*k).or_default().extend_from_slice(v);
+        for (a, b) in self.series.iter_mut().zip(o.series.iter()) {
+            a.extend_from_slice(b);
         }
     }
 
     pub fn count(&self, m: Measure) -> u64 {
-        self.counts.get(&m).copied().unwrap_or(0)
+        self.counts[m as usize]
     }
 
     /// The value of `m` in this cell.
@@ -219,7 +244,7 @@ impl Acc {
                 let Some((s, q)) = m.quantile() else {
                     return Value::Duration(None);
                 };
-                let mut v = self.series.get(&series_key(s)).cloned().unwrap_or_default();
+                let mut v = self.series[series_index(s)].clone();
                 Value::Duration(quantile(&mut v, q))
             }
         }
@@ -259,42 +284,41 @@ impl Table {
 /// Whether `f` falls in the query's period and filters (the period along the fact's own day).
 fn keep_event(q: &Query, ctx: &Context, f: &EventFact) -> bool {
     (q.from_ms..q.to_ms).contains(&f.created_ms)
-        && q.filters
-            .iter()
-            .all(|(d, vals)| vals.contains(&ctx.event_key(*d, f)))
+        && q.filters.iter().all(|(d, vals)| {
+            let k = ctx.event_key(*d, f);
+            vals.iter().any(|v| *v == k)
+        })
 }
 
 fn keep_hop(q: &Query, ctx: &Context, f: &HopFact) -> bool {
     (q.from_ms..q.to_ms).contains(&f.dispatched_ms)
-        && q.filters
-            .iter()
-            .all(|(d, vals)| vals.contains(&ctx.hop_key(*d, f)))
+        && q.filters.iter().all(|(d, vals)| {
+            let k = ctx.hop_key(*d, f);
+            vals.iter().any(|v| *v == k)
+        })
 }
 
 /// Answers `q` over the facts a viewer may see.
 pub fn aggregate<'a>(
     q: &Query,
-    ctx: &Context,
+    ctx: &'a Context,
     rules: &Rules,
     vis: &Visibility,
     events: impl IntoIterator<Item = &'a EventFact>,
     hops: impl IntoIterator<Item = &'a HopFact>,
 ) -> Table {
-    let counts = needed_counts(&q.measures);
-    let series = needed_series(&q.measures);
+    let needs = Needs::of(&q.measures);
     let wants_event = q.measures.iter().any(|m| m.scope() == Scope::Event);
     let wants_hop = q.measures.iter().any(|m| m.scope() == Scope::Hop);
-    let mut cells: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    // Keys borrow from the facts and the context; only period keys are built.
+    let mut cells: HashMap<(Cow<'a, str>, Cow<'a, str>), Acc> = HashMap::new();
     if wants_event {
         for f in events
             .into_iter()
             .filter(|f| vis.event(f) && keep_event(q, ctx, f))
         {
             let k = (ctx.event_key(q.rows, f), ctx.event_key(q.cols, f));
-            cells
-                .entry(k)
-                .or_default()
-                .add_event(f, &counts, &series, rules);
+            cells.entry(k).or_default().add_event(f, &needs, rules);
         }
     }
     if wants_hop {
@@ -303,12 +327,13 @@ pub fn aggregate<'a>(
             .filter(|f| vis.hop(f) && keep_hop(q, ctx, f))
         {
             let k = (ctx.hop_key(q.rows, f), ctx.hop_key(q.cols, f));
-            cells
-                .entry(k)
-                .or_default()
-                .add_hop(f, &counts, &series, rules);
+            cells.entry(k).or_default().add_hop(f, &needs, rules);
         }
     }
+    let cells = cells
+        .into_iter()
+        .map(|((r, c), a)| ((r.into_owned(), c.into_owned()), a))
+        .collect();
     table(q, ctx, cells, true)
 }
 

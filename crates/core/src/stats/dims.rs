@@ -6,6 +6,7 @@ use crate::calendar::{cst_date, Datelike, NaiveDate};
 use crate::categories::CategoryTree;
 use crate::org::{Unit, UnitKind};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A period grain.
@@ -173,17 +174,21 @@ pub struct Context<'a> {
 pub const NONE_KEY: &str = "-";
 
 impl Context<'_> {
-    fn category(&self, code: &str, level: u8) -> String {
+    fn category<'s>(&'s self, code: &'s str, level: u8) -> Cow<'s, str> {
         match self.categories.at_level(code, level as usize) {
-            Some(c) => c.code.clone(),
-            None if code.is_empty() => NONE_KEY.into(),
+            Some(c) => Cow::Borrowed(c.code.as_str()),
+            None if code.is_empty() => Cow::Borrowed(NONE_KEY),
             // Free text of older events stays a group of its own.
-            None => code.to_string(),
+            None => Cow::Borrowed(code),
         }
     }
 
     /// The department a unit belongs to (itself for departments and non-department units).
     pub fn department_of(&self, code: &str) -> String {
+        self.department_ref(code).to_string()
+    }
+
+    fn department_ref<'s>(&'s self, code: &'s str) -> &'s str {
         let mut at = code;
         for _ in 0..8 {
             let Some(u) = self.units.get(at) else {
@@ -195,58 +200,61 @@ impl Context<'_> {
                     None => break,
                 },
                 UnitKind::StationedUnit => match &u.owner_department {
-                    Some(d) => return d.clone(),
+                    Some(d) => return d,
                     None => break,
                 },
                 _ => break,
             }
         }
-        at.to_string()
+        at
     }
 
-    fn opt(v: &Option<String>) -> String {
-        v.clone().unwrap_or_else(|| NONE_KEY.into())
+    fn opt(v: &Option<String>) -> Cow<'_, str> {
+        Cow::Borrowed(v.as_deref().unwrap_or(NONE_KEY))
     }
 
-    pub fn event_key(&self, d: Dim, f: &EventFact) -> String {
+    /// The fact's key along `d`: borrowed where it can be, since the cube asks for two keys
+    /// of every fact.
+    pub fn event_key<'s>(&'s self, d: Dim, f: &'s EventFact) -> Cow<'s, str> {
         match d {
-            Dim::All => String::new(),
+            Dim::All => Cow::Borrowed(""),
             Dim::Category(l) => self.category(&f.category, l),
             Dim::Township => Self::opt(&f.township),
             Dim::Village => Self::opt(&f.village),
             Dim::Grid => Self::opt(&f.grid),
-            Dim::Channel => f.channel.as_str().into(),
-            Dim::Origin => f.origin_unit.clone(),
+            Dim::Channel => Cow::Borrowed(f.channel.as_str()),
+            Dim::Origin => Cow::Borrowed(&f.origin_unit),
             Dim::Receiver => Self::opt(&f.lead_unit),
-            Dim::Department => f
-                .lead_unit
-                .as_deref()
-                .map(|u| self.department_of(u))
-                .unwrap_or_else(|| NONE_KEY.into()),
-            Dim::Role => "lead".into(),
-            Dim::Sender => NONE_KEY.into(),
+            Dim::Department => Cow::Borrowed(
+                f.lead_unit
+                    .as_deref()
+                    .map(|u| self.department_ref(u))
+                    .unwrap_or(NONE_KEY),
+            ),
+            Dim::Role => Cow::Borrowed("lead"),
+            Dim::Sender => Cow::Borrowed(NONE_KEY),
             Dim::Item => Self::opt(&f.item_id),
-            Dim::Urgency => f.urgency.as_str().into(),
-            Dim::Period(g) => g.key(cst_date(f.created_ms)),
+            Dim::Urgency => Cow::Borrowed(f.urgency.as_str()),
+            Dim::Period(g) => Cow::Owned(g.key(cst_date(f.created_ms))),
         }
     }
 
-    pub fn hop_key(&self, d: Dim, f: &HopFact) -> String {
+    pub fn hop_key<'s>(&'s self, d: Dim, f: &'s HopFact) -> Cow<'s, str> {
         match d {
-            Dim::All => String::new(),
+            Dim::All => Cow::Borrowed(""),
             Dim::Category(l) => self.category(&f.category, l),
             Dim::Township => Self::opt(&f.township),
             // Hops are not located below the township.
-            Dim::Village | Dim::Grid => NONE_KEY.into(),
-            Dim::Channel => f.channel.as_str().into(),
-            Dim::Origin => NONE_KEY.into(),
-            Dim::Receiver => f.receiver_unit.clone(),
-            Dim::Department => self.department_of(&f.receiver_unit),
-            Dim::Role => f.role.as_str().into(),
-            Dim::Sender => f.sender_unit.clone(),
+            Dim::Village | Dim::Grid => Cow::Borrowed(NONE_KEY),
+            Dim::Channel => Cow::Borrowed(f.channel.as_str()),
+            Dim::Origin => Cow::Borrowed(NONE_KEY),
+            Dim::Receiver => Cow::Borrowed(&f.receiver_unit),
+            Dim::Department => Cow::Borrowed(self.department_ref(&f.receiver_unit)),
+            Dim::Role => Cow::Borrowed(f.role.as_str()),
+            Dim::Sender => Cow::Borrowed(&f.sender_unit),
             Dim::Item => Self::opt(&f.item_id),
-            Dim::Urgency => f.urgency.as_str().into(),
-            Dim::Period(g) => g.key(cst_date(f.dispatched_ms)),
+            Dim::Urgency => Cow::Borrowed(f.urgency.as_str()),
+            Dim::Period(g) => Cow::Owned(g.key(cst_date(f.dispatched_ms))),
         }
     }
 
