@@ -1,5 +1,6 @@
 //! `tiaokuai`: one binary for serving, administration and benchmarks.
 
+mod backup;
 mod bench;
 mod bench_stats;
 mod bench_workflow;
@@ -102,6 +103,10 @@ enum Cmd {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Write a backup: the database (online copy or pg_dump), the key file and a manifest.
+    Backup(backup::BackupArgs),
+    /// Restore a backup into a new database (or --overwrite one) and verify it.
+    Restore(backup::RestoreArgs),
     /// People and their passwords and roles.
     User {
         #[command(subcommand)]
@@ -169,6 +174,8 @@ fn main() -> std::process::ExitCode {
             Cmd::Migrate { db } => commands::migrate(db).await,
             Cmd::Verify { db } => commands::verify(db).await,
             Cmd::Rebuild { db } => commands::rebuild(db).await,
+            Cmd::Backup(a) => backup::backup(a).await,
+            Cmd::Restore(a) => backup::restore(a).await,
             Cmd::User { cmd } => commands::user(cmd).await,
             Cmd::Org { cmd } => commands::org(cmd).await,
             Cmd::Lists { cmd } => lists::run(cmd).await,

@@ -187,3 +187,127 @@ fn demo_setup_is_all_or_nothing() {
     let text = String::from_utf8_lossy(&verify.stdout);
     assert!(verify.status.success() && text.contains("OK"), "{text}");
 }
+
+fn tk_with(args: &[&str], db: &str, key: &std::path::Path) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+        .args(args)
+        .args(["--database-url", db, "--key-file"])
+        .arg(key)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run tiaokuai");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+/// backup → restore into a fresh directory → verify; a restore over existing data refuses
+/// unless told to overwrite; a changed backup file is refused by name.
+#[test]
+fn backup_restore_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let units = root.join("demo/org/units.csv").display().to_string();
+    let (code, out) = tk(&["org", "import", &units], d);
+    assert_eq!(code, 0, "{out}");
+    let src = format!("sqlite://{}", d.join("t.db").display());
+    let backup = d.join("backup");
+    let (code, out) = tk(&["backup", "--out", &backup.display().to_string()], d);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("log entries backed up"), "{out}");
+    // Into the same place again: refused.
+    let (code, out) = tk(&["backup", "--out", &backup.display().to_string()], d);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("not empty"), "{out}");
+
+    let fresh = d.join("restored");
+    let db = format!("sqlite://{}", fresh.join("r.db").display());
+    let key = fresh.join("r.key");
+    let from = backup.display().to_string();
+    let (code, out) = tk_with(&["restore", "--from", &from], &db, &key);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("restored") && out.contains("OK"), "{out}");
+    let (code, out) = tk_with(&["verify"], &db, &key);
+    assert_eq!(code, 0, "{out}");
+    // Again over the restored database: refused, then allowed with --overwrite.
+    let (code, out) = tk_with(&["restore", "--from", &from], &db, &key);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("--overwrite"), "{out}");
+    let (code, out) = tk_with(&["restore", "--from", &from, "--overwrite"], &db, &key);
+    assert_eq!(code, 0, "{out}");
+    // The source is untouched and still verifies.
+    let (code, out) = tk_with(&["verify"], &src, &d.join("k.key"));
+    assert_eq!(code, 0, "{out}");
+
+    // A backup file changed after the fact is named and nothing is restored.
+    let copy = backup.join("tiaokuai.db");
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let last = bytes.len() - 100;
+    bytes[last] ^= 0xff;
+    std::fs::write(&copy, bytes).unwrap();
+    let other = format!("sqlite://{}", d.join("other.db").display());
+    let (code, out) = tk_with(&["restore", "--from", &from], &other, &d.join("o.key"));
+    assert_ne!(code, 0, "{out}");
+    assert!(
+        out.contains("tiaokuai.db: changed since the backup"),
+        "{out}"
+    );
+    assert!(!d.join("other.db").exists());
+}
+
+/// The same on PostgreSQL (pg_dump / pg_restore), when `TIAOKUAI_TEST_PG_URL` names a server.
+#[test]
+fn backup_restore_verify_postgres() {
+    let Ok(admin) = std::env::var("TIAOKUAI_TEST_PG_URL") else {
+        eprintln!("skipped: TIAOKUAI_TEST_PG_URL is not set");
+        return;
+    };
+    let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap();
+    let suffix = format!("{:08x}", std::process::id());
+    let (src, dst) = (format!("tk_bk_src_{suffix}"), format!("tk_bk_dst_{suffix}"));
+    let psql = |sql: &str| {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::any::AnyPoolOptions::new()
+                .max_connections(1)
+                .connect(&admin)
+                .await
+                .unwrap();
+            sqlx::query(sql).execute(&pool).await.unwrap();
+            pool.close().await;
+        })
+    };
+    psql(&format!("create database {src}"));
+    psql(&format!("create database {dst}"));
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let key = d.join("k.key");
+    let (src_url, dst_url) = (format!("{base}/{src}"), format!("{base}/{dst}"));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let units = root.join("demo/org/units.csv").display().to_string();
+    let (code, out) = tk_with(&["org", "import", &units], &src_url, &key);
+    assert_eq!(code, 0, "{out}");
+    let backup = d.join("backup").display().to_string();
+    let (code, out) = tk_with(&["backup", "--out", &backup], &src_url, &key);
+    assert_eq!(code, 0, "{out}");
+    let key2 = d.join("k2.key");
+    let (code, out) = tk_with(&["restore", "--from", &backup], &dst_url, &key2);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("OK"), "{out}");
+    let (code, out) = tk_with(&["restore", "--from", &backup], &dst_url, &key2);
+    assert_ne!(code, 0, "{out}");
+    assert!(out.contains("--overwrite"), "{out}");
+    let (code, out) = tk_with(
+        &["restore", "--from", &backup, "--overwrite"],
+        &dst_url,
+        &key2,
+    );
+    assert_eq!(code, 0, "{out}");
+    psql(&format!("drop database {src} with (force)"));
+    psql(&format!("drop database {dst} with (force)"));
+}
