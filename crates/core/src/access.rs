@@ -71,9 +71,9 @@ impl Principal {
     /// grants covering the county see everyone; everyone else sees their own scope units'
     /// subtrees.
     pub fn may_see_contacts_in(&self, unit: &str, org: &OrgState) -> bool {
-        self.grants.iter().any(|g| {
-            covers_county(g, org) || org.is_within(unit, &self.scope_root(g, org))
-        })
+        self.grants
+            .iter()
+            .any(|g| covers_county(g, org) || org.is_within(unit, &self.scope_root(g, org)))
     }
 
     /// The unit whose subtree a grant covers. Township roles cover their whole township even when

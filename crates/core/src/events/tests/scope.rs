@@ -99,7 +99,10 @@ fn an_unreadable_event_is_refused_like_a_missing_one_whatever_its_state() {
             let m = run(&mut s, who, when, gone);
             if who == "ld1" || who == "grid" {
                 // These read it (T1's leader, the village's grid worker): the state may show.
-                assert!(!matches!(e, Err(DomainError::NotFound { .. })), "{who}: {e:?}");
+                assert!(
+                    !matches!(e, Err(DomainError::NotFound { .. })),
+                    "{who}: {e:?}"
+                );
                 continue;
             }
             assert_eq!(e, Err(event_not_found(id)), "{who} {}", seen.kind());
@@ -122,9 +125,16 @@ fn reports_stay_in_the_reporters_township() {
         EventCmd::Report { event: ev }
     };
     // T2's command room cannot file in T1 by the township nor by the village.
-    for (t, v) in [(Some("T1"), None), (None, Some("V1")), (Some("T2"), Some("V1"))] {
+    for (t, v) in [
+        (Some("T1"), None),
+        (None, Some("V1")),
+        (Some("T2"), Some("V1")),
+    ] {
         let e = refused(&mut s, "op2", when, report(t, v));
-        assert!(matches!(&e, DomainError::Forbidden(m) if m.contains("location")), "{e}");
+        assert!(
+            matches!(&e, DomainError::Forbidden(m) if m.contains("location")),
+            "{e}"
+        );
     }
     let e = refused(&mut s, "grid", when, report(Some("T2"), None));
     assert!(matches!(e, DomainError::Forbidden(_)), "{e}");
