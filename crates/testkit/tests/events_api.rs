@@ -426,7 +426,7 @@ async fn full_loop_with_refusals_that_change_nothing() {
     forged.entries[2].payload = forged.entries[2].payload.replace("D-ZJ", "D-ZF");
     assert!(verify_bundle(&forged).is_err());
     let (st, _) = other_op.get(&format!("/api/v1/events/{id}/proof")).await;
-    assert_eq!(st, 403);
+    assert_eq!(st, 404);
 
     // Lists by status and unit, newest first, with the total in a header.
     let r =
