@@ -596,6 +596,31 @@ async fn other_routes(s: &TestServer, clients: &[(&str, Client<'_>)], m: &mut Ma
             &got,
         );
 
+        // Reports in 青山: its own staff, its grid worker and the command centre; 城关's
+        // operator may not file there (defect 10); other roles do not report.
+        let reporters = ["dispatcher", "qingshan_op", "qingshan_leader", "grid_qs01"];
+        let got = c
+            .post("/api/v1/events", &report("370999001001-01", false))
+            .await;
+        m.expect(
+            role,
+            "POST events",
+            "Qs",
+            if reporters.contains(role) { Ok } else { Denied },
+            &got,
+        );
+        let got = c
+            .post("/api/v1/events", &report("370999009001-01", false))
+            .await;
+        let cg = ["dispatcher", "chengguan_op"];
+        m.expect(
+            role,
+            "POST events",
+            "Cg",
+            if cg.contains(role) { Ok } else { Denied },
+            &got,
+        );
+
         let approve = json!({"action": "approve", "document_no": "矩阵〔2026〕1号", "effective_date": "2026-12-01"});
         let got = c
             .post(
