@@ -461,6 +461,23 @@ async fn every_role_every_route_every_target() {
                 );
             }
         }
+        // The inbox holds nothing of an unreadable event.
+        let (st, inbox) = c.get("/api/v1/inbox").await;
+        let waiting: Vec<u64> = inbox["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|i| i["event"]["id"].as_u64()).collect())
+            .unwrap_or_default();
+        for t in [Target::Qs, Target::Cg, Target::Done] {
+            if st != 200 || (waiting.contains(&ev.id(t)) && !reads(role, t)) {
+                m.fail(
+                    role,
+                    "GET inbox",
+                    &format!("{t:?}"),
+                    "not in the inbox",
+                    &(st, json!(waiting)),
+                );
+            }
+        }
         // The list shows exactly the readable ones.
         let (st, list) = c.get("/api/v1/events?limit=1000").await;
         let listed: Vec<u64> = list
