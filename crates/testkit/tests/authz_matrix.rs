@@ -8,34 +8,13 @@
 //! The rule under test above all: a caller who may not read an event learns nothing about it.
 //! Every refusal on an unreadable event is byte for byte the refusal on a missing one.
 
-use reqwest::StatusCode;
+mod harness;
+mod pages;
+
+use harness::{is_event_hidden, without_id, Class, Client, Matrix};
 use serde_json::{json, Value};
-use std::fmt::Write as _;
 use tiaokuai_testkit::{demo_server, TestServer};
-
-/// A status class: what a cell expects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
-    /// 2xx.
-    Ok,
-    /// 403: may read, may not do this.
-    Denied,
-    /// 404: missing, or not readable (the same answer).
-    Hidden,
-    /// 409 or 422: allowed, but not in this state or with these fields.
-    Refused,
-}
 use Class::*;
-
-fn class_of(st: StatusCode) -> Option<Class> {
-    match st.as_u16() {
-        200..=299 => Some(Ok),
-        403 => Some(Denied),
-        404 => Some(Hidden),
-        409 | 422 => Some(Refused),
-        _ => None,
-    }
-}
 
 /// The roles: demo accounts, and `qs_lingdao`, a leader granted on 青山镇 only (created by the
 /// administrator through `POST /people` at the start).
@@ -61,18 +40,18 @@ const ROLES: [&str; 15] = [
 /// event dispatched to 综合执法局; `DONE` a 青山 draft closed locally (自办结, final); `MISSING`
 /// an id that does not exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
+pub(super) enum Target {
     Qs,
     Cg,
     Done,
     Missing,
 }
 const TARGETS: [Target; 4] = [Target::Qs, Target::Cg, Target::Done, Target::Missing];
-const MISSING_ID: u64 = 987_654_321;
+pub(super) const MISSING_ID: u64 = 987_654_321;
 
 /// Who reads which event: county-wide roles and the county leader all; a township's staff and
 /// leaders their township's; the grid worker its village's; departments what they received.
-fn reads(role: &str, t: Target) -> bool {
+pub(super) fn reads(role: &str, t: Target) -> bool {
     let all = ["admin", "dispatcher", "bianban", "sifa", "jiwei", "leader"];
     let qingshan = ["qingshan_op", "qingshan_leader", "qs_lingdao", "grid_qs01"];
     t != Target::Missing
@@ -199,153 +178,14 @@ fn commands() -> Vec<(&'static str, Value)> {
     ]
 }
 
-struct Client<'a> {
-    s: &'a TestServer,
-    c: reqwest::Client,
-    csrf: String,
-}
-
-impl<'a> Client<'a> {
-    async fn login(s: &'a TestServer, user: &str) -> Client<'a> {
-        let c = reqwest::Client::builder()
-            .cookie_store(true)
-            .build()
-            .unwrap();
-        let r = c
-            .post(s.url("/api/v1/session"))
-            .json(&json!({"username": user, "password": "tiaokuai2026"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200, "login {user}");
-        let v: Value = r.json().await.unwrap();
-        let csrf = v["csrf"].as_str().unwrap().to_string();
-        Client { s, c, csrf }
-    }
-
-    async fn read(r: reqwest::Response) -> (StatusCode, Value) {
-        let st = r.status();
-        let text = r.text().await.unwrap();
-        (
-            st,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        Self::read(self.c.get(self.s.url(path)).send().await.unwrap()).await
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> (StatusCode, Value) {
-        let r = self
-            .c
-            .post(self.s.url(path))
-            .header("x-csrf-token", &self.csrf)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        Self::read(r).await
-    }
-
-    /// A page form post (multipart, CSRF in the form).
-    async fn post_page(&self, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf.clone());
-        for (k, v) in fields {
-            form = form.text(k.to_string(), v.to_string());
-        }
-        let r = self
-            .c
-            .post(self.s.url(path))
-            .multipart(form)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-
-    async fn get_page(&self, path: &str) -> (StatusCode, String) {
-        let r = self.c.get(self.s.url(path)).send().await.unwrap();
-        (r.status(), r.text().await.unwrap())
-    }
-}
-
-/// The failing cells, printed as one table.
-#[derive(Default)]
-struct Matrix {
-    cells: usize,
-    failures: Vec<String>,
-}
-
-impl Matrix {
-    fn expect(
-        &mut self,
-        role: &str,
-        action: &str,
-        target: &str,
-        want: Class,
-        got: &(StatusCode, Value),
-    ) {
-        self.cells += 1;
-        if class_of(got.0) != Some(want) {
-            self.fail(role, action, target, &format!("{want:?}"), got);
-        }
-    }
-
-    fn fail(
-        &mut self,
-        role: &str,
-        action: &str,
-        target: &str,
-        want: &str,
-        got: &(StatusCode, Value),
-    ) {
-        let body = got.1.to_string();
-        let body: String = body.chars().take(160).collect();
-        self.failures.push(format!(
-            "{role:<16} {action:<20} {target:<10} expected {want:<28} got {} {body}",
-            got.0.as_u16()
-        ));
-    }
-
-    fn check(self) {
-        let mut out = String::new();
-        for f in &self.failures {
-            let _ = writeln!(out, "  {f}");
-        }
-        assert!(
-            self.failures.is_empty(),
-            "{} of {} cells failed:\n  {:<16} {:<20} {:<10} expected / got\n{out}",
-            self.failures.len(),
-            self.cells,
-            "role",
-            "action",
-            "target"
-        );
-    }
-}
-
-/// An answer with the event id taken out, to compare an unreadable event's refusal with a
-/// missing one's.
-fn without_id(v: &(StatusCode, Value), id: u64) -> String {
-    format!("{} {}", v.0.as_u16(), v.1).replace(&id.to_string(), "#")
-}
-
-fn is_event_hidden(v: &(StatusCode, Value)) -> bool {
-    v.0 == StatusCode::NOT_FOUND
-        && v.1["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("event"))
-}
-
-struct Events {
+pub(super) struct Events {
     qs: u64,
     cg: u64,
     done: u64,
 }
 
 impl Events {
-    fn id(&self, t: Target) -> u64 {
+    pub(super) fn id(&self, t: Target) -> u64 {
         match t {
             Target::Qs => self.qs,
             Target::Cg => self.cg,
@@ -389,7 +229,7 @@ async fn item_of(api: &Client<'_>, unit: &str) -> Value {
 }
 
 /// The township leader account, and the three events.
-async fn setup(s: &TestServer) -> Events {
+pub(super) async fn setup(s: &TestServer) -> Events {
     let admin = Client::login(s, "admin").await;
     let person = json!({"username": "qs_lingdao", "name": "青山镇分管领导", "phone": "13900000001",
         "unit": "370999001", "password": "tiaokuai2026", "roles": ["leader@370999001"]});
@@ -653,87 +493,4 @@ async fn other_routes(s: &TestServer, clients: &[(&str, Client<'_>)], m: &mut Ma
             &got,
         );
     }
-}
-
-/// The pages' event actions: an unreadable event's page and its action forms answer exactly as
-/// a missing event's; a reader gets the page.
-#[tokio::test]
-async fn pages_hide_unreadable_events_like_missing_ones() {
-    let s = demo_server().await.unwrap();
-    let ev = setup(&s).await;
-    let mut m = Matrix::default();
-    let strip = |st: StatusCode, body: String, id: u64| {
-        (st, Value::String(body.replace(&id.to_string(), "#")))
-    };
-    for role in [
-        "chengguan_op",
-        "zhifa",
-        "shichang",
-        "paichusuo_qs",
-        "qs_lingdao",
-        "grid_qs01",
-    ] {
-        let c = Client::login(&s, role).await;
-        for t in [Target::Qs, Target::Cg, Target::Done] {
-            if reads(role, t) {
-                let (st, body) = c.get_page(&format!("/events/{}", ev.id(t))).await;
-                m.expect(
-                    role,
-                    "page GET",
-                    &format!("{t:?}"),
-                    Ok,
-                    &(st, Value::String(body.chars().take(80).collect())),
-                );
-                continue;
-            }
-            let id = ev.id(t);
-            let mut pages = vec![("page GET".to_string(), None)];
-            for a in [
-                "note",
-                "sign",
-                "close",
-                "cancel",
-                "self_close",
-                "remind",
-                "evaluate",
-            ] {
-                pages.push((format!("page act {a}"), Some(a)));
-            }
-            for (label, action) in pages {
-                let (hidden, missing) = match action {
-                    None => (
-                        c.get_page(&format!("/events/{id}")).await,
-                        c.get_page(&format!("/events/{MISSING_ID}")).await,
-                    ),
-                    Some(a) => {
-                        let f = [
-                            ("assignment", "1"),
-                            ("text", "x"),
-                            ("note", "x"),
-                            ("reason", "x"),
-                            ("kind", "supervise"),
-                        ];
-                        (
-                            c.post_page(&format!("/events/{id}/act/{a}"), &f).await,
-                            c.post_page(&format!("/events/{MISSING_ID}/act/{a}"), &f)
-                                .await,
-                        )
-                    }
-                };
-                let hidden = strip(hidden.0, hidden.1, id);
-                let missing = strip(missing.0, missing.1, MISSING_ID);
-                m.expect(role, &label, &format!("{t:?}"), Hidden, &hidden);
-                if hidden != missing {
-                    m.fail(
-                        role,
-                        &label,
-                        &format!("{t:?}"),
-                        "the missing event's page",
-                        &hidden,
-                    );
-                }
-            }
-        }
-    }
-    m.check();
 }
