@@ -7,7 +7,7 @@ use crate::stats_cache::Facts;
 use std::collections::{BTreeMap, BTreeSet};
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::categories::CategoryTree;
-use tiaokuai_core::org::{RoleKind, Unit, UnitKind};
+use tiaokuai_core::org::{RoleKind, Unit};
 use tiaokuai_core::stats::{self, Context, HopFact, Measure, Query, Rules, Table, Visibility};
 use tiaokuai_core::CountyState;
 
@@ -45,13 +45,9 @@ impl Lookup {
 
 /// Whether the principal sees the whole county's statistics.
 pub fn sees_county(s: &CountyState, who: &Principal) -> bool {
-    who.grants.iter().any(|g| {
-        g.role.is_county_wide()
-            || (g.role == RoleKind::Leader
-                && s.org
-                    .unit(&g.unit)
-                    .is_some_and(|u| matches!(u.kind, UnitKind::County | UnitKind::City)))
-    })
+    who.grants
+        .iter()
+        .any(|g| tiaokuai_core::access::covers_county(g, &s.org))
 }
 
 /// The facts a principal may see: the whole county for county-wide roles and county leaders;

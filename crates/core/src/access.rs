@@ -1,8 +1,19 @@
 //! Who may see and do what. Pages and API handlers ask these questions; they never decide
 //! access on their own.
 
-use crate::org::{RoleGrant, RoleKind};
+use crate::org::{RoleGrant, RoleKind, UnitKind};
 use crate::state::OrgState;
+
+/// Whether a grant covers the whole county: a county-wide role (command centre, 编办, 司法局,
+/// 纪委, system administration), or a leader granted on the county itself. A leader granted on
+/// a township covers that township only.
+pub fn covers_county(g: &RoleGrant, org: &OrgState) -> bool {
+    g.role.is_county_wide()
+        || (g.role == RoleKind::Leader
+            && org
+                .unit(&g.unit)
+                .is_some_and(|u| matches!(u.kind, UnitKind::County | UnitKind::City)))
+}
 
 /// The logged-in person, with their grants.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +31,6 @@ pub enum Area {
     Organisation,
     /// People and role administration.
     Administration,
-    /// The log browser with verification and proofs.
-    LogAudit,
 }
 
 impl Principal {
@@ -40,27 +49,31 @@ impl Principal {
         match area {
             Area::Organisation => !self.grants.is_empty(),
             Area::Administration => self.has(RoleKind::SystemAdmin),
-            Area::LogAudit => {
-                self.has(RoleKind::SystemAdmin)
-                    || self.has(RoleKind::DisciplineInspector)
-                    || self.has(RoleKind::Leader)
-            }
         }
     }
 
+    /// A leader of the whole county (approves list adjustments, audits the log).
+    pub fn is_county_leader(&self, org: &OrgState) -> bool {
+        self.grants
+            .iter()
+            .any(|g| g.role == RoleKind::Leader && covers_county(g, org))
+    }
+
+    /// Whether this principal may read the raw log (every entry of every event): system
+    /// administrators, discipline inspectors and county leaders.
+    pub fn may_audit_log(&self, org: &OrgState) -> bool {
+        self.has(RoleKind::SystemAdmin)
+            || self.has(RoleKind::DisciplineInspector)
+            || self.is_county_leader(org)
+    }
+
     /// Whether this principal may see personal details (phone numbers) of people in `unit`:
-    /// county-wide roles see everyone; county leaders too; everyone else sees their own
-    /// scope units' subtrees.
+    /// grants covering the county see everyone; everyone else sees their own scope units'
+    /// subtrees.
     pub fn may_see_contacts_in(&self, unit: &str, org: &OrgState) -> bool {
-        self.grants.iter().any(|g| {
-            g.role.is_county_wide()
-                || (g.role == RoleKind::Leader
-                    && org
-                        .unit(&g.unit)
-                        .map(|u| u.kind == crate::org::UnitKind::County)
-                        .unwrap_or(false))
-                || org.is_within(unit, &self.scope_root(g, org))
-        })
+        self.grants
+            .iter()
+            .any(|g| covers_county(g, org) || org.is_within(unit, &self.scope_root(g, org)))
     }
 
     /// The unit whose subtree a grant covers. Township roles cover their whole township even when

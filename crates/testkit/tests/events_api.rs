@@ -246,18 +246,18 @@ async fn full_loop_with_refusals_that_change_nothing() {
     assert_eq!(e["facts"]["location"]["township"], "370999001");
     assert_eq!(e["facts"]["photos"][0], hash.as_str());
 
-    // Another township's operator neither sees nor lists it; a missing event is 404.
+    // Another township's operator neither sees nor lists it: 404, as for a missing event.
     let (st, _) = other_op.get(&format!("/api/v1/events/{id}")).await;
-    assert_eq!(st, 403);
+    assert_eq!(st, 404);
     let (st, list) = other_op.get("/api/v1/events?limit=500").await;
     assert_eq!(st, 200);
     assert!(!list.as_array().unwrap().iter().any(|e| e["id"] == id));
     let (st, _) = other_op.get(&format!("/api/v1/events/{id}/timeline")).await;
-    assert_eq!(st, 403);
+    assert_eq!(st, 404);
     let (st, _) = op.get("/api/v1/events/987654321").await;
     assert_eq!(st, 404);
     let (st, _) = zj.get(&format!("/api/v1/events/{id}")).await;
-    assert_eq!(st, 403, "住建局 sees it only once it receives a hop");
+    assert_eq!(st, 404, "住建局 sees it only once it receives a hop");
     let (st, list) = op.get("/api/v1/events?status=draft").await;
     assert_eq!(st, 200);
     assert!(list.as_array().unwrap().iter().any(|e| e["id"] == id));
@@ -426,7 +426,7 @@ async fn full_loop_with_refusals_that_change_nothing() {
     forged.entries[2].payload = forged.entries[2].payload.replace("D-ZJ", "D-ZF");
     assert!(verify_bundle(&forged).is_err());
     let (st, _) = other_op.get(&format!("/api/v1/events/{id}/proof")).await;
-    assert_eq!(st, 403);
+    assert_eq!(st, 404);
 
     // Lists by status and unit, newest first, with the total in a header.
     let r =

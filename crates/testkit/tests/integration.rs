@@ -2,6 +2,7 @@
 //! One binary (each file in tests/ is a separate slow link).
 
 mod api;
+mod authz_matrix;
 mod demo_history;
 mod events_api;
 mod import;

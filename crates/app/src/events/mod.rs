@@ -23,7 +23,9 @@ fn transition(p: &Party, now_ms: i64, cmd: EventCmd) -> Transition {
 }
 
 /// The grant a person acts in for `cmd`: the first that the rules accept; if none does, the
-/// refusal of the most specific one (a state conflict or bad input beats "forbidden").
+/// refusal of the most specific one (a state conflict or bad input beats "forbidden"). A grant
+/// that may not read the event ranks lowest, so a person who reads the event through another
+/// grant hears that grant's refusal, and one who may not read it hears only "not found".
 pub fn choose_party(
     state: &CountyState,
     who: &Principal,
@@ -41,6 +43,7 @@ pub fn choose_party(
             Ok(()) => return Ok(p),
             Err(e) => {
                 let rank = |e: &DomainError| match e {
+                    e if tiaokuai_core::events::check::is_event_not_found(e) => -1,
                     DomainError::Forbidden(_) => 0,
                     DomainError::NotFound { .. } => 1,
                     DomainError::Conflict(_) => 2,

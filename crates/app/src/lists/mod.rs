@@ -157,7 +157,8 @@ impl Engine {
         basis: &str,
         opinions: &str,
     ) -> Result<u64> {
-        lists::adjustment::authorize(p, Action::File, None)?;
+        self.with_state(|s| lists::adjustment::authorize(p, &s.org, Action::File, None))
+            .await??;
         let (id, base_version) = self
             .with_state(|s| {
                 (
@@ -190,6 +191,19 @@ impl Engine {
         Ok(id)
     }
 
+    /// The adjustment, if `p` may take `action` on it.
+    async fn authorized(
+        &self,
+        p: &Principal,
+        id: u64,
+        action: Action,
+    ) -> Result<lists::Adjustment> {
+        let adj = self.adjustment(id).await?;
+        self.with_state(|s| lists::adjustment::authorize(p, &s.org, action, Some(&adj)))
+            .await??;
+        Ok(adj)
+    }
+
     async fn adjustment(&self, id: u64) -> Result<lists::Adjustment> {
         self.with_state(|s| s.adjustments.get(&id).cloned())
             .await?
@@ -210,8 +224,7 @@ impl Engine {
         approve: bool,
         comment: &str,
     ) -> Result<()> {
-        let adj = self.adjustment(id).await?;
-        lists::adjustment::authorize(p, Action::Review(stage), Some(&adj))?;
+        self.authorized(p, id, Action::Review(stage)).await?;
         let t = Transition::AdjustmentReviewed {
             id,
             stage,
@@ -230,8 +243,7 @@ impl Engine {
         now_ms: i64,
         mut application: Application,
     ) -> Result<()> {
-        let adj = self.adjustment(application.id).await?;
-        lists::adjustment::authorize(p, Action::Resubmit, Some(&adj))?;
+        let adj = self.authorized(p, application.id, Action::Resubmit).await?;
         application.applicant = adj.app.applicant.clone();
         application.applicant_unit = adj.app.applicant_unit.clone();
         self.submit(
@@ -254,8 +266,7 @@ impl Engine {
         document_no: &str,
         effective_date: &str,
     ) -> Result<()> {
-        let adj = self.adjustment(id).await?;
-        lists::adjustment::authorize(p, Action::Approve, Some(&adj))?;
+        self.authorized(p, id, Action::Approve).await?;
         let t = Transition::AdjustmentApproved {
             id,
             approver: p.username.clone(),
@@ -269,8 +280,7 @@ impl Engine {
 
     /// Publishes an approved adjustment as a new version. Returns the version number.
     pub async fn publish_adjustment(&self, p: &Principal, now_ms: i64, id: u64) -> Result<u32> {
-        let adj = self.adjustment(id).await?;
-        lists::adjustment::authorize(p, Action::Publish, Some(&adj))?;
+        let adj = self.authorized(p, id, Action::Publish).await?;
         let version = self.with_state(|s| s.lists.latest() + 1).await?;
         let (upserts, removals) = match (adj.app.kind, adj.app.proposed.clone()) {
             (AdjustmentKind::Cancel, _) => (vec![], vec![adj.app.item_id.clone()]),

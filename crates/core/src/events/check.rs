@@ -6,7 +6,7 @@ use super::cmd::{EventCmd, ReminderKind, ReturnDecision};
 use super::guards::{check_item, check_receivers};
 use super::model::{AssignmentRole, AssignmentStatus as A, EventStatus as E, Party};
 use super::township::{is_township_hop, receives, sends};
-use super::who::{has_role, holds_grant, is_staff_of, is_system};
+use super::who::{has_role, holds_grant, is_staff_of, is_system, party_sees};
 use crate::error::{DomainError, FieldError};
 use crate::lists::Catalogue;
 use crate::org::RoleKind;
@@ -27,6 +27,20 @@ pub(super) fn conflict(m: impl Into<String>) -> DomainError {
 pub(super) fn invalid(field: &str, m: impl Into<String>) -> DomainError {
     DomainError::invalid(field, m)
 }
+/// The refusal of a command on an event that does not exist or that the party may not read:
+/// the same for both, so a refusal tells nothing about an event the caller may not see.
+pub fn event_not_found(id: u64) -> DomainError {
+    DomainError::NotFound {
+        kind: "event",
+        id: id.to_string(),
+    }
+}
+
+/// Whether a refusal is `event_not_found`: the party may not act on the event at all.
+pub fn is_event_not_found(e: &DomainError) -> bool {
+    matches!(e, DomainError::NotFound { kind: "event", .. })
+}
+
 fn required(field: &str, value: &str) -> Result<(), DomainError> {
     if value.trim().is_empty() {
         Err(invalid(field, format!("{field} is required")))
@@ -61,10 +75,13 @@ impl EventBook {
             return self.check_report(ctx, by, event);
         }
         let id = cmd.event_id().unwrap_or_default();
-        let e = self.events.get(&id).ok_or(DomainError::NotFound {
-            kind: "event",
-            id: id.to_string(),
-        })?;
+        // Read scope first: nothing about an unreadable event (its status, its hops) may show
+        // in a refusal.
+        let e = self
+            .events
+            .get(&id)
+            .filter(|e| party_sees(ctx.org, by, e))
+            .ok_or_else(|| event_not_found(id))?;
         let side_record = match cmd {
             EventCmd::ConcludeCase { .. } => true,
             EventCmd::PublicFeedback { .. } => e.status == E::Closed,

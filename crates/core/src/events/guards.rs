@@ -4,7 +4,7 @@
 use super::book::EventBook;
 use super::check::{conflict, forbidden, invalid, valid_photo_hash, Ctx};
 use super::model::{AssignmentRole, AssignmentStatus as A, Event, ItemRef, NewEvent, Party};
-use super::who::may_receive;
+use super::who::{location_townships, may_receive, reporting_township};
 use crate::error::{DomainError, FieldError};
 use crate::lists::Catalogue;
 use crate::org::RoleKind;
@@ -28,6 +28,19 @@ impl EventBook {
             return Err(forbidden(
                 "grid workers, township command rooms and the command centre report events",
             ));
+        }
+        // Scope: a grid worker or a township reports only within its own township.
+        if let Some(home) = reporting_township(ctx.org, by) {
+            let outside = location_townships(ctx.org, &ev.location)
+                .into_iter()
+                .find(|(_, _, t)| *t != Some(home.as_str()));
+            if let Some((field, value, t)) = outside {
+                return Err(forbidden(format!(
+                    "{} reports only within township {home}: {field} '{value}' is in {}",
+                    by.username,
+                    t.unwrap_or("no township")
+                )));
+            }
         }
         let mut errs = Vec::new();
         let mut err = |f: &str, m: &str| errs.push(FieldError::new("", f, m));

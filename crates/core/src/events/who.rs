@@ -83,41 +83,92 @@ pub fn may_receive(org: &OrgState, unit: &str) -> bool {
     })
 }
 
+/// The township a party reports in: a grid worker's or township's own; `None` for the county
+/// command centre, which reports anywhere.
+pub fn reporting_township(org: &OrgState, by: &Party) -> Option<String> {
+    match by.role {
+        RoleKind::CountyDispatcher => None,
+        RoleKind::GridWorker => Some(
+            org.township_of(&by.unit)
+                .map(|t| t.code.clone())
+                .unwrap_or_else(|| by.unit.clone()),
+        ),
+        r => Some(effective_unit(org, r, &by.unit)),
+    }
+}
+
+/// The townships a report's location names, by field: the township itself, the village's and
+/// the grid's (`None` for a known unit outside every township). Unknown codes are left out:
+/// the report's validation names them.
+pub fn location_townships<'a>(
+    org: &'a OrgState,
+    l: &'a super::model::Location,
+) -> Vec<(&'static str, &'a str, Option<&'a str>)> {
+    let of = |u: &str| org.township_of(u).map(|t| t.code.as_str());
+    let mut v = Vec::new();
+    for (field, code) in [
+        ("location.township", l.township.as_deref()),
+        ("location.village", l.village.as_deref()),
+    ] {
+        if let Some(c) = code.filter(|c| org.unit(c).is_some()) {
+            v.push((field, c, of(c)));
+        }
+    }
+    if let Some((g, grid)) = l
+        .grid
+        .as_deref()
+        .and_then(|g| org.grids.get(g).map(|grid| (g, grid)))
+    {
+        v.push(("location.grid", g, of(&grid.village)));
+    }
+    v
+}
+
 pub fn has_role(org: &OrgState, by: &Party, role: RoleKind) -> bool {
     by.role == role && holds_grant(org, by)
 }
 
-/// Whether a principal may see an event: county-wide roles and county leaders see all;
-/// township staff see their township's events; grid workers their village's and their own;
-/// departments the events they received a hop of.
+/// Whether a principal may see an event: whether any of their grants does (`grant_sees`).
 pub fn may_see(p: &Principal, org: &OrgState, e: &Event) -> bool {
-    p.grants.iter().any(|g| {
-        if g.role.is_county_wide() {
-            return true;
+    p.grants
+        .iter()
+        .any(|g| grant_sees(org, &p.username, g.role, &g.unit, e))
+}
+
+/// Whether `by`, in the grant it acts in, may see the event. Every command on an event asks
+/// this first: a party that may not read an event learns nothing about it, not even its
+/// status (`EventBook::check` answers as for an event that does not exist).
+pub fn party_sees(org: &OrgState, by: &Party, e: &Event) -> bool {
+    is_system(by) || grant_sees(org, &by.username, by.role, &by.unit, e)
+}
+
+/// The one rule of reading an event, per grant: grants covering the county (county-wide roles,
+/// county leaders) see all; a township's staff and leaders see their township's events and
+/// the hops sent to the township; grid workers their village's and their own; departments
+/// the events they received or sent a hop of.
+fn grant_sees(org: &OrgState, username: &str, role: RoleKind, unit: &str, e: &Event) -> bool {
+    let grant = crate::org::RoleGrant {
+        role,
+        unit: unit.to_string(),
+    };
+    if crate::access::covers_county(&grant, org) {
+        return true;
+    }
+    match role {
+        RoleKind::Leader => township_matches(org, e, unit),
+        RoleKind::TownshipOperator | RoleKind::TownshipLeader => {
+            let t = effective_unit(org, role, unit);
+            township_matches(org, e, &t) || e.receivers().any(|r| r == t)
         }
-        match g.role {
-            RoleKind::Leader => {
-                let eff = org.unit(&g.unit);
-                match eff.map(|u| u.kind) {
-                    Some(UnitKind::County) => true,
-                    _ => township_matches(org, e, &g.unit),
-                }
-            }
-            RoleKind::TownshipOperator | RoleKind::TownshipLeader => {
-                let t = effective_unit(org, g.role, &g.unit);
-                township_matches(org, e, &t) || e.receivers().any(|r| r == t)
-            }
-            RoleKind::GridWorker => {
-                e.reporter == p.username
-                    || e.facts.location.village.as_deref() == Some(g.unit.as_str())
-            }
-            RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => e
-                .receivers()
-                .chain(e.assignments.iter().map(|a| a.sender_unit.as_str()))
-                .any(|r| r == g.unit || org.is_within(r, &g.unit)),
-            _ => false,
+        RoleKind::GridWorker => {
+            e.reporter == username || e.facts.location.village.as_deref() == Some(unit)
         }
-    })
+        RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => e
+            .receivers()
+            .chain(e.assignments.iter().map(|a| a.sender_unit.as_str()))
+            .any(|r| r == unit || org.is_within(r, unit)),
+        _ => false,
+    }
 }
 
 fn township_matches(org: &OrgState, e: &Event, township: &str) -> bool {

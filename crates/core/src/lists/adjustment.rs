@@ -148,9 +148,11 @@ pub enum Action {
     Publish,
 }
 
-/// Whether `p` may take `action` on `adj` (None when filing).
+/// Whether `p` may take `action` on `adj` (None when filing). Approval is a county leader's:
+/// a leader granted on a township approves nothing of the county's lists.
 pub fn authorize(
     p: &Principal,
+    org: &crate::state::OrgState,
     action: Action,
     adj: Option<&Adjustment>,
 ) -> Result<(), DomainError> {
@@ -184,7 +186,7 @@ pub fn authorize(
         Action::Resubmit if !own => deny("only the applicant may resubmit"),
         Action::Resubmit => Ok(()),
         Action::Approve if own => deny("an application cannot be approved by its applicant"),
-        Action::Approve if !p.has(RoleKind::Leader) => {
+        Action::Approve if !p.is_county_leader(org) => {
             deny("only a county leader approves list adjustments")
         }
         Action::Approve => Ok(()),

@@ -6,7 +6,6 @@ use crate::AppState;
 use axum::extract::{Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
-use tiaokuai_core::access::Area;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Serialize, ToSchema)]
@@ -75,7 +74,11 @@ pub async fn entries(
     ApiSession(s, _): ApiSession,
     Query(q): Query<EntriesQuery>,
 ) -> Result<Json<Vec<EntryOut>>, ApiError> {
-    if !s.principal.may_enter(Area::LogAudit) {
+    let auditor = state
+        .engine
+        .with_state(|st| s.principal.may_audit_log(&st.org))
+        .await?;
+    if !auditor {
         return Err(ApiError::forbidden(
             "only auditors may read raw log entries",
         ));

@@ -74,7 +74,7 @@ pub async fn queues(
                     .collect::<Vec<_>>()
             };
             let mut qs = Vec::new();
-            let can = |a: Action, adj: &Adjustment| authorize(&p, a, Some(adj)).is_ok();
+            let can = |a: Action, adj: &Adjustment| authorize(&p, &st.org, a, Some(adj)).is_ok();
             qs.push(Queue {
                 id: "establishment",
                 title: "待编办审核",
@@ -242,7 +242,12 @@ pub async fn new_form(
     Query(q): Query<NewQuery>,
 ) -> Result<Response, PageError> {
     guard(&s)?;
-    authorize(&s.principal, Action::File, None).map_err(|_| PageError::forbidden(s.lang))?;
+    state
+        .engine
+        .with_state(|st| authorize(&s.principal, &st.org, Action::File, None))
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?
+        .map_err(|_| PageError::forbidden(s.lang))?;
     let form = state
         .engine
         .with_state(|st| {

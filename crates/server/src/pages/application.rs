@@ -97,7 +97,7 @@ pub async fn show(
                 .collect();
             let impact = impact_text(current, a.app.proposed.as_ref(), st);
             let mut actions = Vec::new();
-            let can = |x: Action| authorize(&p, x, Some(a)).is_ok();
+            let can = |x: Action| authorize(&p, &st.org, x, Some(a)).is_ok();
             match a.status {
                 AdjustmentStatus::AwaitingEstablishment
                     if can(Action::Review(ReviewStage::Establishment)) =>

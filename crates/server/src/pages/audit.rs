@@ -8,7 +8,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tiaokuai_core::access::Area;
 
 pub struct EntryView {
     pub seq: u64,
@@ -44,7 +43,12 @@ pub async fn page(
     PageSession(s): PageSession,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, PageError> {
-    if !s.principal.may_enter(Area::LogAudit) {
+    let auditor = state
+        .engine
+        .with_state(|st| s.principal.may_audit_log(&st.org))
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?;
+    if !auditor {
         return Err(PageError::forbidden(s.lang));
     }
     let l = s.lang;

@@ -87,12 +87,19 @@ pub async fn page(
         .bounces(&s.principal, period.from_ms(), period.to_ms(), 2, now_ms())
         .await
         .map_err(|e| PageError::from_app(e, l))?;
-    let may_file = tiaokuai_core::lists::adjustment::authorize(
-        &s.principal,
-        tiaokuai_core::lists::Action::File,
-        None,
-    )
-    .is_ok();
+    let may_file = state
+        .engine
+        .with_state(|st| {
+            tiaokuai_core::lists::adjustment::authorize(
+                &s.principal,
+                &st.org,
+                tiaokuai_core::lists::Action::File,
+                None,
+            )
+            .is_ok()
+        })
+        .await
+        .unwrap_or(false);
     let page = state
         .engine
         .with_state(|st| {

@@ -241,7 +241,9 @@ async fn todo(
                 let n = st
                     .adjustments
                     .values()
-                    .filter(|a| a.status == *status && authorize(p, *action, Some(a)).is_ok())
+                    .filter(|a| {
+                        a.status == *status && authorize(p, &st.org, *action, Some(a)).is_ok()
+                    })
                     .count();
                 ("/lists/adjustments".to_string(), *label, n)
             }))

@@ -345,12 +345,19 @@ pub async fn item(
     guard(&s)?;
     let l = s.lang;
     let id = format!("{kind}/{number}");
-    let can_apply = tiaokuai_core::lists::adjustment::authorize(
-        &s.principal,
-        tiaokuai_core::lists::Action::File,
-        None,
-    )
-    .is_ok();
+    let can_apply = state
+        .engine
+        .with_state(|st| {
+            tiaokuai_core::lists::adjustment::authorize(
+                &s.principal,
+                &st.org,
+                tiaokuai_core::lists::Action::File,
+                None,
+            )
+            .is_ok()
+        })
+        .await
+        .unwrap_or(false);
     let citations = super::item_usage::citations(&state, &s.principal, &id, l == Lang::Zh).await;
     let page = state
         .engine

@@ -97,7 +97,13 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
             "nav.admin",
             p.may_enter(Area::Administration),
         ),
-        ("/audit/log", "nav.audit", p.may_enter(Area::LogAudit)),
+        // A hint only (the menu has no organisation at hand): the page asks
+        // `Principal::may_audit_log`, which leaves out leaders of a township.
+        (
+            "/audit/log",
+            "nav.audit",
+            leader || p.has(RoleKind::SystemAdmin) || p.has(RoleKind::DisciplineInspector),
+        ),
         // Grid workers' phones keep a short menu; the pages stay readable to them by URL.
         (
             "/settings/calendar",

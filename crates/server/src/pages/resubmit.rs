@@ -54,7 +54,7 @@ pub async fn edit_form(
         .with_state(|st| {
             st.adjustments
                 .get(&id)
-                .filter(|a| authorize(&s.principal, Action::Resubmit, Some(a)).is_ok())
+                .filter(|a| authorize(&s.principal, &st.org, Action::Resubmit, Some(a)).is_ok())
                 .map(|a| form_of(a, st))
         })
         .await

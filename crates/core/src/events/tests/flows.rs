@@ -110,7 +110,8 @@ fn return_window_second_return_dispute_and_ruling() {
                 open_adjustment: false
             }
         ),
-        Err(DomainError::Forbidden(_))
+        // 住建局 had no hop of this event: it may not read it, so it hears "not found".
+        Err(DomainError::NotFound { kind: "event", .. })
     ));
     run(
         &mut s,

@@ -17,7 +17,7 @@ fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
     }
 }
 
-const PEOPLE: [(&str, RoleKind, &str); 11] = [
+const PEOPLE: [(&str, RoleKind, &str); 13] = [
     ("grid", RoleKind::GridWorker, "V1"),
     ("op", RoleKind::TownshipOperator, "T1"),
     ("disp", RoleKind::CountyDispatcher, "CC"),
@@ -30,6 +30,9 @@ const PEOPLE: [(&str, RoleKind, &str); 11] = [
     ("pcs", RoleKind::DepartmentHandler, "S1"),
     ("pcs2", RoleKind::DepartmentHandler, "S2"),
     ("op2", RoleKind::TownshipOperator, "T2"),
+    // A leader of township T1 and a leader of the county.
+    ("ld1", RoleKind::Leader, "T1"),
+    ("ld", RoleKind::Leader, "K"),
 ];
 
 /// A unit stationed in `township`, owned by `owner`.
@@ -166,6 +169,27 @@ fn new_event(call: bool) -> NewEvent {
     }
 }
 
+/// Runs `cmd` and expects a refusal that leaves the state as it was.
+pub(super) fn refused(s: &mut CountyState, who: &str, when: &str, cmd: EventCmd) -> DomainError {
+    let before = s.clone();
+    let e = run(s, who, when, cmd).unwrap_err();
+    assert_eq!(*s, before, "a refused command changed the state");
+    e
+}
+
+pub(super) fn principal(name: &str) -> crate::access::Principal {
+    let (_, role, unit) = PEOPLE.iter().find(|p| p.0 == name).copied().unwrap();
+    crate::access::Principal {
+        username: name.into(),
+        name: name.into(),
+        unit: unit.into(),
+        grants: vec![RoleGrant {
+            role,
+            unit: unit.into(),
+        }],
+    }
+}
+
 fn item_ref() -> Option<ItemRef> {
     Some(ItemRef {
         id: Item::make_id(ListKind::Territorial, "1"),
@@ -186,4 +210,5 @@ fn report() -> HandlingReport {
 mod flows;
 mod loop_flow;
 mod props;
+mod scope;
 mod township;

@@ -268,6 +268,12 @@ pub(super) fn collect(st: &CountyState, p: &Principal, now: i64) -> InboxOut {
     as_dispatcher(&mut c, p);
     as_establishment(&mut c, p);
     as_inspector(&mut c, p);
+    // Nothing waits for a person on an event they may not read.
+    c.items.retain(|i| {
+        st.events
+            .event(i.event.id)
+            .is_some_and(|e| tiaokuai_core::events::who::may_see(p, &st.org, e))
+    });
     let mut counts = BTreeMap::new();
     for i in &c.items {
         *counts.entry(i.kind.clone()).or_insert(0) += 1;

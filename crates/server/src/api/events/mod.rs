@@ -208,18 +208,20 @@ pub(super) fn summary(s: &CountyState, e: &Event, now_ms: i64) -> EventSummary {
     }
 }
 
-/// The event if it exists (404) and the principal may see it (403).
+/// The event if it exists and the principal may see it; otherwise the same 404 for both, so
+/// an unreadable event cannot be told from a missing one (the refusal of a command on it is
+/// the same too: `tiaokuai_core::events::check::event_not_found`).
 pub(super) fn visible<'a>(
     s: &'a CountyState,
     p: &Principal,
     id: u64,
 ) -> Result<&'a Event, ApiError> {
-    let e = s.events.event(id).ok_or_else(|| not_found("event"))?;
-    if tiaokuai_core::events::who::may_see(p, &s.org, e) {
-        Ok(e)
-    } else {
-        Err(ApiError::forbidden("you may not see this event"))
-    }
+    s.events
+        .event(id)
+        .filter(|e| tiaokuai_core::events::who::may_see(p, &s.org, e))
+        .ok_or_else(|| {
+            tiaokuai_app::AppError::from(tiaokuai_core::events::check::event_not_found(id)).into()
+        })
 }
 
 /// The system-administrator actor of a principal, or 403.

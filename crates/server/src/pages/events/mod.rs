@@ -37,6 +37,28 @@ pub fn router() -> Router<AppState> {
         .route("/static/event.js", get(event_js))
 }
 
+/// The number of event `id` if the session may read it; otherwise the same 404 page whether
+/// the event is missing or unreadable (its actions included), so a page tells nothing about an
+/// event the person may not see.
+pub(crate) async fn readable(
+    state: &crate::AppState,
+    s: &crate::session::Session,
+    id: u64,
+) -> Result<String, crate::error::PageError> {
+    use crate::error::PageError;
+    state
+        .engine
+        .with_state(|st| {
+            st.events
+                .event(id)
+                .filter(|e| tiaokuai_core::events::who::may_see(&s.principal, &st.org, e))
+                .map(|e| e.no.clone())
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, s.lang))?
+        .ok_or_else(|| PageError::not_found(s.lang))
+}
+
 fn script(body: &'static str) -> Response {
     (
         [

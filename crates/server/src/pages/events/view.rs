@@ -325,6 +325,15 @@ fn message_zh(m: &str, org: &OrgState) -> String {
             return format!("第{n}单仍在办理中");
         }
     }
+    if let Some((_, rest)) = m.split_once(" reports only within township ") {
+        let (home, tail) = rest.split_once(':').unwrap_or((rest, ""));
+        let place = tail.rsplit_once(" is in ").map(|x| x.1).unwrap_or("");
+        return format!(
+            "只能上报本乡镇（{}）辖区内的事件，所选位置属于{}",
+            unit(org, home),
+            unit(org, place)
+        );
+    }
     if m.contains("does not hold the role") {
         return "您不具备此操作所需的角色".into();
     }

@@ -89,6 +89,8 @@ pub async fn act(
     if !s.check_csrf(f.get("csrf")) {
         return Err(PageError::forbidden(l));
     }
+    // Read scope before anything else: no photo stored, no field checked, no state revealed.
+    super::readable(&state, &s, id).await?;
     let hop = f.get("assignment").parse::<u32>().ok();
     let mut fields: BTreeMap<String, String> = BTreeMap::new();
     let mut photos = kept_photos(&f);

@@ -16,7 +16,6 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::who::may_see;
 use tiaokuai_core::events::{Assignment, AssignmentStatus, Event};
 use tiaokuai_core::lists::AdjustmentStatus;
 use tiaokuai_core::org::{Grid, RoleKind};
@@ -99,20 +98,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let l = s.lang;
     let now = now_ms();
-    let visible = state
-        .engine
-        .with_state(|st| {
-            st.events
-                .event(id)
-                .map(|e| may_see(&s.principal, &st.org, e))
-        })
-        .await
-        .map_err(|e| PageError::from_app(e, l))?;
-    match visible {
-        None => return Err(PageError::not_found(l)),
-        Some(false) => return Err(PageError::forbidden(l)),
-        Some(true) => {}
-    }
+    super::super::readable(state, s, id).await?;
     let entries = state
         .engine
         .event_timeline(id)

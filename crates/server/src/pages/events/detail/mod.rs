@@ -16,7 +16,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tiaokuai_core::events::who::may_see;
 use tiaokuai_core::events::Event;
 use tiaokuai_core::state::CountyState;
 
@@ -69,20 +68,7 @@ pub async fn proof(
     Path(id): Path<u64>,
 ) -> Result<Response, PageError> {
     let l = s.lang;
-    let seen = state
-        .engine
-        .with_state(|st| {
-            st.events
-                .event(id)
-                .map(|e| (may_see(&s.principal, &st.org, e), e.no.clone()))
-        })
-        .await
-        .map_err(|e| PageError::from_app(e, l))?;
-    let no = match seen {
-        None => return Err(PageError::not_found(l)),
-        Some((false, _)) => return Err(PageError::forbidden(l)),
-        Some((true, no)) => no,
-    };
+    let no = super::readable(&state, &s, id).await?;
     let bundle = state
         .engine
         .event_proof(id)
