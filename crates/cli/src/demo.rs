@@ -15,6 +15,9 @@ pub async fn run(data_dir: PathBuf, addr: SocketAddr) -> anyhow::Result<ExitCode
         key_file: data_dir.join("log-signing.key"),
         county: Some(demo::COUNTY.to_string()),
     };
+    let store = crate::commands::open_store(&db).await?;
+    crate::commands::create_key_on_first_setup(&store, &db).await?;
+    drop(store);
     let engine = crate::commands::open_engine(&db).await?;
     if demo::load_if_empty(
         &engine,

@@ -279,7 +279,7 @@ pub(crate) async fn start_in_process(
     let store = tiaokuai_store::Store::connect(&url).await?;
     store.migrate().await?;
     let backend = format!("{:?}", store.backend()).to_lowercase();
-    let signer = tiaokuai_app::keys::load_or_create(&dir.join("bench.key"))?;
+    let signer = tiaokuai_app::keys::ephemeral();
     let engine = Engine::start(store, demo::COUNTY, signer).await?;
     // Never touch a database that holds data: the bench resets the demo accounts' passwords.
     if !demo::load_with(
