@@ -108,9 +108,15 @@ impl LogSigner {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct LogVerifier {
     key: VerifyingKey,
+}
+
+impl std::fmt::Debug for LogVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LogVerifier({})", self.public_hex())
+    }
 }
 
 impl LogVerifier {
