@@ -31,8 +31,12 @@ pub fn load(path: &Path) -> Result<LogSigner> {
             p = path.display()
         )));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::Io(format!("reading the log signing key {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        AppError::Io(format!(
+            "reading the log signing key {}: {e}",
+            path.display()
+        ))
+    })?;
     LogSigner::from_hex(&text)
         .map_err(|e| AppError::Io(format!("log signing key {}: {e}", path.display())))
 }
@@ -106,7 +110,9 @@ impl DeclaredKey {
 /// The keys declared in a county's log, oldest first (read from the stored entries; `verify`
 /// re-checks their hashes).
 pub async fn declared_keys(store: &Store, county: &str) -> Result<Vec<DeclaredKey>> {
-    let mut rows = store.recent_log(county, "log.key.", u32::MAX as u64).await?;
+    let mut rows = store
+        .recent_log(county, "log.key.", u32::MAX as u64)
+        .await?;
     rows.reverse();
     rows.iter()
         .filter_map(|e| DeclaredKey::from_entry(e.header.seq, &e.payload).transpose())
@@ -121,14 +127,16 @@ pub async fn current_key_id(store: &Store, county: &str) -> Result<Option<String
     if let Some(k) = declared_keys(store, county).await?.last() {
         return Ok(Some(k.key_id()));
     }
-    Ok(store
-        .latest_checkpoint(county)
-        .await?
-        .map(|cp| cp.key_id))
+    Ok(store.latest_checkpoint(county).await?.map(|cp| cp.key_id))
 }
 
 /// Refuses a signing key that is not the log's current key (naming both ids and the fix).
-pub async fn check_signer(store: &Store, county: &str, signer: &LogSigner, path: &Path) -> Result<()> {
+pub async fn check_signer(
+    store: &Store,
+    county: &str,
+    signer: &LogSigner,
+    path: &Path,
+) -> Result<()> {
     let mine = signer.verifier().key_id();
     match current_key_id(store, county).await? {
         Some(expected) if expected != mine => Err(AppError::Io(format!(
@@ -145,8 +153,15 @@ pub async fn check_signer(store: &Store, county: &str, signer: &LogSigner, path:
 /// Appends the signer's public key as a [`Transition::LogKeyDeclared`] if the log declares
 /// none yet (a new log, or one from before keys were declared). Returns whether it did.
 /// The caller has checked the signer with [`check_signer`].
-pub async fn declare_if_missing(engine: &Engine, signer: &LogVerifier, now_ms: i64) -> Result<bool> {
-    if !declared_keys(engine.store(), engine.county()).await?.is_empty() {
+pub async fn declare_if_missing(
+    engine: &Engine,
+    signer: &LogVerifier,
+    now_ms: i64,
+) -> Result<bool> {
+    if !declared_keys(engine.store(), engine.county())
+        .await?
+        .is_empty()
+    {
         return Ok(false);
     }
     let t = Transition::LogKeyDeclared {
@@ -154,7 +169,9 @@ pub async fn declare_if_missing(engine: &Engine, signer: &LogVerifier, now_ms: i
         key_id: signer.key_id(),
         replaces_key_id: None,
     };
-    engine.submit(&Actor::system(KEY_ACTOR), now_ms, vec![t]).await?;
+    engine
+        .submit(&Actor::system(KEY_ACTOR), now_ms, vec![t])
+        .await?;
     tracing::info!(county = engine.county(), key_id = %signer.key_id(), "declared the log's public key");
     Ok(true)
 }
@@ -217,7 +234,11 @@ mod tests {
         let path = dir.path().join("sub/k.key");
         let a = create(&path).unwrap().verifier().public_hex();
         assert_eq!(load(&path).unwrap().verifier().public_hex(), a);
-        assert!(create(&path).err().unwrap().to_string().contains("never overwritten"));
+        assert!(create(&path)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("never overwritten"));
         assert_eq!(load(&path).unwrap().verifier().public_hex(), a);
     }
 
@@ -229,7 +250,9 @@ mod tests {
             key_id: v.key_id(),
             replaces_key_id: None,
         };
-        let k = DeclaredKey::from_entry(0, &t.to_payload()).unwrap().unwrap();
+        let k = DeclaredKey::from_entry(0, &t.to_payload())
+            .unwrap()
+            .unwrap();
         assert_eq!(k.key_id(), v.key_id());
         let bad = Transition::LogKeyDeclared {
             public_key_hex: v.public_hex(),
@@ -240,8 +263,10 @@ mod tests {
             .err()
             .unwrap()
             .contains("entry 4"));
-        assert!(DeclaredKey::from_entry(1, r#"{"type":"calendar_set","days":[]}"#)
-            .unwrap()
-            .is_none());
+        assert!(
+            DeclaredKey::from_entry(1, r#"{"type":"calendar_set","days":[]}"#)
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -68,7 +68,11 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<ExitCode> {
                  re-hashed, root {} ({:.0} entries/s){}",
                 r.entries,
                 r.checkpoints,
-                if r.keys.is_empty() { "-".to_string() } else { r.keys.join(" → ") },
+                if r.keys.is_empty() {
+                    "-".to_string()
+                } else {
+                    r.keys.join(" → ")
+                },
                 r.evidence,
                 r.root,
                 r.entries as f64 / secs.max(1e-9),

@@ -87,9 +87,7 @@ pub fn judge_head(
     new: &SignedCheckpoint,
     trusted_key: Option<&LogVerifier>,
 ) -> Result<Next, Alert> {
-    let v = new
-        .check()
-        .map_err(|e| alert(AlertKind::BadSignature, e))?;
+    let v = new.check().map_err(|e| alert(AlertKind::BadSignature, e))?;
     let trusted_id = trusted_key
         .map(|k| k.key_id())
         .or_else(|| kept.map(|k| k.checkpoint.key_id.clone()));
@@ -252,9 +250,14 @@ async fn poll(
             let out = get_json(http, &url).await?;
             let proof: Option<Vec<Hash>> = out["proof"]
                 .as_array()
-                .map(|a| a.iter().map(|h| h.as_str().and_then(merkle::parse_hash)).collect())
+                .map(|a| {
+                    a.iter()
+                        .map(|h| h.as_str().and_then(merkle::parse_hash))
+                        .collect()
+                })
                 .unwrap_or(None);
-            let proof = proof.with_context(|| format!("{url}: a proof hash is not 64 hex digits"))?;
+            let proof =
+                proof.with_context(|| format!("{url}: a proof hash is not 64 hex digits"))?;
             let Some(kept) = kept.as_ref() else {
                 anyhow::bail!("internal: a proof was needed without a kept checkpoint");
             };
@@ -277,11 +280,18 @@ async fn poll(
 }
 
 async fn get_json(http: &reqwest::Client, url: &str) -> anyhow::Result<serde_json::Value> {
-    let resp = http.get(url).send().await.with_context(|| format!("GET {url}"))?;
+    let resp = http
+        .get(url)
+        .send()
+        .await
+        .with_context(|| format!("GET {url}"))?;
     let status = resp.status();
     let body = resp.text().await.with_context(|| format!("GET {url}"))?;
     if !status.is_success() {
-        anyhow::bail!("GET {url}: {status}: {}", body.chars().take(300).collect::<String>());
+        anyhow::bail!(
+            "GET {url}: {status}: {}",
+            body.chars().take(300).collect::<String>()
+        );
     }
     serde_json::from_str(&body).with_context(|| format!("GET {url}: unexpected reply"))
 }

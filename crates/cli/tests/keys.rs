@@ -84,7 +84,10 @@ fn no_command_but_keygen_and_first_migrate_creates_a_key() {
     // The log's first entry declares the key.
     let (code, out) = tk(&["key", "show"], d, "k.key");
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("entry        0") && out.contains(&public_key(d, "k.key")), "{out}");
+    assert!(
+        out.contains("entry        0") && out.contains(&public_key(d, "k.key")),
+        "{out}"
+    );
 
     // A second migrate does not make a new key, and says nothing about it.
     let before = std::fs::read_to_string(d.join("k.key")).unwrap();
@@ -108,7 +111,10 @@ fn no_command_but_keygen_and_first_migrate_creates_a_key() {
     let (code, out) = tk(&["migrate"], d, "typo.key");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("no log signing key at"), "{out}");
-    assert!(!d.join("typo.key").exists(), "migrate created a key for an existing log");
+    assert!(
+        !d.join("typo.key").exists(),
+        "migrate created a key for an existing log"
+    );
 
     // verify works from the database alone: no key file, or the wrong one, is no problem.
     let url = db_url(d);
@@ -120,9 +126,17 @@ fn no_command_but_keygen_and_first_migrate_creates_a_key() {
     assert!(!d.join("typo.key").exists());
 
     // Another key: keygen makes it (never overwriting), serve refuses it naming both ids.
-    let (code, out) = tk_raw(&["keygen", "--key-file", &d.join("other.key").display().to_string()]);
+    let (code, out) = tk_raw(&[
+        "keygen",
+        "--key-file",
+        &d.join("other.key").display().to_string(),
+    ]);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = tk_raw(&["keygen", "--key-file", &d.join("other.key").display().to_string()]);
+    let (code, out) = tk_raw(&[
+        "keygen",
+        "--key-file",
+        &d.join("other.key").display().to_string(),
+    ]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("never overwritten"), "{out}");
     let mine = &public_key(d, "k.key")[..16];
@@ -135,11 +149,22 @@ fn no_command_but_keygen_and_first_migrate_creates_a_key() {
     );
 
     // Pinning: the right key passes; another key is a wrong key (exit 2), not tampering.
-    let (code, out) = tk(&["verify", "--public-key", &public_key(d, "k.key")], d, "k.key");
+    let (code, out) = tk(
+        &["verify", "--public-key", &public_key(d, "k.key")],
+        d,
+        "k.key",
+    );
     assert_eq!(code, 0, "{out}");
-    let (code, out) = tk(&["verify", "--public-key", &public_key(d, "other.key")], d, "k.key");
+    let (code, out) = tk(
+        &["verify", "--public-key", &public_key(d, "other.key")],
+        d,
+        "k.key",
+    );
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("WRONG KEY") && !out.contains("TAMPERED"), "{out}");
+    assert!(
+        out.contains("WRONG KEY") && !out.contains("TAMPERED"),
+        "{out}"
+    );
     assert!(out.contains(other) && out.contains(mine), "{out}");
 }
 
@@ -160,7 +185,10 @@ fn checkpoints_signed_by_another_key_are_a_wrong_key_not_tampering() {
     );
     let (code, out) = tk(&["verify"], d, "k.key");
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("WRONG KEY") && out.contains(&cp.key_id), "{out}");
+    assert!(
+        out.contains("WRONG KEY") && out.contains(&cp.key_id),
+        "{out}"
+    );
 }
 
 #[test]
@@ -220,7 +248,10 @@ fn a_trusted_checkpoint_catches_a_deleted_tail_and_a_rewritten_history() {
     }
     let (code, out) = tk(&["verify", "--trusted-checkpoint", &trusted], d, "k.key");
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains(&format!("extends the trusted checkpoint at size {size}")), "{out}");
+    assert!(
+        out.contains(&format!("extends the trusted checkpoint at size {size}")),
+        "{out}"
+    );
 
     // Delete the newest entries together with their checkpoints: the log alone still verifies
     // (nothing in it is wrong), but not against the checkpoint kept elsewhere.
@@ -252,7 +283,11 @@ fn a_trusted_checkpoint_catches_a_deleted_tail_and_a_rewritten_history() {
     let forged_path = d.join("forged.json");
     std::fs::write(&forged_path, serde_json::to_string(&forged).unwrap()).unwrap();
     let (code, out) = tk(
-        &["verify", "--trusted-checkpoint", &forged_path.display().to_string()],
+        &[
+            "verify",
+            "--trusted-checkpoint",
+            &forged_path.display().to_string(),
+        ],
         d,
         "k.key",
     );
@@ -264,10 +299,17 @@ fn a_trusted_checkpoint_catches_a_deleted_tail_and_a_rewritten_history() {
     bad.checkpoint.size += 1;
     std::fs::write(&forged_path, serde_json::to_string(&bad).unwrap()).unwrap();
     let (code, out) = tk(
-        &["verify", "--trusted-checkpoint", &forged_path.display().to_string()],
+        &[
+            "verify",
+            "--trusted-checkpoint",
+            &forged_path.display().to_string(),
+        ],
         d,
         "k.key",
     );
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("forged.json") && out.contains("does not verify"), "{out}");
+    assert!(
+        out.contains("forged.json") && out.contains("does not verify"),
+        "{out}"
+    );
 }

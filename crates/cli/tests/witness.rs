@@ -75,7 +75,16 @@ fn witness_accepts_growth_and_alerts_on_a_rollback() {
     let server = format!("http://{addr}");
     let state = d.join("witness");
     let state_s = state.display().to_string();
-    let witness = || tk(&["witness", "--server", &server, "--state-dir", &state_s, "--once"]);
+    let witness = || {
+        tk(&[
+            "witness",
+            "--server",
+            &server,
+            "--state-dir",
+            &state_s,
+            "--once",
+        ])
+    };
 
     // Wait for the server (exit 2: not reachable yet).
     let mut first = witness();
@@ -87,7 +96,11 @@ fn witness_accepts_growth_and_alerts_on_a_rollback() {
         first = witness();
     }
     assert_eq!(first.0, 0, "{}", first.1);
-    assert!(first.1.contains("first checkpoint; trusting key"), "{}", first.1);
+    assert!(
+        first.1.contains("first checkpoint; trusting key"),
+        "{}",
+        first.1
+    );
     let (code, out) = witness();
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("unchanged"), "{out}");

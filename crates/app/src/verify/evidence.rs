@@ -27,7 +27,10 @@ pub(super) struct EvidenceRefs {
 impl EvidenceRefs {
     /// Records the blob hashes a log entry's payload names.
     pub(super) fn collect(&mut self, seq: u64, payload: &str) {
-        if !BLOB_FIELDS.iter().any(|f| payload.contains(&format!("\"{f}\""))) {
+        if !BLOB_FIELDS
+            .iter()
+            .any(|f| payload.contains(&format!("\"{f}\"")))
+        {
             return;
         }
         let Ok(value) = serde_json::from_str::<serde_json::Value>(payload) else {
@@ -109,10 +112,19 @@ mod tests {
     fn finds_photo_hashes_at_any_depth() {
         let mut r = EvidenceRefs::default();
         let h = "ab".repeat(32);
-        r.collect(7, &format!(r#"{{"type":"x","cmd":{{"report":{{"photos":["{h}"]}}}}}}"#));
+        r.collect(
+            7,
+            &format!(r#"{{"type":"x","cmd":{{"report":{{"photos":["{h}"]}}}}}}"#),
+        );
         r.collect(9, &format!(r#"{{"attachments":["{h}"]}}"#));
         r.collect(10, r#"{"type":"calendar_set","days":[]}"#);
         assert_eq!(r.len(), 1);
-        assert_eq!(r.refs[&h], Reference { seq: 7, event: None });
+        assert_eq!(
+            r.refs[&h],
+            Reference {
+                seq: 7,
+                event: None
+            }
+        );
     }
 }

@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn rotation_is_signed_by_the_old_key_then_the_new_one_signs() {
-        let (a, b) = (LogSigner::from_bytes(&[1; 32]), LogSigner::from_bytes(&[2; 32]));
+        let (a, b) = (
+            LogSigner::from_bytes(&[1; 32]),
+            LogSigner::from_bytes(&[2; 32]),
+        );
         let mut kc = KeyChain::new(None);
         kc.declare(declared(0, &a, None)).unwrap();
         kc.check(&a.sign("c", 1, [0; 32], 1)).unwrap();

@@ -223,11 +223,19 @@ async fn first_declared_key(store: &Store, county: &str) -> Result<Option<LogVer
     rows.reverse();
     Ok(rows
         .iter()
-        .find_map(|e| DeclaredKey::from_entry(e.header.seq, &e.payload).ok().flatten())
+        .find_map(|e| {
+            DeclaredKey::from_entry(e.header.seq, &e.payload)
+                .ok()
+                .flatten()
+        })
         .map(|k| k.verifier))
 }
 
-fn tail_problem(beyond: Option<&Checkpoint>, last: Option<&Checkpoint>, size: u64) -> Option<Problem> {
+fn tail_problem(
+    beyond: Option<&Checkpoint>,
+    last: Option<&Checkpoint>,
+    size: u64,
+) -> Option<Problem> {
     let tampered = |m: String| Some(Problem::new(ProblemKind::Tampered, m));
     if let Some(cp) = beyond {
         return tampered(format!(
@@ -274,7 +282,11 @@ fn pin_problem(pinned: Option<&LogVerifier>, keys: &KeyChain) -> Option<Problem>
             "the pinned public key (key id {}) signed none of the log's checkpoints; they are \
              signed by key(s) {}",
             p.key_id(),
-            if used.is_empty() { "none".to_string() } else { used.join(", ") }
+            if used.is_empty() {
+                "none".to_string()
+            } else {
+                used.join(", ")
+            }
         ),
     ))
 }
