@@ -313,3 +313,55 @@ fn a_trusted_checkpoint_catches_a_deleted_tail_and_a_rewritten_history() {
         "{out}"
     );
 }
+
+/// A log written before keys were declared: `verify` from the database alone reports the
+/// missing key (not tampering); the next start with the right key declares it, checkpointed by
+/// that key, and from then on the database alone suffices. A wrong key is refused.
+#[tokio::test]
+async fn a_log_from_before_key_declarations_gets_its_key_declared_at_the_next_start() {
+    use tiaokuai_app::{keys, Actor, Engine};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, out) = tk(&["migrate"], d, "k.key");
+    assert_eq!(code, 0, "{out}");
+    sqlx::any::install_default_drivers();
+    let store = tiaokuai_store::Store::connect(&db_url(d)).await.unwrap();
+    let signer = keys::load(&d.join("k.key")).unwrap();
+    let engine = Engine::start(store, "370999", signer).await.unwrap();
+    let cal = tiaokuai_core::Transition::CalendarSet {
+        days: vec![],
+        hours: Some(tiaokuai_core::calendar::OfficeHours::default()),
+    };
+    engine
+        .submit(&Actor::system("old"), 1_700_000_000_000, vec![cal])
+        .await
+        .unwrap();
+    drop(engine);
+
+    let url = db_url(d);
+    let (code, out) = tk_raw(&["verify", "--database-url", &url]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("WRONG KEY") && out.contains("declares no public key"),
+        "{out}"
+    );
+    // The key file, when given, stands in for the missing declaration.
+    let (code, out) = tk(&["verify"], d, "k.key");
+    assert_eq!(code, 0, "{out}");
+    // Another key may not declare itself over the old checkpoints.
+    let other = d.join("other.key").display().to_string();
+    assert_eq!(tk_raw(&["keygen", "--key-file", &other]).0, 0);
+    let (code, out) = passwd(d, "other.key", 1);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not the log's current key"), "{out}");
+    // The right key declares itself at the next start (here: a rotation, which starts first).
+    let (code, out) = tk(&["key", "rotate", "--new-key-file", &other], d, "k.key");
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = tk(&["key", "show"], d, "other.key");
+    assert!(
+        code == 0 && out.contains("entry        1") && out.contains("entry        2"),
+        "{out}"
+    );
+    let (code, out) = tk_raw(&["verify", "--database-url", &url]);
+    assert_eq!(code, 0, "{out}");
+}
