@@ -90,7 +90,45 @@ async fn county_with_a_photo(d: &Path) -> (u64, String) {
         .report_event(&op, 1_763_700_100_000, event)
         .await
         .unwrap();
+    let bundle = engine.event_proof(id).await.unwrap();
+    std::fs::write(
+        d.join("bundle.json"),
+        serde_json::to_string(&bundle).unwrap(),
+    )
+    .unwrap();
     (id, photo)
+}
+
+fn proof_verify(d: &Path, public_key: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
+        .args(["proof", "verify"])
+        .arg(d.join("bundle.json"))
+        .args(["--public-key", public_key])
+        .output()
+        .expect("run tiaokuai");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+    )
+}
+
+/// An event's proof bundle carries its checkpoint and key; a pinned key must match.
+#[tokio::test]
+async fn a_proof_bundle_is_checked_against_a_pinned_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    county_with_a_photo(d).await;
+    let mine = keys::load(&d.join("k.key")).unwrap().verifier();
+    let (code, out) = proof_verify(d, &mine.public_hex());
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(&format!("signed by key {}", mine.key_id())),
+        "{out}"
+    );
+    let other = tiaokuai_log::LogSigner::from_bytes(&[9; 32]).verifier();
+    let (code, out) = proof_verify(d, &other.public_hex());
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("WRONG KEY"), "{out}");
 }
 
 #[tokio::test]
