@@ -120,14 +120,16 @@ pub async fn load_if_empty(engine: &Engine, work_dir: &Path, now_ms: i64) -> Res
     load_with(engine, work_dir, now_ms, DemoOptions::FULL).await
 }
 
-/// Loads the demo county with `opts` if the county's log is empty. Returns true when it loaded.
+/// Loads the demo county with `opts` if the county's log is empty (but for the declaration of
+/// its key). Returns true when it loaded.
 pub async fn load_with(
     engine: &Engine,
     work_dir: &Path,
     now_ms: i64,
     opts: DemoOptions,
 ) -> Result<bool> {
-    if engine.tree_head().await.0 > 0 {
+    let keys = crate::keys::declared_keys(engine.store(), engine.county()).await?;
+    if engine.tree_head().await.0 > keys.len() as u64 {
         return Ok(false);
     }
     let files = write_files(work_dir)?;

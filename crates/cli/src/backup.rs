@@ -234,7 +234,22 @@ pub async fn restore(a: RestoreArgs) -> anyhow::Result<ExitCode> {
     }
     store.close().await;
     println!("restored {} into {}", a.from.display(), redact(&url));
-    crate::commands::verify(a.db.clone()).await
+    // Verified against the backup's own key, photos and attachments re-hashed.
+    let public_key = match &manifest.key_file {
+        Some(_) => Some(
+            tiaokuai_app::keys::load(&a.db.key_file)?
+                .verifier()
+                .public_hex(),
+        ),
+        None => None,
+    };
+    crate::integrity::verify(crate::integrity::VerifyArgs {
+        db: a.db.clone(),
+        public_key,
+        trusted_checkpoint: None,
+        skip_evidence: false,
+    })
+    .await
 }
 
 /// Reads the manifest and checks every file it lists against its size and SHA-256.

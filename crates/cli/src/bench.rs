@@ -62,7 +62,7 @@ async fn bench_log(
     let url = url.unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let store = tiaokuai_store::Store::connect(&url).await?;
     store.migrate().await?;
-    let signer = tiaokuai_app::keys::load_or_create(&dir.path().join("bench.key"))?;
+    let signer = tiaokuai_app::keys::ephemeral();
     let engine = Engine::start(store.clone(), demo::COUNTY, signer).await?;
     demo::load_with(
         &engine,
@@ -163,7 +163,7 @@ async fn bench_lists(items: usize, queries: usize) -> anyhow::Result<ExitCode> {
     ))
     .await?;
     store.migrate().await?;
-    let signer = tiaokuai_app::keys::load_or_create(&dir.path().join("bench.key"))?;
+    let signer = tiaokuai_app::keys::ephemeral();
     let engine = Engine::start(store, demo::COUNTY, signer).await?;
     let files = demo::write_files(&dir.path().join("org"))?;
     let paths: Vec<&std::path::Path> = files.iter().map(|p| p.as_path()).collect();

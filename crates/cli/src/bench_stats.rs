@@ -149,7 +149,7 @@ pub async fn run(args: StatsArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.db").display()));
     let store = tiaokuai_store::Store::connect(&url).await?;
     store.migrate().await?;
-    let signer = tiaokuai_app::keys::load_or_create(&dir.path().join("bench.key"))?;
+    let signer = tiaokuai_app::keys::ephemeral();
     let engine = Engine::start(store.clone(), demo::COUNTY, signer).await?;
     let now = now_ms();
     demo::load_with(&engine, &dir.path().join("demo"), now, DemoOptions::BARE).await?;

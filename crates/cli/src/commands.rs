@@ -67,21 +67,40 @@ pub async fn county_of(store: &Store, db: &DbArgs) -> anyhow::Result<String> {
     }
 }
 
+/// An engine that writes: its key file must exist and be the log's current key. A log that
+/// declares no key yet (new, or from an older version) gets this key declared first.
 pub async fn open_engine(db: &DbArgs) -> anyhow::Result<Engine> {
     let store = open_store(db).await?;
-    engine_on(store, db).await
+    let county = county_of(&store, db).await?;
+    let signer = tiaokuai_app::keys::load(&db.key_file)?;
+    tiaokuai_app::keys::check_signer(&store, &county, &signer, &db.key_file).await?;
+    let verifier = signer.verifier();
+    let engine = Engine::start(store, &county, signer).await?;
+    tiaokuai_app::keys::declare_if_missing(&engine, &verifier, now_ms()).await?;
+    Ok(engine)
 }
 
-/// An engine over a database that must already exist (reading commands).
+/// An engine over a database that must already exist, for commands that only read (stats,
+/// assess): they never append, so they need no signing key and sign with a throw-away one.
 pub async fn open_existing_engine(db: &DbArgs) -> anyhow::Result<Engine> {
     let store = open_existing_store(db).await?;
-    engine_on(store, db).await
+    let county = county_of(&store, db).await?;
+    Ok(Engine::start(store, &county, tiaokuai_app::keys::ephemeral()).await?)
 }
 
-async fn engine_on(store: Store, db: &DbArgs) -> anyhow::Result<Engine> {
-    let county = county_of(&store, db).await?;
-    let signer = tiaokuai_app::keys::load_or_create(&db.key_file)?;
-    Ok(Engine::start(store, &county, signer).await?)
+/// Creates the key file if it is missing and the database holds no log yet: the first setup
+/// of a deployment (`migrate`, `demo`). Returns whether it created one.
+pub async fn create_key_on_first_setup(store: &Store, db: &DbArgs) -> anyhow::Result<bool> {
+    if db.key_file.exists() || !store.counties().await?.is_empty() {
+        return Ok(false);
+    }
+    let signer = tiaokuai_app::keys::create(&db.key_file)?;
+    println!(
+        "created the log signing key {} (key id {}); keep it secret and back it up",
+        db.key_file.display(),
+        signer.verifier().key_id()
+    );
+    Ok(true)
 }
 
 pub async fn serve(db: DbArgs, addr: SocketAddr, secure: Option<bool>) -> anyhow::Result<ExitCode> {
@@ -143,42 +162,16 @@ fn notifier_from_env() -> std::sync::Arc<dyn tiaokuai_app::events::notify::Notif
 }
 
 pub async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
-    open_store(&db).await?;
+    let store = open_store(&db).await?;
     println!("schema is up to date");
-    Ok(ExitCode::SUCCESS)
-}
-
-pub async fn verify(db: DbArgs) -> anyhow::Result<ExitCode> {
-    let store = open_existing_store(&db).await?;
-    let verifier = tiaokuai_app::keys::load_or_create(&db.key_file)?.verifier();
-    let counties = match &db.county {
-        Some(c) => vec![c.clone()],
-        None => store.counties().await?,
-    };
-    let mut ok = true;
-    for county in counties {
-        let start = std::time::Instant::now();
-        let r = tiaokuai_app::verify::verify_county(&store, &county, &verifier).await?;
-        let secs = start.elapsed().as_secs_f64();
-        match &r.problem {
-            None => println!(
-                "county {county}: OK — {} entries, {} signed checkpoints, root {} ({:.0} entries/s)",
-                r.entries,
-                r.checkpoints,
-                r.root,
-                r.entries as f64 / secs.max(1e-9)
-            ),
-            Some(p) => {
-                ok = false;
-                println!("county {county}: TAMPERED — {p}");
-            }
-        }
+    if !create_key_on_first_setup(&store, &db).await? && !db.key_file.exists() {
+        println!(
+            "note: no log signing key at {} (the database already has a log; give its \
+             --key-file to serve)",
+            db.key_file.display()
+        );
     }
-    Ok(if ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(ExitCode::SUCCESS)
 }
 
 pub async fn rebuild(db: DbArgs) -> anyhow::Result<ExitCode> {

@@ -50,7 +50,11 @@ async fn set_up(data_dir: &Path) -> anyhow::Result<()> {
         "setting up the demo county 青川县 in {} …",
         data_dir.display()
     );
-    let engine = crate::commands::open_engine(&db_args(&work)).await?;
+    let db = db_args(&work);
+    let store = crate::commands::open_store(&db).await?;
+    crate::commands::create_key_on_first_setup(&store, &db).await?;
+    store.close().await;
+    let engine = crate::commands::open_engine(&db).await?;
     demo::load_if_empty(&engine, &work.join("demo-import"), tiaokuai_app::now_ms()).await?;
     // Closing the pool checkpoints SQLite's write-ahead log into the database file.
     engine.store().close().await;

@@ -7,9 +7,11 @@ mod bench_workflow;
 mod calendar;
 mod commands;
 mod demo;
+mod integrity;
 mod lists;
 mod proof;
 mod stats;
+mod witness;
 
 use clap::{Parser, Subcommand};
 
@@ -30,7 +32,10 @@ struct Cli {
 const EXAMPLES: &str = "Examples:
   tiaokuai demo                                  # demo county on SQLite, http://127.0.0.1:8080
   tiaokuai serve --database-url postgres://tiaokuai@localhost/tiaokuai
-  tiaokuai verify                                # check every hash and signature of the log
+  tiaokuai verify                                # check every hash, signature and photo of the log
+  tiaokuai checkpoint export --out cp.json       # keep a signed checkpoint elsewhere
+  tiaokuai verify --trusted-checkpoint cp.json   # ... and later check nothing was cut off
+  tiaokuai witness --server https://tk.example.gov.cn --state-dir /var/lib/tk-witness --once
   tiaokuai user add --username wang --name 王伟 --unit D-ZJ --role department_handler@D-ZJ
   tiaokuai org import units.csv people.csv grids.csv --dry-run
   tiaokuai lists import 属地管理事项清单.xlsx --dry-run
@@ -48,7 +53,8 @@ pub struct DbArgs {
     /// sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://./tiaokuai-data/tiaokuai.db]
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
-    /// The log signing key (created on first use).
+    /// The log signing key file. Only `keygen` and the first `migrate`/`demo` create one;
+    /// every other command refuses a missing file.
     #[arg(
         long,
         env = "TIAOKUAI_KEY_FILE",
@@ -93,11 +99,30 @@ enum Cmd {
         #[command(flatten)]
         db: DbArgs,
     },
-    /// Recompute every hash, the chain, every checkpoint root and signature. Exit 1 if tampered.
-    Verify {
-        #[command(flatten)]
-        db: DbArgs,
+    /// Recompute every hash, the chain, every checkpoint root and signature (with the keys the
+    /// log declares) and every photo's hash. Exit 1 if tampered, 2 if only the key is wrong.
+    Verify(integrity::VerifyArgs),
+    /// Create a new log signing key file (never overwrites one).
+    Keygen {
+        #[arg(
+            long,
+            env = "TIAOKUAI_KEY_FILE",
+            default_value = "./tiaokuai-data/log-signing.key"
+        )]
+        key_file: PathBuf,
     },
+    /// The log's signing keys: rotate, show.
+    Key {
+        #[command(subcommand)]
+        cmd: integrity::KeyCmd,
+    },
+    /// Signed checkpoints: export the latest.
+    Checkpoint {
+        #[command(subcommand)]
+        cmd: integrity::CheckpointCmd,
+    },
+    /// Watch a server's signed checkpoints and alert on a rollback, fork or bad signature.
+    Witness(witness::WitnessArgs),
     /// Recompute all read models from the log and check they equal the live ones.
     Rebuild {
         #[command(flatten)]
@@ -172,7 +197,11 @@ fn main() -> std::process::ExitCode {
                 secure_cookies,
             } => commands::serve(db, addr, secure_cookies).await,
             Cmd::Migrate { db } => commands::migrate(db).await,
-            Cmd::Verify { db } => commands::verify(db).await,
+            Cmd::Verify(a) => integrity::verify(a).await,
+            Cmd::Keygen { key_file } => integrity::keygen(&key_file),
+            Cmd::Key { cmd } => integrity::key(cmd).await,
+            Cmd::Checkpoint { cmd } => integrity::checkpoint(cmd).await,
+            Cmd::Witness(a) => witness::run(a).await,
             Cmd::Rebuild { db } => commands::rebuild(db).await,
             Cmd::Backup(a) => backup::backup(a).await,
             Cmd::Restore(a) => backup::restore(a).await,

@@ -32,6 +32,9 @@ fn import_verify_tamper_rebuild() {
         .iter()
         .map(|f| root.join("demo/org").join(f).display().to_string())
         .collect();
+    // The first migrate creates the log signing key; nothing else does.
+    let (code, out) = tk(&["migrate"], d);
+    assert_eq!(code, 0, "{out}");
     let mut args = vec!["org", "import"];
     args.extend(org.iter().map(|s| s.as_str()));
     let (code, out) = tk(&args, d);

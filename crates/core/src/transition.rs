@@ -85,6 +85,14 @@ pub enum Transition {
         by: Party,
         cmd: AssessmentCmd,
     },
+    /// The public key that signs this log's checkpoints from here on: the log's first entry, or
+    /// a rotation (`replaces_key_id` set), which the old key signs. Read by `verify` only.
+    LogKeyDeclared {
+        public_key_hex: String,
+        key_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        replaces_key_id: Option<String>,
+    },
 }
 
 impl Transition {
@@ -106,6 +114,11 @@ impl Transition {
             Transition::WorkflowConfigSet { .. } => "workflow.config.set",
             Transition::CategoriesSet { .. } => "categories.set",
             Transition::Assessment { cmd, .. } => cmd.kind(),
+            Transition::LogKeyDeclared {
+                replaces_key_id: None,
+                ..
+            } => "log.key.declare",
+            Transition::LogKeyDeclared { .. } => "log.key.rotate",
         }
     }
 

@@ -29,6 +29,41 @@ impl Checkpoint {
     }
 }
 
+/// A checkpoint together with the public key that signed it: what `checkpoint export` writes,
+/// what a witness keeps, and what `verify --trusted-checkpoint` reads. Self-contained, so it
+/// can be checked without the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCheckpoint {
+    #[serde(flatten)]
+    pub checkpoint: Checkpoint,
+    /// Hex ed25519 public key whose first 8 bytes are `key_id`.
+    pub public_key: String,
+}
+
+impl SignedCheckpoint {
+    /// Checks that the public key is the one the checkpoint names and that it signed it.
+    pub fn check(&self) -> Result<LogVerifier, String> {
+        let v = LogVerifier::from_hex(&self.public_key)
+            .map_err(|e| format!("public key {}: {e}", self.public_key))?;
+        if v.key_id() != self.checkpoint.key_id {
+            return Err(format!(
+                "the checkpoint names key {} but carries public key {} (key id {})",
+                self.checkpoint.key_id,
+                self.public_key,
+                v.key_id()
+            ));
+        }
+        if !v.verify(&self.checkpoint) {
+            return Err(format!(
+                "the signature of the checkpoint at size {} does not verify with key {}",
+                self.checkpoint.size,
+                v.key_id()
+            ));
+        }
+        Ok(v)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("signing key must be 32 bytes (64 hex digits)")]
@@ -73,9 +108,15 @@ impl LogSigner {
     }
 }
 
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct LogVerifier {
     key: VerifyingKey,
+}
+
+impl std::fmt::Debug for LogVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LogVerifier({})", self.public_hex())
+    }
 }
 
 impl LogVerifier {
@@ -123,5 +164,29 @@ mod tests {
         let mut bad = cp;
         bad.root[3] ^= 1;
         assert!(!v.verify(&bad));
+    }
+
+    #[test]
+    fn signed_checkpoints_check_key_and_signature() {
+        let s = LogSigner::from_bytes(&[7; 32]);
+        let good = SignedCheckpoint {
+            checkpoint: s.sign("370999", 10, [1; 32], 5),
+            public_key: s.verifier().public_hex(),
+        };
+        assert!(good.check().is_ok());
+        let text = serde_json::to_string(&good).unwrap();
+        assert!(text.contains("\"key_id\"") && text.contains("\"public_key\""));
+        let back: SignedCheckpoint = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, good);
+        // Another key that claims to have signed: named as a key mismatch.
+        let other = LogSigner::from_bytes(&[8; 32]).verifier();
+        let wrong = SignedCheckpoint {
+            public_key: other.public_hex(),
+            ..good.clone()
+        };
+        assert!(wrong.check().unwrap_err().contains("names key"));
+        let mut forged = good;
+        forged.checkpoint.size = 11;
+        assert!(forged.check().unwrap_err().contains("does not verify"));
     }
 }

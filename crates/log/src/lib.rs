@@ -11,6 +11,6 @@ pub mod checkpoint;
 pub mod entry;
 pub mod merkle;
 
-pub use checkpoint::{Checkpoint, LogSigner, LogVerifier};
+pub use checkpoint::{Checkpoint, LogSigner, LogVerifier, SignedCheckpoint};
 pub use entry::{EntryHeader, LogEntry};
 pub use merkle::{Frontier, Hash};

@@ -149,12 +149,14 @@ pub(crate) async fn lifecycle(shared: &Shared, c: &ClientSet, t: &mut Tally) -> 
         item: Value::Null,
         override_reason: json!("基准测试：按部门职责指定牵头单位"),
     });
+    // Each operator reports within its own township.
+    let (lon, lat) = report_point(&c.operator.user).unwrap_or((116.71, 36.61));
     let create = json!({
         "channel": "township_call",
         "title": "基准测试：工地夜间施工扬尘",
         "description": "村东侧工地夜间土方作业，未洒水未覆盖，扬尘严重，群众反映强烈。",
         "urgency": "normal",
-        "location": {"lon": LON, "lat": LAT, "address": "青山镇王家庄村东侧"},
+        "location": {"lon": lon, "lat": lat, "address": "村东侧工地"},
         "call": true,
         "item": route.item,
     });

@@ -90,9 +90,54 @@ pub(crate) const MORE_HANDLERS: &[&str] = &[
     "dept_hb_handler",
 ];
 
-/// Where the lifecycle points: the demo county's 青山镇.
-pub(crate) const LON: f64 = 116.71;
-pub(crate) const LAT: f64 = 36.61;
+/// The demo county's grids, for a point inside each operator's own township (a township
+/// reports only within itself).
+const DEMO_GRIDS: &str = include_str!("../../../../demo/org/grids.csv");
+
+/// A point inside the first demo grid of `operator`'s township.
+pub(crate) fn report_point(operator: &str) -> Option<(f64, f64)> {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static POINTS: OnceLock<HashMap<String, (f64, f64)>> = OnceLock::new();
+    let points = POINTS.get_or_init(|| {
+        let mut out = HashMap::new();
+        let mut rdr = csv::Reader::from_reader(DEMO_GRIDS.as_bytes());
+        for rec in rdr.records().flatten() {
+            let (Some(code), Some(shape)) = (rec.get(0), rec.get(6)) else {
+                continue;
+            };
+            let Some(township) = code.get(..9) else {
+                continue;
+            };
+            let Ok(geo) = serde_json::from_str::<serde_json::Value>(shape) else {
+                continue;
+            };
+            let Some(ring) = geo["coordinates"][0].as_array() else {
+                continue;
+            };
+            // The mean of the ring's corners: inside for the demo's convex grids.
+            let corners: Vec<(f64, f64)> = ring
+                .iter()
+                .skip(1)
+                .filter_map(|p| Some((p[0].as_f64()?, p[1].as_f64()?)))
+                .collect();
+            if corners.is_empty() {
+                continue;
+            }
+            let n = corners.len() as f64;
+            let lon = corners.iter().map(|c| c.0).sum::<f64>() / n;
+            let lat = corners.iter().map(|c| c.1).sum::<f64>() / n;
+            out.entry(township.to_string()).or_insert((lon, lat));
+        }
+        out
+    });
+    let township = match operator {
+        "qingshan_op" => "370999001",
+        "chengguan_op" => "370999009",
+        other => other.strip_prefix("op_")?,
+    };
+    points.get(township).copied()
+}
 /// First error bodies kept for the report.
 pub(crate) const KEEP_ERRORS: usize = 5;
 
@@ -279,7 +324,7 @@ pub(crate) async fn start_in_process(
     let store = tiaokuai_store::Store::connect(&url).await?;
     store.migrate().await?;
     let backend = format!("{:?}", store.backend()).to_lowercase();
-    let signer = tiaokuai_app::keys::load_or_create(&dir.join("bench.key"))?;
+    let signer = tiaokuai_app::keys::ephemeral();
     let engine = Engine::start(store, demo::COUNTY, signer).await?;
     // Never touch a database that holds data: the bench resets the demo accounts' passwords.
     if !demo::load_with(

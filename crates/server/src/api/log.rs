@@ -18,16 +18,16 @@ pub struct CheckpointOut {
     /// Base64 ed25519 signature over `signed_text`.
     pub signature: String,
     pub signed_text: String,
-    /// Hex ed25519 public key.
+    /// Hex ed25519 public key that signed this checkpoint.
     pub public_key: String,
+    /// Hex of the public key's first 8 bytes.
+    pub key_id: String,
 }
 
-/// The latest signed checkpoint (tree size and root).
+/// The latest signed checkpoint (tree size and root). Public, like the consistency proof, so
+/// that witnesses (`tiaokuai witness`) need no account: it reveals only a size and hashes.
 #[utoipa::path(get, path = "/log/checkpoint", responses((status = 200, body = CheckpointOut)))]
-pub async fn checkpoint(
-    State(state): State<AppState>,
-    ApiSession(_s, _): ApiSession,
-) -> Result<Json<CheckpointOut>, ApiError> {
+pub async fn checkpoint(State(state): State<AppState>) -> Result<Json<CheckpointOut>, ApiError> {
     let cp = state.engine.latest_checkpoint().await?.ok_or_else(|| {
         ApiError(
             axum::http::StatusCode::NOT_FOUND,
@@ -36,6 +36,7 @@ pub async fn checkpoint(
             vec![],
         )
     })?;
+    let public_key = signing_key(&state, &cp.key_id).await?;
     Ok(Json(CheckpointOut {
         signed_text: tiaokuai_log::Checkpoint::signed_text(&cp.county, cp.size, &cp.root, cp.at_ms),
         county: cp.county,
@@ -43,8 +44,25 @@ pub async fn checkpoint(
         root: hex::encode(cp.root),
         at_ms: cp.at_ms,
         signature: cp.signature,
-        public_key: state.engine.verifier().public_hex(),
+        public_key,
+        key_id: cp.key_id,
     }))
+}
+
+/// The public key with id `key_id`: this server's own, or one the log declares (a checkpoint
+/// signed before a rotation).
+async fn signing_key(state: &AppState, key_id: &str) -> Result<String, ApiError> {
+    let own = state.engine.verifier();
+    if own.key_id() == key_id {
+        return Ok(own.public_hex());
+    }
+    let declared =
+        tiaokuai_app::keys::declared_keys(state.engine.store(), state.engine.county()).await?;
+    Ok(declared
+        .iter()
+        .find(|k| k.key_id() == key_id)
+        .map(|k| k.verifier.public_hex())
+        .unwrap_or_default())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -179,11 +197,10 @@ pub struct ConsistencyOut {
     pub proof: Vec<String>,
 }
 
-/// RFC 6962 consistency proof between two tree sizes.
+/// RFC 6962 consistency proof between two tree sizes. Public (witnesses need no account).
 #[utoipa::path(get, path = "/log/proof/consistency", params(ConsistencyQuery), responses((status = 200, body = ConsistencyOut), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn consistency(
     State(state): State<AppState>,
-    ApiSession(_s, _): ApiSession,
     Query(q): Query<ConsistencyQuery>,
 ) -> Result<Json<ConsistencyOut>, ApiError> {
     let new = match q.new {
