@@ -154,7 +154,7 @@ pub(crate) async fn lifecycle(shared: &Shared, c: &ClientSet, t: &mut Tally) -> 
         "title": "基准测试：工地夜间施工扬尘",
         "description": "村东侧工地夜间土方作业，未洒水未覆盖，扬尘严重，群众反映强烈。",
         "urgency": "normal",
-        "location": {"lon": LON, "lat": LAT, "address": "青山镇王家庄村东侧"},
+        "location": {"lon": LON, "lat": LAT, "address": "基准测试地点"},
         "call": true,
         "item": route.item,
     });

@@ -90,9 +90,11 @@ pub(crate) const MORE_HANDLERS: &[&str] = &[
     "dept_hb_handler",
 ];
 
-/// Where the lifecycle points: the demo county's 青山镇.
-pub(crate) const LON: f64 = 116.71;
-pub(crate) const LAT: f64 = 36.61;
+/// Where the lifecycle points: outside every grid of the demo county, so that the event is
+/// the reporting township's own wherever its operator sits (a township reports only within
+/// its own area; a point in 青山镇 would be refused to 城关's operator).
+pub(crate) const LON: f64 = 117.9;
+pub(crate) const LAT: f64 = 35.1;
 /// First error bodies kept for the report.
 pub(crate) const KEEP_ERRORS: usize = 5;
 
