@@ -18,6 +18,15 @@ use chrono::Datelike;
 impl EventBook {
     /// Folds `cmd`, appended as log entry `seq` at `at_ms` by `by`.
     pub fn apply(&mut self, ctx: &Ctx, seq: u64, at_ms: i64, by: &Party, cmd: &EventCmd) {
+        // The check admitted the command, so its photos now belong to the event.
+        if let Some(id) = cmd
+            .event_id()
+            .or(matches!(cmd, EventCmd::Report { .. }).then_some(seq))
+        {
+            for h in cmd.photos() {
+                self.photo_events.entry(h.clone()).or_default().insert(id);
+            }
+        }
         if let EventCmd::Report { event } = cmd {
             let year = cst_date(at_ms).year();
             let n = self.per_year.entry(year).or_insert(0);

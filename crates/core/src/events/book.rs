@@ -7,7 +7,7 @@ use super::model::{AccountabilityCase, Assignment, AssignmentStatus, Event, Even
 use crate::calendar::{Limit, WorkCalendar};
 use crate::lists::Catalogue;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The public's 回访 rating of a closed event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -29,6 +29,9 @@ pub struct EventBook {
     pub feedback: BTreeMap<u64, PublicFeedback>,
     /// Events numbered per year, for the human number.
     pub per_year: BTreeMap<i32, u32>,
+    /// The events each photo (SHA-256 hex) is attached to: who may fetch a photo follows who
+    /// may read one of them.
+    pub photo_events: BTreeMap<String, BTreeSet<u64>>,
 }
 
 /// Traffic-light of a hop against its current deadline.

@@ -232,6 +232,16 @@ pub enum EventCmd {
 }
 
 impl EventCmd {
+    /// The photos (SHA-256 hex) this command attaches to its event.
+    pub fn photos(&self) -> &[String] {
+        match self {
+            EventCmd::Report { event } => &event.photos,
+            EventCmd::ReportBack { report, .. } => &report.photos,
+            EventCmd::Verify { photos, .. } => photos,
+            _ => &[],
+        }
+    }
+
     /// The log `kind` of this command.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -12,6 +12,7 @@ use axum::Json;
 use serde::Serialize;
 use tiaokuai_app::{now_ms, AppError};
 use tiaokuai_core::events::check::valid_photo_hash;
+use tiaokuai_core::events::who::may_see;
 use tiaokuai_core::{DomainError, FieldError};
 use utoipa::ToSchema;
 
@@ -80,16 +81,33 @@ pub async fn upload(
     Ok(Json(PhotosOut { hashes }))
 }
 
-/// A stored photo, with its image type.
+/// A stored photo, with its image type. Once attached to events, only those who may read one
+/// of them fetch it (404 otherwise, as for a missing photo); before that only its uploader
+/// knows its hash.
 #[utoipa::path(get, path = "/photos/{hash}", tag = "events",
     params(("hash" = String, Path, description = "SHA-256, hex")),
     responses((status = 200, content_type = "image/*", body = Vec<u8>), (status = 404, body = crate::error::ErrorBody)))]
 pub async fn download(
     State(state): State<AppState>,
-    ApiSession(_s, _): ApiSession,
+    ApiSession(s, _): ApiSession,
     Path(hash): Path<String>,
 ) -> Result<Response, ApiError> {
     if !valid_photo_hash(&hash) {
+        return Err(not_found("photo"));
+    }
+    let readable = state
+        .engine
+        .with_state(|st| match st.events.photo_events.get(&hash) {
+            None => true,
+            Some(ids) => ids.iter().any(|id| {
+                st.events
+                    .events
+                    .get(id)
+                    .is_some_and(|e| may_see(&s.principal, &st.org, e))
+            }),
+        })
+        .await?;
+    if !readable {
         return Err(not_found("photo"));
     }
     let blob = state
