@@ -7,6 +7,7 @@ mod calendar;
 mod commands;
 mod demo;
 mod lists;
+mod person;
 mod proof;
 mod stats;
 
@@ -31,6 +32,7 @@ const EXAMPLES: &str = "Examples:
   tiaokuai serve --database-url postgres://tiaokuai@localhost/tiaokuai
   tiaokuai verify                                # check every hash and signature of the log
   tiaokuai user add --username wang --name 王伟 --unit D-ZJ --role department_handler@D-ZJ
+  tiaokuai person erase wang                     # delete wang's name, phone, password (个人信息保护法)
   tiaokuai org import units.csv people.csv grids.csv --dry-run
   tiaokuai lists import 属地管理事项清单.xlsx --dry-run
   tiaokuai lists export --version 2 --out lists-v2.xlsx
@@ -112,6 +114,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: commands::OrgCmd,
     },
+    /// Personal data (个人信息保护法): erase a person's data; re-seal an old log.
+    Person {
+        #[command(subcommand)]
+        cmd: person::PersonCmd,
+    },
     /// Responsibility lists: import and export versions.
     Lists {
         #[command(subcommand)]
@@ -171,6 +178,7 @@ fn main() -> std::process::ExitCode {
             Cmd::Rebuild { db } => commands::rebuild(db).await,
             Cmd::User { cmd } => commands::user(cmd).await,
             Cmd::Org { cmd } => commands::org(cmd).await,
+            Cmd::Person { cmd } => person::run(cmd).await,
             Cmd::Lists { cmd } => lists::run(cmd).await,
             Cmd::Calendar { cmd } => calendar::run(cmd).await,
             Cmd::Proof { cmd } => proof::run(cmd).await,

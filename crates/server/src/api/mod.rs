@@ -32,6 +32,7 @@ use utoipa::OpenApi;
         org::unit,
         org::people,
         org::add_person,
+        org::erase_person,
         org::grids,
         log::checkpoint,
         log::entries,
@@ -45,6 +46,7 @@ use utoipa::OpenApi;
         org::UnitOut,
         org::PersonOut,
         org::NewPerson,
+        org::ErasedOut,
         org::GridOut,
         log::CheckpointOut,
         log::EntryOut,
@@ -118,6 +120,7 @@ pub fn router() -> Router<AppState> {
         .route("/units", get(org::units))
         .route("/units/{code}", get(org::unit))
         .route("/people", get(org::people).post(org::add_person))
+        .route("/people/{username}/erase", post(org::erase_person))
         .route("/grids", get(org::grids))
         .route("/lists/versions", get(lists::versions))
         .route("/lists/items", get(lists::items))
