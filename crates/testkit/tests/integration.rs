@@ -3,6 +3,7 @@
 
 mod api;
 mod demo_history;
+mod erasure;
 mod events_api;
 mod import;
 mod lists;
