@@ -87,7 +87,10 @@ pub async fn reseal(
                 role: e.header.role.clone(),
                 unit: e.header.unit.clone(),
             };
-            pending.push_back((e.header.seq, engine.enqueue(&actor, e.header.at_ms, vec![t]).await?));
+            pending.push_back((
+                e.header.seq,
+                engine.enqueue(&actor, e.header.at_ms, vec![t]).await?,
+            ));
             while pending.len() > IN_FLIGHT {
                 wait_for(&mut pending).await?;
             }

@@ -80,7 +80,9 @@ pub fn commitment(salt: &[u8], field: &str, value: &str) -> String {
 /// True for a string that is exactly one commitment token.
 pub fn is_token(s: &str) -> bool {
     s.strip_prefix(TOKEN_PREFIX).is_some_and(|h| {
-        h.len() == TOKEN_HEX && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        h.len() == TOKEN_HEX
+            && h.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     })
 }
 
@@ -152,7 +154,9 @@ fn tokens_in(payload: &str, out: &mut BTreeSet<String>) {
     let mut rest = payload;
     while let Some(i) = rest.find(TOKEN_PREFIX) {
         let tail = rest.get(i..).unwrap_or_default();
-        let cand = tail.get(..TOKEN_PREFIX.len() + TOKEN_HEX).unwrap_or_default();
+        let cand = tail
+            .get(..TOKEN_PREFIX.len() + TOKEN_HEX)
+            .unwrap_or_default();
         if is_token(cand) {
             out.insert(cand.to_string());
         }
@@ -163,7 +167,10 @@ fn tokens_in(payload: &str, out: &mut BTreeSet<String>) {
 fn replace_tokens(v: &mut serde_json::Value, values: &HashMap<String, String>) {
     match v {
         serde_json::Value::String(s) if is_token(s) => {
-            *s = values.get(s.as_str()).cloned().unwrap_or_else(|| ERASED.into());
+            *s = values
+                .get(s.as_str())
+                .cloned()
+                .unwrap_or_else(|| ERASED.into());
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(|x| replace_tokens(x, values)),
         serde_json::Value::Object(o) => o.values_mut().for_each(|x| replace_tokens(x, values)),
@@ -328,9 +335,9 @@ impl Store {
             }
             match payload {
                 None => out.push(problem("no log entry has this sequence number".into())),
-                Some(p) if !p.contains(&format!("\"{c}\"")) => {
-                    out.push(problem("its log entry does not hold this commitment".into()))
-                }
+                Some(p) if !p.contains(&format!("\"{c}\"")) => out.push(problem(
+                    "its log entry does not hold this commitment".into(),
+                )),
                 Some(_) => {}
             }
         }
@@ -362,7 +369,9 @@ impl Store {
             }
             Backend::Postgres => {
                 for table in ["personal_data", "people", "role_grants"] {
-                    self.pool.execute(format!("vacuum {table}").as_str()).await?;
+                    self.pool
+                        .execute(format!("vacuum {table}").as_str())
+                        .await?;
                 }
                 Ok(())
             }
@@ -404,7 +413,10 @@ mod tests {
         // Without the rows every value reads as erased.
         match unseal(&s.payload, &HashMap::new()).unwrap() {
             Transition::PersonSaved { person } => {
-                assert_eq!((person.name.as_str(), person.phone.as_str()), (ERASED, ERASED));
+                assert_eq!(
+                    (person.name.as_str(), person.phone.as_str()),
+                    (ERASED, ERASED)
+                );
                 assert_eq!(person.username, "wang");
             }
             other => panic!("{other:?}"),

@@ -85,8 +85,10 @@ async fn erasure_deletes_the_data_and_the_log_still_verifies() {
     let r = admin
         .post(s.url("/api/v1/people"))
         .header("x-csrf-token", &csrf)
-        .json(&json!({"username": "erasee", "name": NAME, "phone": PHONE, "unit": "D-ZJ",
-                      "password": "longenough1", "roles": ["department_handler@D-ZJ"]}))
+        .json(
+            &json!({"username": "erasee", "name": NAME, "phone": PHONE, "unit": "D-ZJ",
+                      "password": "longenough1", "roles": ["department_handler@D-ZJ"]}),
+        )
         .send()
         .await
         .unwrap();
@@ -209,15 +211,16 @@ async fn erasure_deletes_the_data_and_the_log_still_verifies() {
         }
         for needle in [PHONE, NAME] {
             assert!(
-                !bytes
-                    .windows(needle.len())
-                    .any(|w| w == needle.as_bytes()),
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
                 "{needle} is still in the SQLite files"
             );
         }
     } else {
         for (table, col) in [
-            ("people", "name || ' ' || phone || ' ' || coalesce(password_hash, '')"),
+            (
+                "people",
+                "name || ' ' || phone || ' ' || coalesce(password_hash, '')",
+            ),
             ("personal_data", "value"),
             ("log_entries", "payload"),
         ] {
@@ -321,6 +324,10 @@ async fn reseal_moves_an_old_logs_personal_data_into_the_vault() {
         .unwrap();
     assert_eq!(new.personal_data_count("370999").await.unwrap(), 0);
     // Denial: the target already holds a log.
-    let again = tiaokuai_app::personal::reseal(&old, &new, "370999", &verifier, test_signer()).await;
-    assert!(again.unwrap_err().to_string().contains("already holds a log"));
+    let again =
+        tiaokuai_app::personal::reseal(&old, &new, "370999", &verifier, test_signer()).await;
+    assert!(again
+        .unwrap_err()
+        .to_string()
+        .contains("already holds a log"));
 }
