@@ -310,6 +310,17 @@ async fn reseal_moves_an_old_logs_personal_data_into_the_vault() {
         .iter()
         .all(|p| !p.contains(PHONE) && !p.contains(NAME) && !p.contains("$argon2id$")));
     assert_eq!(new.check_personal_data("370999").await.unwrap(), vec![]);
+    // A vault value changed behind the log's back no longer matches its commitment.
+    sqlx::query("update personal_data set value = '13900000000' where field = 'person.phone'")
+        .execute(new.pool())
+        .await
+        .unwrap();
+    let problems = new.check_personal_data("370999").await.unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].subject, "old");
+    assert!(problems[0]
+        .to_string()
+        .contains("does not match its commitment"));
     // The re-sealed log keeps who did what when.
     let entries = new.read_log("370999", 0, 10).await.unwrap();
     assert_eq!(entries[1].header.actor, "system:cli");
