@@ -82,6 +82,15 @@ pub(crate) async fn run(
         }
         match write_batch(&store, &county, &signer, &cache, &jobs).await {
             Ok((results, done)) => {
+                if done.iter().any(|c| c.kind == "org.person.erase") {
+                    // Values of the erased person folded into other records (the contact
+                    // text of their reports) are forgotten by folding the log afresh.
+                    let mut c = cache.write().await;
+                    *c = LogCache::default();
+                    if let Err(e) = catch_up_from_store(&store, &county, &mut c).await {
+                        tracing::error!(error = %e, "reloading the log cache after an erasure failed");
+                    }
+                }
                 if committed.receiver_count() > 0 {
                     for n in done {
                         let _ = committed.send(n);

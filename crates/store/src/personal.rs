@@ -87,12 +87,19 @@ pub fn is_token(s: &str) -> bool {
 }
 
 /// The personal fields of a transition: its subject and the JSON pointers of the values.
+/// Decoding needs no such list: any token anywhere in a payload is looked up.
 fn personal_fields(t: &Transition) -> Option<(&str, &'static [&'static str])> {
     match t {
         Transition::PersonSaved { person } => {
             Some((&person.username, &["/person/name", "/person/phone"]))
         }
         Transition::PasswordSet { username, .. } => Some((username, &["/password_hash"])),
+        // 与谁沟通: free text naming the people contacted, written by the acting person.
+        Transition::Event { by, cmd, .. } => match cmd.kind() {
+            "event.respond" => Some((&by.username, &["/cmd/contacted"])),
+            "event.report_back" => Some((&by.username, &["/cmd/report/contacted"])),
+            _ => None,
+        },
         _ => None,
     }
 }

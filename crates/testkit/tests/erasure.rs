@@ -342,3 +342,70 @@ async fn reseal_moves_an_old_logs_personal_data_into_the_vault() {
         .to_string()
         .contains("already holds a log"));
 }
+
+/// The contact text (与谁沟通) of a report back, decoded.
+fn contacted(t: &Transition) -> Option<String> {
+    match t {
+        Transition::Event {
+            cmd: tiaokuai_core::events::EventCmd::ReportBack { report, .. },
+            ..
+        } => Some(report.contacted.clone()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn erasure_forgets_the_contact_text_of_the_persons_reports() {
+    let (engine, _fx) = demo_engine().await.unwrap();
+    let county = engine.county().to_string();
+    let store = engine.store().clone();
+    let log = store.read_log(&county, 0, 100_000).await.unwrap();
+    let reports: Vec<_> = log
+        .iter()
+        .filter(|e| e.header.kind == "event.report_back")
+        .cloned()
+        .collect();
+    let decoded = store.transitions(&county, &reports).await.unwrap();
+    let first = &reports[0];
+    let text = contacted(&decoded[0]).unwrap();
+    assert!(text != ERASED && !text.is_empty());
+    assert!(
+        first.payload.contains("\"contacted\":\"pd:v1:"),
+        "{}",
+        first.payload
+    );
+    let author = first.header.actor.clone();
+    let other = reports
+        .iter()
+        .zip(&decoded)
+        .find(|(e, _)| e.header.actor != author)
+        .map(|(e, t)| (e.clone(), contacted(t).unwrap()));
+
+    engine
+        .erase_person(&Actor::system("test"), now_ms(), &author)
+        .await
+        .unwrap();
+    let after = store.transitions(&county, &reports[..1]).await.unwrap();
+    assert_eq!(contacted(&after[0]).unwrap(), ERASED);
+    if let Some((e, text)) = other {
+        let t = store.transitions(&county, &[e]).await.unwrap();
+        assert_eq!(contacted(&t[0]).unwrap(), text, "another person's report");
+    }
+    // The live state forgot it too (the event's timeline and pages read from it).
+    let live = engine.with_state(|s| s.clone()).await.unwrap();
+    assert!(folded_from_log(&store, &county).await == live);
+    let event = live
+        .events
+        .events
+        .values()
+        .find(|ev| ev.history.contains(&first.header.seq))
+        .map(|ev| ev.id)
+        .unwrap();
+    let timeline = engine.event_timeline(event).await.unwrap();
+    let step = timeline.iter().find(|x| x.seq == first.header.seq).unwrap();
+    assert!(format!("{:?}", step.cmd).contains(ERASED));
+    assert!(!format!("{:?}", step.cmd).contains(&text));
+    let dumped = store.dump_read_models(&county).await.unwrap();
+    store.rebuild_read_models(&county).await.unwrap();
+    assert_eq!(store.dump_read_models(&county).await.unwrap(), dumped);
+}
