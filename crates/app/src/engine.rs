@@ -129,6 +129,21 @@ impl Engine {
         if transitions.is_empty() {
             return Ok(vec![]);
         }
+        self.enqueue(actor, now_ms, transitions)
+            .await?
+            .await
+            .map_err(|_| AppError::WriterGone)?
+    }
+
+    /// Hands a job to the writer and returns where its result will arrive, without waiting
+    /// for it: jobs enqueued one after another are appended in that order (re-sealing an old
+    /// log keeps many in flight so they share commits).
+    pub(crate) async fn enqueue(
+        &self,
+        actor: &Actor,
+        now_ms: i64,
+        transitions: Vec<Transition>,
+    ) -> Result<oneshot::Receiver<Result<Vec<u64>>>> {
         let (reply, rx) = oneshot::channel();
         let job = Job {
             actor: actor.clone(),
@@ -141,7 +156,7 @@ impl Engine {
             .send(job)
             .await
             .map_err(|_| AppError::WriterGone)?;
-        rx.await.map_err(|_| AppError::WriterGone)?
+        Ok(rx)
     }
 
     /// Reads the current state, after catching up with appends made by other processes.

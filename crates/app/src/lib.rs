@@ -17,6 +17,7 @@ pub mod events;
 pub mod keys;
 pub mod lists;
 pub mod org_io;
+pub mod personal;
 pub mod stats;
 pub mod stats_cache;
 pub mod stats_export;

@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
 use tiaokuai_log::{EntryHeader, Frontier, Hash, LogEntry, LogSigner};
-use tiaokuai_store::{EventRows, Store};
+use tiaokuai_store::{EventRows, Store, VaultRow};
 use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
 
 /// Most jobs folded into one transaction.
@@ -42,17 +42,11 @@ impl LogCache {
     }
 }
 
-fn fold_entries(cache: &mut LogCache, entries: &[LogEntry]) -> Result<()> {
-    for e in entries {
-        let t = Transition::from_payload(&e.payload).map_err(|err| {
-            AppError::Store(tiaokuai_store::StoreError::Corrupt(format!(
-                "entry {}: {err}",
-                e.header.seq
-            )))
-        })?;
-        cache.fold(e, &t);
+/// Folds stored entries, their personal values restored from the vault (or erased).
+fn fold_entries(cache: &mut LogCache, entries: &[LogEntry], ts: &[Transition]) {
+    for (e, t) in entries.iter().zip(ts) {
+        cache.fold(e, t);
     }
-    Ok(())
 }
 
 pub(crate) async fn catch_up_from_store(
@@ -65,7 +59,8 @@ pub(crate) async fn catch_up_from_store(
         if page.is_empty() {
             return Ok(());
         }
-        fold_entries(cache, &page)?;
+        let ts = store.transitions(county, &page).await?;
+        fold_entries(cache, &page, &ts);
     }
 }
 
@@ -87,6 +82,15 @@ pub(crate) async fn run(
         }
         match write_batch(&store, &county, &signer, &cache, &jobs).await {
             Ok((results, done)) => {
+                if done.iter().any(|c| c.kind == "org.person.erase") {
+                    // Values of the erased person folded into other records (the contact
+                    // text of their reports) are forgotten by folding the log afresh.
+                    let mut c = cache.write().await;
+                    *c = LogCache::default();
+                    if let Err(e) = catch_up_from_store(&store, &county, &mut c).await {
+                        tracing::error!(error = %e, "reloading the log cache after an erasure failed");
+                    }
+                }
                 if committed.receiver_count() > 0 {
                     for n in done {
                         let _ = committed.send(n);
@@ -137,11 +141,15 @@ async fn write_batch(
             *cache = LogCache::default();
         }
         let missing = w.entries_since(cache.size()).await?;
-        fold_entries(cache, &missing)?;
+        let ts = w.transitions(&missing).await?;
+        fold_entries(cache, &missing, &ts);
     }
     let mut results = Vec::with_capacity(jobs.len());
     let mut done = Vec::new();
     let mut batch: Vec<(LogEntry, Transition)> = Vec::new();
+    // Personal values taken out of the payloads, by entry, and the people erased.
+    let mut vault: Vec<(u64, Vec<VaultRow>)> = Vec::new();
+    let mut erased: Vec<String> = Vec::new();
     let mut last_at = 0i64;
     for job in jobs {
         // Check the whole job before writing any of it; multi-transition jobs (imports) are
@@ -173,7 +181,15 @@ async fn write_batch(
                 unit: job.actor.unit.clone(),
                 kind: t.kind().to_string(),
             };
-            let entry = LogEntry::seal(header, t.to_payload(), cache.last_hash);
+            // The log gets commitments; the plaintext stays in memory (and in the vault).
+            let sealed = tiaokuai_store::personal::seal(t);
+            let entry = LogEntry::seal(header, sealed.payload, cache.last_hash);
+            if !sealed.rows.is_empty() {
+                vault.push((entry.header.seq, sealed.rows));
+            }
+            if let Transition::PersonErased { username } = t {
+                erased.push(username.clone());
+            }
             seqs.push(entry.header.seq);
             done.push(Committed {
                 seq: entry.header.seq,
@@ -201,6 +217,13 @@ async fn write_batch(
     let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
     drop(guard);
     w.append_many(&batch, &rows).await?;
+    for (seq, vrows) in &vault {
+        w.put_personal_data(*seq, vrows).await?;
+    }
+    // After the puts, so a person saved and erased in one batch leaves nothing behind.
+    for username in &erased {
+        w.erase_personal_data(username).await?;
+    }
     w.save_checkpoint(&cp).await?;
     w.commit().await?;
     Ok((results, done))

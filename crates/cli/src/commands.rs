@@ -71,6 +71,17 @@ pub async fn county_of(store: &Store, db: &DbArgs) -> anyhow::Result<String> {
 /// declares no key yet (new, or from an older version) gets this key declared first.
 pub async fn open_engine(db: &DbArgs) -> anyhow::Result<Engine> {
     let store = open_store(db).await?;
+    signing_engine(store, db).await
+}
+
+/// An engine that appends (so it signs with the county's key) over a database that must
+/// already exist.
+pub async fn open_existing_engine_to_write(db: &DbArgs) -> anyhow::Result<Engine> {
+    let store = open_existing_store(db).await?;
+    signing_engine(store, db).await
+}
+
+async fn signing_engine(store: Store, db: &DbArgs) -> anyhow::Result<Engine> {
     let county = county_of(&store, db).await?;
     let signer = tiaokuai_app::keys::load(&db.key_file)?;
     tiaokuai_app::keys::check_signer(&store, &county, &signer, &db.key_file).await?;

@@ -65,7 +65,7 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<ExitCode> {
         match (&r.problem, r.kind) {
             (None, _) => println!(
                 "county {county}: OK — {} entries, {} signed checkpoints by key {}, {} photos \
-                 re-hashed, root {} ({:.0} entries/s){}",
+                 re-hashed, {} personal values matched, root {} ({:.0} entries/s){}",
                 r.entries,
                 r.checkpoints,
                 if r.keys.is_empty() {
@@ -74,6 +74,7 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<ExitCode> {
                     r.keys.join(" → ")
                 },
                 r.evidence,
+                r.personal,
                 r.root,
                 r.entries as f64 / secs.max(1e-9),
                 match &opts.trusted {

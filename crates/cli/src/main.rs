@@ -9,6 +9,7 @@ mod commands;
 mod demo;
 mod integrity;
 mod lists;
+mod person;
 mod proof;
 mod stats;
 mod witness;
@@ -37,6 +38,7 @@ const EXAMPLES: &str = "Examples:
   tiaokuai verify --trusted-checkpoint cp.json   # ... and later check nothing was cut off
   tiaokuai witness --server https://tk.example.gov.cn --state-dir /var/lib/tk-witness --once
   tiaokuai user add --username wang --name 王伟 --unit D-ZJ --role department_handler@D-ZJ
+  tiaokuai person erase wang                     # delete wang's name, phone, password (个人信息保护法)
   tiaokuai org import units.csv people.csv grids.csv --dry-run
   tiaokuai lists import 属地管理事项清单.xlsx --dry-run
   tiaokuai lists export --version 2 --out lists-v2.xlsx
@@ -142,6 +144,11 @@ enum Cmd {
         #[command(subcommand)]
         cmd: commands::OrgCmd,
     },
+    /// Personal data (个人信息保护法): erase a person's data; re-seal an old log.
+    Person {
+        #[command(subcommand)]
+        cmd: person::PersonCmd,
+    },
     /// Responsibility lists: import and export versions.
     Lists {
         #[command(subcommand)]
@@ -207,6 +214,7 @@ fn main() -> std::process::ExitCode {
             Cmd::Restore(a) => backup::restore(a).await,
             Cmd::User { cmd } => commands::user(cmd).await,
             Cmd::Org { cmd } => commands::org(cmd).await,
+            Cmd::Person { cmd } => person::run(cmd).await,
             Cmd::Lists { cmd } => lists::run(cmd).await,
             Cmd::Calendar { cmd } => calendar::run(cmd).await,
             Cmd::Proof { cmd } => proof::run(cmd).await,

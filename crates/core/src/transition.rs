@@ -21,6 +21,10 @@ pub enum Transition {
         username: String,
         password_hash: String,
     },
+    /// A person's personal data (name, phone, password hash) was erased at their request
+    /// (个人信息保护法). Records the fact only; the data itself lives outside the log and is
+    /// deleted in the same transaction. The account is deactivated for good.
+    PersonErased { username: String },
     /// A person's role grants were replaced by this set.
     RolesSet {
         username: String,
@@ -102,6 +106,7 @@ impl Transition {
             Transition::UnitSaved { .. } => "org.unit.save",
             Transition::PersonSaved { .. } => "org.person.save",
             Transition::PasswordSet { .. } => "org.person.password",
+            Transition::PersonErased { .. } => "org.person.erase",
             Transition::RolesSet { .. } => "org.person.roles",
             Transition::GridSaved { .. } => "org.grid.save",
             Transition::ListVersionPublished { .. } => "list.version.publish",

@@ -10,6 +10,7 @@
 mod backup;
 mod blobs;
 mod log;
+pub mod personal;
 mod project;
 mod project_events;
 mod project_lists;
@@ -20,6 +21,7 @@ mod write;
 
 pub use blobs::Blob;
 pub use log::StoredEntries;
+pub use personal::{PersonalDataProblem, Sealed, VaultRow};
 pub use project_events::EventRows;
 pub use sessions::SessionRow;
 pub use write::WriteTxn;
@@ -69,8 +71,10 @@ pub(crate) fn pow2_chunks<T>(v: &[T], max: usize) -> Vec<&[T]> {
 
 /// Every SQLite connection: WAL lets pages be read while the writer commits; FULL sync makes
 /// every acknowledged append survive power loss; statement journals (multi-row upserts write
-/// one) stay in memory instead of a temporary file.
+/// one) stay in memory instead of a temporary file. Deleted content is overwritten with zeros
+/// (`secure_delete`), so erased personal data does not linger in free pages.
 pub(crate) async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection) -> sqlx::Result<()> {
+    conn.execute("pragma secure_delete = on").await?;
     conn.execute("pragma journal_mode = wal").await?;
     conn.execute("pragma synchronous = full").await?;
     conn.execute("pragma busy_timeout = 10000").await?;

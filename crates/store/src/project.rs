@@ -63,6 +63,25 @@ pub(crate) async fn project(
                 .execute(&mut *tx)
                 .await?;
         }
+        Transition::PersonErased { username } => {
+            let marker = tiaokuai_core::org::ERASED;
+            sqlx::query(
+                "update people set name = $1, phone = $2, password_hash = null, active = 0, seq = $3 \
+                 where county = $4 and username = $5",
+            )
+            .bind(marker)
+            .bind(marker)
+            .bind(seq)
+            .bind(county)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("delete from role_grants where county = $1 and username = $2")
+                .bind(county)
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        }
         Transition::RolesSet { username, grants } => {
             sqlx::query("delete from role_grants where county = $1 and username = $2")
                 .bind(county)

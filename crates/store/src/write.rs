@@ -2,6 +2,7 @@
 //! county's log lock.
 
 use crate::log::{row_to_entry, to_hash};
+use crate::personal::{decode_entries, VaultRow};
 use crate::project::project;
 use crate::project_events::{project_events, EventRows};
 use crate::{Backend, Result, Store};
@@ -272,6 +273,25 @@ impl WriteTxn {
         Ok(())
     }
 
+    /// Stores the personal values taken out of entry `seq`'s payload ([`crate::personal::seal`]).
+    pub async fn put_personal_data(&mut self, seq: u64, rows: &[VaultRow]) -> Result<()> {
+        let county = self.county.clone();
+        crate::personal::put_rows(self.c()?, &county, seq, rows).await
+    }
+
+    /// Deletes every personal value of `username` (with the entry recording the erasure).
+    /// Returns how many values were deleted.
+    pub async fn erase_personal_data(&mut self, username: &str) -> Result<u64> {
+        let county = self.county.clone();
+        crate::personal::delete_subject(self.c()?, &county, username).await
+    }
+
+    /// Transitions of entries, as seen inside this transaction ([`decode_entries`]).
+    pub async fn transitions(&mut self, entries: &[LogEntry]) -> Result<Vec<Transition>> {
+        let county = self.county.clone();
+        decode_entries(self.c()?, &county, entries).await
+    }
+
     pub async fn save_checkpoint(&mut self, cp: &Checkpoint) -> Result<()> {
         sqlx::query(
             "insert into log_checkpoints (county, size, root, at_ms, signature, key_id) values ($1, $2, $3, $4, $5, $6)",
@@ -320,15 +340,10 @@ impl Store {
             if page.is_empty() {
                 break;
             }
-            for e in &page {
-                let t = Transition::from_payload(&e.payload).map_err(|err| {
-                    crate::StoreError::Corrupt(format!(
-                        "entry {} payload does not parse: {err}",
-                        e.header.seq
-                    ))
-                })?;
-                project(w.c()?, county, e.header.seq as i64, &t).await?;
-                state.apply(&t);
+            let ts = decode_entries(w.c()?, county, &page).await?;
+            for (e, t) in page.iter().zip(&ts) {
+                project(w.c()?, county, e.header.seq as i64, t).await?;
+                state.apply(t);
             }
             from += page.len() as u64;
         }

@@ -4,6 +4,7 @@
 mod api;
 mod authz_matrix;
 mod demo_history;
+mod erasure;
 mod events_api;
 mod import;
 mod lists;

@@ -56,11 +56,14 @@ impl Engine {
     pub async fn event_timeline(&self, id: u64) -> Result<Vec<TimelineEntry>> {
         let e = self.event(id).await?;
         let entries = self.store().read_entries(self.county(), &e.history).await?;
+        // Personal values (contact text) come back from the vault, or as erased.
+        let ts = self.store().transitions(self.county(), &entries).await?;
         Ok(entries
             .into_iter()
-            .map(|x| {
-                let cmd = match Transition::from_payload(&x.payload) {
-                    Ok(Transition::Event { cmd, .. }) => Some(cmd),
+            .zip(ts)
+            .map(|(x, t)| {
+                let cmd = match t {
+                    Transition::Event { cmd, .. } => Some(cmd),
                     _ => None,
                 };
                 TimelineEntry {

@@ -27,6 +27,8 @@ pub enum ProblemKind {
     Forked,
     /// A photo or attachment named by an entry is missing or changed.
     Evidence,
+    /// A personal value kept outside the log no longer matches the commitment its entry holds.
+    PersonalData,
 }
 
 impl ProblemKind {
@@ -38,6 +40,7 @@ impl ProblemKind {
             ProblemKind::RolledBack => "ROLLED BACK",
             ProblemKind::Forked => "FORKED",
             ProblemKind::Evidence => "EVIDENCE CHANGED",
+            ProblemKind::PersonalData => "PERSONAL DATA CHANGED",
         }
     }
 }
@@ -62,6 +65,8 @@ pub struct VerifyReport {
     pub root: String,
     /// Photos and attachments re-hashed.
     pub evidence: u64,
+    /// Personal values (kept outside the log) checked against their commitments.
+    pub personal: u64,
     /// Ids of the keys that signed checkpoints, oldest first.
     pub keys: Vec<String>,
     /// The first problem found, if any.
@@ -211,6 +216,17 @@ pub async fn verify_log(store: &Store, county: &str, opts: &VerifyOptions) -> Re
     if problem.is_none() && !opts.skip_evidence {
         report.evidence = evidence.len();
         problem = evidence.check(store).await?;
+    }
+    if problem.is_none() {
+        // Erased values are simply absent; a value that is present must match its commitment.
+        let bad = store.check_personal_data(county).await?;
+        report.personal = store.personal_data_count(county).await?;
+        problem = bad.first().map(|p| {
+            Problem::new(
+                ProblemKind::PersonalData,
+                format!("{p} ({} such values)", bad.len()),
+            )
+        });
     }
     report.keys = signing_order(&checkpoints, &keys);
     report.kind = problem.as_ref().map(|p| p.kind);

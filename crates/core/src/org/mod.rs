@@ -11,6 +11,11 @@ pub use unit::{Unit, UnitKind};
 
 use serde::{Deserialize, Serialize};
 
+/// What a personal field (name, phone, password hash, contact text) reads as once the person's
+/// data was erased (个人信息保护法): the log keeps only a commitment to the value, and the value
+/// itself is gone. Pages show it as is ("已删除"; English pages translate it).
+pub const ERASED: &str = "已删除";
+
 /// A person who may log in. Passwords are stored only as argon2id hashes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {

@@ -8,6 +8,7 @@ use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit,
 use crate::transition::Transition;
 
 mod lists;
+mod personal;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,9 @@ pub struct PersonRecord {
     pub person: Person,
     pub password_hash: Option<String>,
     pub grants: BTreeSet<RoleGrant>,
+    /// The person's personal data was erased ([`Transition::PersonErased`]); the record stays
+    /// so their username still resolves in history.
+    pub erased: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -231,6 +235,7 @@ impl OrgState {
         if p.name.trim().is_empty() {
             errs.push(FieldError::new("", "name", "name is empty"));
         }
+        errs.extend(personal::reserved_marker(&p.name));
         if !p.phone.is_empty()
             && !p
                 .phone
@@ -339,7 +344,11 @@ impl CountyState {
         let org = &self.org;
         match t {
             Transition::UnitSaved { unit } => org.check_unit(unit),
-            Transition::PersonSaved { person } => org.check_person(person),
+            Transition::PersonSaved { person } => {
+                org.check_not_erased(&person.username)?;
+                org.check_person(person)
+            }
+            Transition::PersonErased { username } => org.check_erase(username),
             Transition::PasswordSet {
                 username,
                 password_hash,
@@ -350,12 +359,16 @@ impl CountyState {
                         id: username.clone(),
                     });
                 }
+                org.check_not_erased(username)?;
                 if !password_hash.starts_with("$argon2id$") {
                     return Err(invalid("password_hash", "must be an argon2id hash"));
                 }
                 Ok(())
             }
-            Transition::RolesSet { username, grants } => org.check_grants(username, grants),
+            Transition::RolesSet { username, grants } => {
+                org.check_not_erased(username)?;
+                org.check_grants(username, grants)
+            }
             Transition::GridSaved { grid } => org.check_grid(grid),
             Transition::Event { at_ms, by, cmd } => {
                 let ctx = Ctx {
@@ -434,6 +447,7 @@ impl CountyState {
                         person: person.clone(),
                         password_hash: None,
                         grants: BTreeSet::new(),
+                        erased: false,
                     });
                 rec.person = person.clone();
             }
@@ -445,6 +459,7 @@ impl CountyState {
                     p.password_hash = Some(password_hash.clone());
                 }
             }
+            Transition::PersonErased { username } => org.apply_erase(username),
             Transition::RolesSet { username, grants } => {
                 if let Some(p) = org.people.get_mut(username) {
                     p.grants = grants.iter().cloned().collect();

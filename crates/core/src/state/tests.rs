@@ -181,3 +181,51 @@ fn payloads_round_trip() {
     assert_eq!(Transition::from_payload(&t.to_payload()).unwrap(), t);
     assert!(t.to_payload().contains("\"type\":\"roles_set\""));
 }
+
+#[test]
+fn erasure_clears_personal_data_and_closes_the_account() {
+    let mut s = sample();
+    s.check_and_apply(&Transition::PasswordSet {
+        username: "op".into(),
+        password_hash: "$argon2id$v=19$x".into(),
+    })
+    .unwrap();
+    let erase = Transition::PersonErased {
+        username: "op".into(),
+    };
+    s.check_and_apply(&erase).unwrap();
+    let r = &s.org.people["op"];
+    assert_eq!(r.person.name, crate::org::ERASED);
+    assert_eq!(r.person.phone, crate::org::ERASED);
+    assert!(!r.person.active && r.erased);
+    assert_eq!(r.password_hash, None);
+    assert!(r.grants.is_empty());
+    // Denials: twice, an unknown person, and any later change to the erased account.
+    assert!(matches!(s.check(&erase), Err(DomainError::Conflict(_))));
+    assert!(matches!(
+        s.check(&Transition::PersonErased {
+            username: "nobody".into()
+        }),
+        Err(DomainError::NotFound { .. })
+    ));
+    let mut p = r.person.clone();
+    p.name = "新名字".into();
+    p.phone = String::new();
+    p.active = true;
+    assert!(s.check(&Transition::PersonSaved { person: p }).is_err());
+    assert!(s
+        .check(&Transition::PasswordSet {
+            username: "op".into(),
+            password_hash: "$argon2id$v=19$y".into(),
+        })
+        .is_err());
+    // Nobody else may take the marker as their name.
+    let fake = Person {
+        username: "new".into(),
+        name: crate::org::ERASED.into(),
+        phone: String::new(),
+        unit: "T1".into(),
+        active: true,
+    };
+    assert!(s.check(&Transition::PersonSaved { person: fake }).is_err());
+}

@@ -33,6 +33,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         org::UnitOut,
         org::PersonOut,
         org::NewPerson,
+        org::ErasedOut,
         org::GridOut,
         log::CheckpointOut,
         log::EntryOut,
@@ -96,6 +97,7 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(org::units))
         .routes(routes!(org::unit))
         .routes(routes!(org::people, org::add_person))
+        .routes(routes!(org::erase_person))
         .routes(routes!(org::grids))
         .routes(routes!(lists::versions))
         .routes(routes!(lists::items))

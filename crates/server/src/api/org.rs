@@ -243,3 +243,41 @@ pub async fn grids(
             .collect(),
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct ErasedOut {
+    pub username: String,
+    /// The log entry that records the erasure.
+    pub seq: u64,
+}
+
+/// Erase a person's personal data (个人信息保护法; system administrators): their name, phone and
+/// password hash are deleted, the account is closed for good, and the log, which holds only
+/// commitments to those values, still verifies.
+#[utoipa::path(post, path = "/people/{username}/erase", params(("username" = String, Path, description = "username")),
+    responses((status = 200, body = ErasedOut), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+pub async fn erase_person(
+    State(state): State<AppState>,
+    s: ApiSession,
+    Path(username): Path<String>,
+) -> Result<Json<ErasedOut>, ApiError> {
+    s.require_csrf()?;
+    let s = s.0;
+    need(&s, Area::Administration)?;
+    let actor = Actor {
+        username: s.principal.username.clone(),
+        role: RoleKind::SystemAdmin.as_str().into(),
+        unit: s
+            .principal
+            .grants
+            .iter()
+            .find(|g| g.role == RoleKind::SystemAdmin)
+            .map(|g| g.unit.clone())
+            .unwrap_or_default(),
+    };
+    let seq = state
+        .engine
+        .erase_person(&actor, now_ms(), &username)
+        .await?;
+    Ok(Json(ErasedOut { username, seq }))
+}

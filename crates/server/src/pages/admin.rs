@@ -11,7 +11,7 @@ use axum::Form;
 use serde::Deserialize;
 use tiaokuai_app::{now_ms, Actor, AppError};
 use tiaokuai_core::access::Area;
-use tiaokuai_core::org::{Person, RoleGrant, RoleKind};
+use tiaokuai_core::org::{Person, RoleGrant, RoleKind, ERASED};
 use tiaokuai_core::DomainError;
 
 #[derive(Deserialize, Default)]
@@ -55,11 +55,35 @@ pub struct AdminQuery {
     q: Option<String>,
 }
 
-fn guard(s: &Session) -> Result<(), PageError> {
+pub(super) fn guard(s: &Session) -> Result<(), PageError> {
     if s.principal.may_enter(Area::Administration) {
         Ok(())
     } else {
         Err(PageError::forbidden(s.lang))
+    }
+}
+
+/// A personal value as shown: the erased marker in the page's language.
+pub(super) fn shown(lang: crate::i18n::Lang, value: &str) -> String {
+    if value == ERASED {
+        lang.pick(ERASED, "erased").to_string()
+    } else {
+        value.to_string()
+    }
+}
+
+/// The administrator acting, in their system-administrator grant.
+pub(super) fn actor_of(s: &Session) -> Actor {
+    Actor {
+        username: s.principal.username.clone(),
+        role: RoleKind::SystemAdmin.as_str().to_string(),
+        unit: s
+            .principal
+            .grants
+            .iter()
+            .find(|g| g.role == RoleKind::SystemAdmin)
+            .map(|g| g.unit.clone())
+            .unwrap_or_default(),
     }
 }
 
@@ -88,7 +112,7 @@ async fn build(
             .map_err(|e| PageError::from((e, s.lang)))?;
         people.push(Row {
             username: r.person.username,
-            name: r.person.name,
+            name: shown(s.lang, &r.person.name),
             unit: r.person.unit,
             roles: grants
                 .iter()
@@ -154,17 +178,7 @@ pub async fn add(
         unit: f.unit.trim().to_string(),
         active: true,
     };
-    let actor = Actor {
-        username: s.principal.username.clone(),
-        role: RoleKind::SystemAdmin.as_str().to_string(),
-        unit: s
-            .principal
-            .grants
-            .iter()
-            .find(|g| g.role == RoleKind::SystemAdmin)
-            .map(|g| g.unit.clone())
-            .unwrap_or_default(),
-    };
+    let actor = actor_of(&s);
     let pw = if f.password.is_empty() {
         None
     } else {

@@ -3,6 +3,7 @@
 mod account;
 mod adjust;
 mod admin;
+mod admin_erase;
 mod application;
 mod assessment;
 mod audit;
@@ -166,6 +167,10 @@ pub fn router() -> Router<AppState> {
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
         .route("/admin/people", get(admin::page).post(admin::add))
+        .route(
+            "/admin/people/{username}/erase",
+            get(admin_erase::confirm).post(admin_erase::erase),
+        )
         .route("/audit/log", get(audit::page))
         .route("/stats/bounces", get(bounces::page))
         .route("/lists", get(lists::browse))
