@@ -254,6 +254,11 @@ async fn full_loop_with_refusals_that_change_nothing() {
     assert!(!list.as_array().unwrap().iter().any(|e| e["id"] == id));
     let (st, _) = other_op.get(&format!("/api/v1/events/{id}/timeline")).await;
     assert_eq!(st, 404);
+    // Its photo follows the event: readers fetch it, others get 404 as for a missing photo.
+    let (st, _) = other_op.get(&format!("/api/v1/photos/{hash}")).await;
+    assert_eq!(st, 404);
+    let (st, _) = op.get(&format!("/api/v1/photos/{hash}")).await;
+    assert_eq!(st, 200);
     let (st, _) = op.get("/api/v1/events/987654321").await;
     assert_eq!(st, 404);
     let (st, _) = zj.get(&format!("/api/v1/events/{id}")).await;
