@@ -55,6 +55,11 @@ fn erase_a_person_and_verify() {
     let has = |bytes: &[u8]| bytes.windows(phone.len()).any(|w| w == phone);
     assert!(has(&before), "the phone was never written");
     assert!(!has(&files()), "the phone is still in the database files");
+    // A backup made after the erasure does not hold it either.
+    let backup = d.join("backup");
+    let (code, out) = tk(&["backup", "--out", &backup.display().to_string()], d);
+    assert_eq!(code, 0, "{out}");
+    assert!(!has(&std::fs::read(backup.join("tiaokuai.db")).unwrap()));
     // Denials.
     let (code, out) = tk(&["person", "erase", "zhujian"], d);
     assert_ne!(code, 0, "{out}");
