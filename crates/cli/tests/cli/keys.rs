@@ -253,14 +253,23 @@ fn a_trusted_checkpoint_catches_a_deleted_tail_and_a_rewritten_history() {
         "{out}"
     );
 
-    // Delete the newest entries together with their checkpoints: the log alone still verifies
-    // (nothing in it is wrong), but not against the checkpoint kept elsewhere.
+    // Delete the newest entries: their personal values, kept outside the log, then point at
+    // entries that are gone, and verify says so.
     let keep = size - 1;
     sql(
         d,
         &format!(
             "delete from log_entries where seq >= {keep}; delete from log_checkpoints where size > {keep};"
         ),
+    );
+    let (code, out) = tk(&["verify"], d, "k.key");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PERSONAL DATA CHANGED"), "{out}");
+    // A thorough attacker deletes those values too: the log alone then verifies (nothing in it
+    // is wrong), but not against the checkpoint kept elsewhere.
+    sql(
+        d,
+        &format!("delete from personal_data where seq >= {keep};"),
     );
     let (code, out) = tk(&["verify"], d, "k.key");
     assert_eq!(code, 0, "{out}");

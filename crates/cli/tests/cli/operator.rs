@@ -215,6 +215,8 @@ fn backup_restore_verify() {
     let d = dir.path();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let units = root.join("demo/org/units.csv").display().to_string();
+    let (code, out) = tk(&["migrate"], d);
+    assert_eq!(code, 0, "{out}");
     let (code, out) = tk(&["org", "import", &units], d);
     assert_eq!(code, 0, "{out}");
     let src = format!("sqlite://{}", d.join("t.db").display());
@@ -293,6 +295,8 @@ fn backup_restore_verify_postgres() {
     let (src_url, dst_url) = (format!("{base}/{src}"), format!("{base}/{dst}"));
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let units = root.join("demo/org/units.csv").display().to_string();
+    let (code, out) = tk_with(&["migrate"], &src_url, &key);
+    assert_eq!(code, 0, "{out}");
     let (code, out) = tk_with(&["org", "import", &units], &src_url, &key);
     assert_eq!(code, 0, "{out}");
     let backup = d.join("backup").display().to_string();
