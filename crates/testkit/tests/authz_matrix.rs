@@ -10,6 +10,7 @@
 
 mod harness;
 mod pages;
+mod settings;
 
 use harness::{is_event_hidden, without_id, Class, Client, Matrix};
 use serde_json::{json, Value};
@@ -382,6 +383,7 @@ async fn every_role_every_route_every_target() {
     }
 
     other_routes(&s, &clients, &mut m).await;
+    settings::settings_and_assessment(&clients, &mut m).await;
     m.check();
 }
 

@@ -235,13 +235,15 @@ impl AssessmentBook {
                 event,
                 reason,
             } => {
+                // Along the organisation tree: a stationed unit (派出所) is not staff of the
+                // township it sits in, and may not appeal that township's deductions.
                 let may = matches!(
                     by.role,
                     RoleKind::DepartmentHandler
                         | RoleKind::DepartmentLeader
                         | RoleKind::TownshipOperator
                         | RoleKind::TownshipLeader
-                ) && (org.is_within(&by.unit, unit) || org.is_within(unit, &by.unit));
+                ) && (org.is_in_tree(&by.unit, unit) || org.is_in_tree(unit, &by.unit));
                 if !may {
                     return Err(forbidden(
                         "only the assessed unit's own staff may appeal its deductions",

@@ -69,6 +69,20 @@ impl OrgState {
 
     /// True when `unit` is `ancestor` or lies below it. A stationed unit also lies in the
     /// township it sits in, because the township co-manages it (条块结合、以块为主).
+    /// Whether `unit` is `ancestor` or below it along the organisation tree only (parents),
+    /// not by location: a stationed unit is not part of the township it sits in.
+    pub fn is_in_tree(&self, unit: &str, ancestor: &str) -> bool {
+        let mut cur = Some(unit);
+        for _ in 0..64 {
+            let Some(c) = cur else { return false };
+            if c == ancestor {
+                return true;
+            }
+            cur = self.units.get(c).and_then(|u| u.parent.as_deref());
+        }
+        false
+    }
+
     pub fn is_within(&self, unit: &str, ancestor: &str) -> bool {
         let mut cur = Some(unit);
         let mut hops = 0;

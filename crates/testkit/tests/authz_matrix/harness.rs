@@ -78,6 +78,18 @@ impl<'a> Client<'a> {
         Self::read(r).await
     }
 
+    pub(super) async fn put(&self, path: &str, body: &Value) -> (StatusCode, Value) {
+        let r = self
+            .c
+            .put(self.s.url(path))
+            .header("x-csrf-token", &self.csrf)
+            .json(body)
+            .send()
+            .await
+            .unwrap();
+        Self::read(r).await
+    }
+
     /// A page form post (multipart, CSRF in the form).
     pub(super) async fn post_page(
         &self,
