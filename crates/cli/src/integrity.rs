@@ -80,6 +80,10 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<ExitCode> {
                 match &opts.trusted {
                     Some(t) => format!("; extends the trusted checkpoint at size {}", t.size),
                     None => String::new(),
+                } + &match r.appended {
+                    0 => String::new(),
+                    n =>
+                        format!("; {n} entries appended while verifying are left for the next run"),
                 }
             ),
             (Some(p), kind) => {

@@ -239,3 +239,37 @@ async fn appends_survive_a_dropped_database_connection() {
         .unwrap();
     assert_eq!(engine.tree_head().await.0, start + 2);
 }
+
+/// `verify` on a database that a server keeps appending to checks the log as of its newest
+/// checkpoint and leaves later entries for the next run, instead of calling the newest ones
+/// uncovered.
+#[tokio::test]
+async fn verify_while_a_server_appends() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let (engine, _fx) = demo_engine().await.unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (e, halt) = (engine.clone(), stop.clone());
+    let writer = tokio::spawn(async move {
+        let mut i = 0;
+        while !halt.load(Ordering::Relaxed) {
+            e.submit(&Actor::system("t"), now_ms(), vec![phone_change(i)])
+                .await
+                .unwrap();
+            i += 1;
+        }
+        i
+    });
+    let mut appended = 0;
+    for _ in 0..15 {
+        let r = tiaokuai_app::verify::verify_county(engine.store(), "370999", engine.verifier())
+            .await
+            .unwrap();
+        assert!(r.ok(), "{:?}", r.problem);
+        appended += r.appended;
+    }
+    stop.store(true, Ordering::Relaxed);
+    let written = writer.await.unwrap();
+    assert!(written > 0);
+    eprintln!("{written} appends during 15 runs; {appended} entries left for a next run");
+}

@@ -67,6 +67,8 @@ pub struct VerifyReport {
     pub evidence: u64,
     /// Personal values (kept outside the log) checked against their commitments.
     pub personal: u64,
+    /// Entries appended (with their checkpoints) while verifying, left for the next run.
+    pub appended: u64,
     /// Ids of the keys that signed checkpoints, oldest first.
     pub keys: Vec<String>,
     /// The first problem found, if any.
@@ -122,13 +124,19 @@ pub async fn verify_log(store: &Store, county: &str, opts: &VerifyOptions) -> Re
     );
     let mut evidence = EvidenceRefs::default();
     let checkpoints = store.checkpoints(county).await?;
+    // The run checks the log as of its newest checkpoint: servers may go on appending (entries
+    // and their checkpoint in one transaction) while it reads.
+    let limit = checkpoints.last().map(|c| c.size);
     let mut cps = checkpoints.iter().peekable();
     let mut frontier = Frontier::new();
     let mut prev: Hash = [0; 32];
     let mut from = 0u64;
     let tampered = |m: String| Some(Problem::new(ProblemKind::Tampered, m));
     let problem = 'scan: loop {
-        let page = store.read_log(county, from, 20_000).await?;
+        let mut page = store.read_log(county, from, 20_000).await?;
+        if let Some(l) = limit {
+            page.retain(|e| e.header.seq < l);
+        }
         if page.is_empty() {
             break None;
         }
@@ -207,6 +215,21 @@ pub async fn verify_log(store: &Store, county: &str, opts: &VerifyOptions) -> Re
     report.entries = from;
     report.root = hex::encode(frontier.root());
     let mut problem = problem.or_else(|| tail_problem(cps.next(), checkpoints.last(), from));
+    if problem.is_none() && limit.is_some() {
+        // Entries past the snapshot: appended while verifying if a checkpoint covers them now,
+        // otherwise appended without one.
+        let size = store.log_size(county).await?;
+        let covered = store
+            .checkpoints(county)
+            .await?
+            .last()
+            .map_or(0, |c| c.size);
+        if size > covered {
+            problem = Some(uncovered(covered, size));
+        } else {
+            report.appended = size.saturating_sub(from);
+        }
+    }
     if problem.is_none() {
         problem = trusted_problem(opts.trusted.as_ref(), from);
     }
@@ -262,13 +285,17 @@ fn tail_problem(
         ));
     }
     match last {
-        Some(last) if last.size != size => tampered(format!(
-            "entries {}..{size} are not covered by a signed checkpoint",
-            last.size
-        )),
+        Some(last) if last.size != size => Some(uncovered(last.size, size)),
         None if size > 0 => tampered("the log has no signed checkpoint".to_string()),
         _ => None,
     }
+}
+
+fn uncovered(from: u64, to: u64) -> Problem {
+    Problem::new(
+        ProblemKind::Tampered,
+        format!("entries {from}..{to} are not covered by a signed checkpoint"),
+    )
 }
 
 fn trusted_problem(trusted: Option<&Checkpoint>, size: u64) -> Option<Problem> {
