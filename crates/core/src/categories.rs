@@ -253,9 +253,16 @@ impl CategoryTree {
         if pairs.is_empty() {
             return None;
         }
+        // Leaves are the nodes nobody names as parent (asking each node for its children
+        // made every report cost a pass over the tree per node).
+        let parents: std::collections::HashSet<&str> = self
+            .nodes
+            .values()
+            .filter_map(|c| c.parent.as_deref())
+            .collect();
         let mut best: Option<(usize, usize, &Category)> = None;
         for c in self.nodes.values() {
-            if self.children(Some(&c.code)).next().is_some() {
+            if parents.contains(c.code.as_str()) {
                 continue;
             }
             let name = c.name.trim_end_matches("异常");
