@@ -3,7 +3,7 @@
 //! county's log size and newest signed checkpoint. A restore checks the manifest, refuses a
 //! target that already holds data unless told to overwrite, and verifies the restored log.
 
-use crate::commands::{open_existing_store, open_store};
+use crate::commands::{open_existing_store, open_store, redact};
 use crate::DbArgs;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
@@ -350,11 +350,4 @@ fn pg_tool(name: &str) -> anyhow::Result<PathBuf> {
     found
         .pop()
         .with_context(|| format!("{name} not found: install the PostgreSQL client tools"))
-}
-
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.find('@')) {
-        (Some(a), Some(b)) if b > a => format!("{}://***{}", &url[..a], &url[b..]),
-        _ => url.to_string(),
-    }
 }

@@ -45,7 +45,8 @@ pub async fn open_existing_store(db: &DbArgs) -> anyhow::Result<Store> {
     open_store(db).await
 }
 
-fn redact(url: &str) -> String {
+/// The URL with any credentials hidden, for messages.
+pub(crate) fn redact(url: &str) -> String {
     match (url.find("://"), url.find('@')) {
         (Some(a), Some(b)) if b > a => format!("{}://***{}", &url[..a], &url[b..]),
         _ => url.to_string(),

@@ -2,40 +2,11 @@
 //! holds, and names the event, the entry and the hash of a changed or missing one. SQLite only
 //! (the photo is changed with the sqlite3 tool, as an attacker with file access would).
 
+use super::common::{sql, tk};
 use std::path::Path;
 use std::process::Command;
 use tiaokuai_app::{demo, keys, Engine};
 use tiaokuai_core::events::{Channel, Grade, Location, NewEvent, Urgency};
-
-fn tk(args: &[&str], d: &Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
-        .args(args)
-        .args([
-            "--database-url",
-            &format!("sqlite://{}", d.join("t.db").display()),
-            "--key-file",
-            &d.join("k.key").display().to_string(),
-        ])
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run tiaokuai");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
-
-fn sql(d: &Path, statement: &str) {
-    let ok = Command::new("sqlite3")
-        .arg(d.join("t.db"))
-        .arg(statement)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(ok, "sqlite3 failed: {statement}");
-}
 
 /// A tiny PNG: the signature and an IHDR chunk are enough to be judged an image.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\x0f\x00\x01\x01\x01\x00\x18\xdd\x8d\xb4\0\0\0\0IEND\xaeB`\x82";

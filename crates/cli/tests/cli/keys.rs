@@ -3,47 +3,12 @@
 //! tampering; rotation; trusted checkpoints catch deleted tails and rewritten history.
 //! SQLite only (the tamper steps edit the file with the sqlite3 tool, as an attacker would).
 
+use super::common::{db_url, run, sql, tk_with};
 use std::path::Path;
-use std::process::Command;
-
-/// Runs `tiaokuai` with exactly `args`.
-fn tk_raw(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .env_remove("DATABASE_URL")
-        .env_remove("TIAOKUAI_KEY_FILE")
-        .output()
-        .expect("run tiaokuai");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
-
-fn db_url(d: &Path) -> String {
-    format!("sqlite://{}", d.join("t.db").display())
-}
 
 /// Runs a command on the test database with the key file `key` (in `d`).
 fn tk(args: &[&str], d: &Path, key: &str) -> (i32, String) {
-    let url = db_url(d);
-    let key = d.join(key).display().to_string();
-    let mut all: Vec<&str> = args.to_vec();
-    all.extend(["--database-url", &url, "--key-file", &key]);
-    tk_raw(&all)
-}
-
-fn sql(d: &Path, statement: &str) {
-    let ok = Command::new("sqlite3")
-        .arg(d.join("t.db"))
-        .arg(statement)
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    assert!(ok, "sqlite3 failed: {statement}");
+    tk_with(args, &db_url(d), &d.join(key))
 }
 
 fn public_key(d: &Path, key: &str) -> String {
@@ -118,7 +83,7 @@ fn no_command_but_keygen_and_first_migrate_creates_a_key() {
 
     // verify works from the database alone: no key file, or the wrong one, is no problem.
     let url = db_url(d);
-    let (code, out) = tk_raw(&["verify", "--database-url", &url]);
+    let (code, out) = run(&["verify", "--database-url", &url]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("OK"), "{out}");
     let (code, out) = tk(&["verify"], d, "typo.key");
@@ -126,13 +91,13 @@ fn no_command_but_keygen_and_first_migrate_creates_a_key() {
     assert!(!d.join("typo.key").exists());
 
     // Another key: keygen makes it (never overwriting), serve refuses it naming both ids.
-    let (code, out) = tk_raw(&[
+    let (code, out) = run(&[
         "keygen",
         "--key-file",
         &d.join("other.key").display().to_string(),
     ]);
     assert_eq!(code, 0, "{out}");
-    let (code, out) = tk_raw(&[
+    let (code, out) = run(&[
         "keygen",
         "--key-file",
         &d.join("other.key").display().to_string(),
@@ -202,7 +167,7 @@ fn rotation_hands_over_to_the_new_key_and_verify_follows_it() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("no log signing key at"), "{out}");
     assert!(!d.join("new.key").exists());
-    let (code, out) = tk_raw(&["keygen", "--key-file", &new]);
+    let (code, out) = run(&["keygen", "--key-file", &new]);
     assert_eq!(code, 0, "{out}");
     let (code, out) = tk(&["key", "rotate", "--new-key-file", &new], d, "k.key");
     assert_eq!(code, 0, "{out}");
@@ -348,7 +313,7 @@ async fn a_log_from_before_key_declarations_gets_its_key_declared_at_the_next_st
     drop(engine);
 
     let url = db_url(d);
-    let (code, out) = tk_raw(&["verify", "--database-url", &url]);
+    let (code, out) = run(&["verify", "--database-url", &url]);
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("WRONG KEY") && out.contains("declares no public key"),
@@ -359,7 +324,7 @@ async fn a_log_from_before_key_declarations_gets_its_key_declared_at_the_next_st
     assert_eq!(code, 0, "{out}");
     // Another key may not declare itself over the old checkpoints.
     let other = d.join("other.key").display().to_string();
-    assert_eq!(tk_raw(&["keygen", "--key-file", &other]).0, 0);
+    assert_eq!(run(&["keygen", "--key-file", &other]).0, 0);
     let (code, out) = passwd(d, "other.key", 1);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("not the log's current key"), "{out}");
@@ -371,6 +336,6 @@ async fn a_log_from_before_key_declarations_gets_its_key_declared_at_the_next_st
         code == 0 && out.contains("entry        1") && out.contains("entry        2"),
         "{out}"
     );
-    let (code, out) = tk_raw(&["verify", "--database-url", &url]);
+    let (code, out) = run(&["verify", "--database-url", &url]);
     assert_eq!(code, 0, "{out}");
 }

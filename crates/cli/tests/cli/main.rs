@@ -5,6 +5,7 @@
 mod bench_stats;
 mod bench_workflow;
 mod calendar;
+mod common;
 mod evidence;
 mod keys;
 mod operator;

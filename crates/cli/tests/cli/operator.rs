@@ -1,27 +1,8 @@
 //! The `tiaokuai` binary as an operator uses it: import, verify, tamper, rebuild. SQLite only
 //! (the tamper step edits the file, as an attacker with file access would).
 
+use super::common::{tk, tk_with};
 use std::process::Command;
-
-fn tk(args: &[&str], dir: &std::path::Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
-        .args(args)
-        .args([
-            "--database-url",
-            &format!("sqlite://{}", dir.join("t.db").display()),
-            "--key-file",
-            &dir.join("k.key").display().to_string(),
-        ])
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run tiaokuai");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
 
 #[test]
 fn import_verify_tamper_rebuild() {
@@ -189,22 +170,6 @@ fn demo_setup_is_all_or_nothing() {
         .unwrap();
     let text = String::from_utf8_lossy(&verify.stdout);
     assert!(verify.status.success() && text.contains("OK"), "{text}");
-}
-
-fn tk_with(args: &[&str], db: &str, key: &std::path::Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
-        .args(args)
-        .args(["--database-url", db, "--key-file"])
-        .arg(key)
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run tiaokuai");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
 }
 
 /// backup → restore into a fresh directory → verify; a restore over existing data refuses

@@ -1,27 +1,8 @@
 //! `tiaokuai person erase` as an operator uses it: the erasure is appended, the log still
 //! verifies, and erasing twice or erasing no one is refused with the reason.
 
+use super::common::tk;
 use std::process::Command;
-
-fn tk(args: &[&str], dir: &std::path::Path) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
-        .args(args)
-        .args([
-            "--database-url",
-            &format!("sqlite://{}", dir.join("t.db").display()),
-            "--key-file",
-            &dir.join("k.key").display().to_string(),
-        ])
-        .env("RUST_LOG", "warn")
-        .output()
-        .expect("run tiaokuai");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
 
 #[test]
 fn erase_a_person_and_verify() {

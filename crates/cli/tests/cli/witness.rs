@@ -2,24 +2,9 @@
 //! proven consistent, and raises an ALERT when the log is rolled back behind the server's
 //! back (tail entries and their checkpoints deleted with SQL). SQLite only.
 
+use super::common::run as tk;
 use std::path::Path;
 use std::process::{Child, Command};
-
-fn tk(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tiaokuai"))
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .env_remove("DATABASE_URL")
-        .env_remove("TIAOKUAI_KEY_FILE")
-        .output()
-        .expect("run tiaokuai");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code().unwrap_or(-1), text)
-}
 
 struct Server(Child);
 
