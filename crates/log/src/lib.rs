@@ -10,7 +10,9 @@
 pub mod checkpoint;
 pub mod entry;
 pub mod merkle;
+pub mod tiles;
 
 pub use checkpoint::{Checkpoint, LogSigner, LogVerifier, SignedCheckpoint};
 pub use entry::{EntryHeader, LogEntry};
 pub use merkle::{Frontier, Hash};
+pub use tiles::{Pyramid, Tiles};
