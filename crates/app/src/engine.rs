@@ -5,10 +5,11 @@
 //! PostgreSQL database.
 
 use crate::error::{AppError, Result};
+use crate::archive::HistoryPolicy;
 use crate::writer::{self, Job, LogCache};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, Transition};
-use tiaokuai_log::{Checkpoint, Hash, LogSigner, LogVerifier};
+use tiaokuai_log::{Checkpoint, Hash, LogSigner, LogVerifier, Pyramid, Tiles};
 use tiaokuai_store::Store;
 use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
 
@@ -57,6 +58,7 @@ struct Inner {
     last_sync: std::sync::atomic::AtomicI64,
     /// Recent statistical facts (see `stats_cache`).
     facts: crate::stats_cache::FactCache,
+    policy: HistoryPolicy,
 }
 
 /// Reads may lag appends made by *other* server processes by this much; this process's own
@@ -64,13 +66,26 @@ struct Inner {
 pub const READ_STALENESS_MS: i64 = 100;
 
 impl Engine {
-    /// Loads the county's log into memory and starts the writer task.
+    /// Loads the county's log into memory and starts the writer task, with the default
+    /// [`HistoryPolicy`].
     pub async fn start(store: Store, county: &str, signer: LogSigner) -> Result<Engine> {
+        Self::start_with(store, county, signer, HistoryPolicy::default()).await
+    }
+
+    /// Loads the county's log into memory (archiving settled history as it goes) and starts
+    /// the writer task.
+    pub async fn start_with(
+        store: Store,
+        county: &str,
+        signer: LogSigner,
+        policy: HistoryPolicy,
+    ) -> Result<Engine> {
         let verifier = signer.verifier();
         let cache = Arc::new(RwLock::new(LogCache::default()));
         {
             let mut c = cache.write().await;
-            writer::catch_up_from_store(&store, county, &mut c).await?;
+            writer::catch_up_from_store(&store, county, &mut c, &policy).await?;
+            crate::archive::sweep_owned(&store, county, &mut c, &policy, crate::now_ms()).await?;
         }
         let (tx, rx) = mpsc::channel(4096);
         let (committed, _) = broadcast::channel(4096);
@@ -78,6 +93,7 @@ impl Engine {
             store.clone(),
             county.to_string(),
             signer,
+            policy,
             cache.clone(),
             rx,
             committed.clone(),
@@ -92,6 +108,7 @@ impl Engine {
                 committed,
                 last_sync: std::sync::atomic::AtomicI64::new(crate::now_ms()),
                 facts: Default::default(),
+                policy,
             }),
         })
     }
@@ -177,29 +194,116 @@ impl Engine {
         let cached = self.inner.cache.read().await.size();
         if stored != cached {
             let mut c = self.inner.cache.write().await;
-            writer::catch_up_from_store(&self.inner.store, &self.inner.county, &mut c).await?;
+            writer::catch_up_from_store(
+                &self.inner.store,
+                &self.inner.county,
+                &mut c,
+                &self.inner.policy,
+            )
+            .await?;
         }
         Ok(())
+    }
+
+    /// Archives the events that have settled by `now_ms` and drops them from memory. The
+    /// server calls this periodically; returns how many left memory.
+    pub async fn archive_settled(&self, now_ms: i64) -> Result<usize> {
+        crate::archive::sweep_shared(
+            &self.inner.store,
+            &self.inner.county,
+            &self.inner.cache,
+            &self.inner.policy,
+            now_ms,
+        )
+        .await
+    }
+
+    /// Loads archived events back into memory so `with_state` readers find them (a later
+    /// [`Engine::archive_settled`] drops them again). Unknown ids are ignored.
+    pub async fn load_events(&self, ids: &[u64]) -> Result<()> {
+        let missing = {
+            let c = self.inner.cache.read().await;
+            ids.iter()
+                .any(|id| *id < c.state.log_len && !c.state.events.is_resident(*id))
+        };
+        if missing {
+            let mut c = self.inner.cache.write().await;
+            crate::archive::load_ids(&self.inner.store, &self.inner.county, &mut c.state, ids)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Reads the state with events `ids` in memory (loaded back if they were archived).
+    pub async fn with_events<R>(
+        &self,
+        ids: &[u64],
+        f: impl FnOnce(&CountyState) -> R,
+    ) -> Result<R> {
+        self.load_events(ids).await?;
+        self.with_state(f).await
+    }
+
+    /// Events held in memory now (open work and recently settled history).
+    pub async fn resident_events(&self) -> usize {
+        self.inner.cache.read().await.state.events.events.len()
     }
 
     /// Tree size and root of the log as cached.
     pub async fn tree_head(&self) -> (u64, Hash) {
         let c = self.inner.cache.read().await;
-        (c.size(), c.frontier.root())
+        (c.size(), c.tree.root())
     }
 
-    /// Inclusion proof for entry `seq` in the tree of `size` entries.
+    /// Runs a Merkle computation that needs the leaves of some complete tiles: asks which,
+    /// reads them from storage (outside the lock; the tree only grows), then computes.
+    async fn with_tiles<R>(
+        &self,
+        need: impl Fn(&Pyramid) -> Option<Vec<u64>>,
+        compute: impl Fn(&Pyramid, &Tiles) -> Option<R>,
+    ) -> Result<Option<R>> {
+        let (wanted, ranges) = {
+            let c = self.inner.cache.read().await;
+            let Some(wanted) = need(&c.tree) else {
+                return Ok(None);
+            };
+            let ranges: Vec<(u64, u64)> = wanted.iter().map(|t| c.tree.leaf_range(*t)).collect();
+            (wanted, ranges)
+        };
+        let mut tiles = Tiles::new();
+        for (t, (from, to)) in wanted.into_iter().zip(ranges) {
+            let leaves = self
+                .inner
+                .store
+                .leaf_hash_range(&self.inner.county, from, to)
+                .await?;
+            tiles.insert(t, leaves);
+        }
+        let c = self.inner.cache.read().await;
+        Ok(compute(&c.tree, &tiles))
+    }
+
+    /// Inclusion proof for entry `seq` in the tree of `size` entries: the leaf and the path.
     pub async fn inclusion_proof(&self, seq: u64, size: u64) -> Result<(Hash, Vec<Hash>)> {
         self.sync().await?;
-        let c = self.inner.cache.read().await;
-        let leaves = c
-            .leaves
-            .get(..size as usize)
-            .ok_or_else(|| not_found("tree size", size))?;
-        let leaf = *leaves
-            .get(seq as usize)
+        if size > self.tree_head().await.0 {
+            return Err(not_found("tree size", size));
+        }
+        let leaf = self
+            .inner
+            .store
+            .leaf_hash_range(&self.inner.county, seq, seq.saturating_add(1))
+            .await?
+            .into_iter()
+            .next()
+            .filter(|_| seq < size)
             .ok_or_else(|| not_found("entry", seq))?;
-        let proof = tiaokuai_log::merkle::inclusion_proof(seq as usize, leaves)
+        let proof = self
+            .with_tiles(
+                |t| t.tiles_for_inclusion(seq, size),
+                |t, tiles| t.inclusion_proof(seq, size, tiles),
+            )
+            .await?
             .ok_or_else(|| not_found("entry", seq))?;
         Ok((leaf, proof))
     }
@@ -207,23 +311,25 @@ impl Engine {
     /// Consistency proof between tree sizes `old` and `new`.
     pub async fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>> {
         self.sync().await?;
-        let c = self.inner.cache.read().await;
-        let leaves = c
-            .leaves
-            .get(..new as usize)
-            .ok_or_else(|| not_found("tree size", new))?;
-        tiaokuai_log::merkle::consistency_proof(old as usize, leaves)
-            .ok_or_else(|| not_found("tree size", old))
+        if new > self.tree_head().await.0 {
+            return Err(not_found("tree size", new));
+        }
+        self.with_tiles(
+            |t| t.tiles_for_consistency(old, new),
+            |t, tiles| t.consistency_proof(old, new, tiles),
+        )
+        .await?
+        .ok_or_else(|| not_found("tree size", old))
     }
 
     /// Root of the tree made of the first `size` entries.
     pub async fn root_at(&self, size: u64) -> Result<Hash> {
-        let c = self.inner.cache.read().await;
-        let leaves = c
-            .leaves
-            .get(..size as usize)
-            .ok_or_else(|| not_found("tree size", size))?;
-        Ok(tiaokuai_log::merkle::mth(leaves))
+        self.with_tiles(
+            |t| t.tiles_for_root(size),
+            |t, tiles| t.root_at(size, tiles),
+        )
+        .await?
+        .ok_or_else(|| not_found("tree size", size))
     }
 
     pub async fn latest_checkpoint(&self) -> Result<Option<Checkpoint>> {

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod archive;
 pub mod assess;
 pub mod auth;
 pub mod cst;

@@ -2,11 +2,12 @@
 //! everything waiting, checks each job against the state, appends the accepted ones with one
 //! signed checkpoint, and commits once. One fsync then covers many appends.
 
+use crate::archive::HistoryPolicy;
 use crate::engine::{Actor, Committed};
 use crate::error::{AppError, Result};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
-use tiaokuai_log::{EntryHeader, Frontier, Hash, LogEntry, LogSigner};
+use tiaokuai_log::{EntryHeader, Hash, LogEntry, LogSigner, Pyramid};
 use tiaokuai_store::{EventRows, Store, VaultRow};
 use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
 
@@ -20,39 +21,51 @@ pub(crate) struct Job {
     pub reply: oneshot::Sender<Result<Vec<u64>>>,
 }
 
-/// The log as held in memory: folded state, Merkle frontier and every leaf hash (for proofs).
+/// The log as held in memory: folded state, the Merkle pyramid (complete subtrees above the
+/// tile level; proofs read the leaves of older tiles from storage) and the last entry's hash.
 #[derive(Default)]
 pub(crate) struct LogCache {
     pub state: CountyState,
-    pub frontier: Frontier,
-    pub leaves: Vec<Hash>,
+    pub tree: Pyramid,
     pub last_hash: Hash,
 }
 
 impl LogCache {
     pub fn size(&self) -> u64 {
-        self.frontier.size()
+        self.tree.size()
     }
 
     fn fold(&mut self, e: &LogEntry, t: &Transition) {
         self.state.apply(t);
-        self.frontier.push(e.hash);
-        self.leaves.push(e.hash);
+        self.tree.push(e.hash);
         self.last_hash = e.hash;
     }
 }
 
-/// Folds stored entries, their personal values restored from the vault (or erased).
-fn fold_entries(cache: &mut LogCache, entries: &[LogEntry], ts: &[Transition]) {
+/// Folds stored entries (their personal values restored from the vault, or erased), loading
+/// back the archived events they act on, as they stood at each entry.
+async fn fold_entries(
+    store: &Store,
+    county: &str,
+    cache: &mut LogCache,
+    entries: &[LogEntry],
+    ts: &[Transition],
+) -> Result<()> {
     for (e, t) in entries.iter().zip(ts) {
+        crate::archive::load_for(store, county, &mut cache.state, std::slice::from_ref(t), e.header.seq)
+            .await?;
         cache.fold(e, t);
     }
+    Ok(())
 }
 
+/// Folds the stored entries the cache has not seen. A long replay archives settled events as
+/// it goes, so memory stays bounded by live work.
 pub(crate) async fn catch_up_from_store(
     store: &Store,
     county: &str,
     cache: &mut LogCache,
+    policy: &HistoryPolicy,
 ) -> Result<()> {
     loop {
         let page = store.read_log(county, cache.size(), 10_000).await?;
@@ -60,7 +73,19 @@ pub(crate) async fn catch_up_from_store(
             return Ok(());
         }
         let ts = store.transitions(county, &page).await?;
-        fold_entries(cache, &page, &ts);
+        fold_entries(store, county, cache, &page, &ts).await?;
+        if crate::archive::replay_should_sweep(cache) {
+            crate::archive::sweep_owned(store, county, cache, policy, crate::now_ms()).await?;
+        }
+    }
+}
+
+/// Forgets the cache and folds the whole log again.
+async fn reload(store: &Store, county: &str, cache: &RwLock<LogCache>, policy: &HistoryPolicy) {
+    let mut c = cache.write().await;
+    *c = LogCache::default();
+    if let Err(e) = catch_up_from_store(store, county, &mut c, policy).await {
+        tracing::error!(error = %e, "reloading the log cache failed");
     }
 }
 
@@ -68,6 +93,7 @@ pub(crate) async fn run(
     store: Store,
     county: String,
     signer: LogSigner,
+    policy: HistoryPolicy,
     cache: Arc<RwLock<LogCache>>,
     mut rx: mpsc::Receiver<Job>,
     committed: broadcast::Sender<Committed>,
@@ -84,12 +110,12 @@ pub(crate) async fn run(
             Ok((results, done)) => {
                 if done.iter().any(|c| c.kind == "org.person.erase") {
                     // Values of the erased person folded into other records (the contact
-                    // text of their reports) are forgotten by folding the log afresh.
-                    let mut c = cache.write().await;
-                    *c = LogCache::default();
-                    if let Err(e) = catch_up_from_store(&store, &county, &mut c).await {
-                        tracing::error!(error = %e, "reloading the log cache after an erasure failed");
+                    // text of their reports) are forgotten by folding the log afresh; archived
+                    // events and snapshots may hold them too.
+                    if let Err(e) = store.clear_derived_state(&county).await {
+                        tracing::error!(error = %e, "clearing archived events after an erasure failed");
                     }
+                    reload(&store, &county, &cache, &policy).await;
                 }
                 if committed.receiver_count() > 0 {
                     for n in done {
@@ -102,11 +128,7 @@ pub(crate) async fn run(
             }
             Err(e) => {
                 tracing::error!(error = %e, "log batch failed; reloading the log cache");
-                let mut c = cache.write().await;
-                *c = LogCache::default();
-                if let Err(e2) = catch_up_from_store(&store, &county, &mut c).await {
-                    tracing::error!(error = %e2, "reloading the log cache failed");
-                }
+                reload(&store, &county, &cache, &policy).await;
                 let msg = e.to_string();
                 for job in jobs {
                     let _ = job.reply.send(Err(AppError::Io(format!(
@@ -142,7 +164,12 @@ async fn write_batch(
         }
         let missing = w.entries_since(cache.size()).await?;
         let ts = w.transitions(&missing).await?;
-        fold_entries(cache, &missing, &ts);
+        fold_entries(store, county, cache, &missing, &ts).await?;
+    }
+    // Commands on events that left memory load them back first.
+    for job in jobs {
+        let at = cache.size();
+        crate::archive::load_for(store, county, &mut cache.state, &job.transitions, at).await?;
     }
     let mut results = Vec::with_capacity(jobs.len());
     let mut done = Vec::new();
@@ -214,7 +241,7 @@ async fn write_batch(
     }
     let seqs: Vec<(u64, &Transition)> = batch.iter().map(|(e, t)| (e.header.seq, t)).collect();
     let rows = EventRows::collect(&cache.state, &seqs);
-    let cp = signer.sign(county, cache.size(), cache.frontier.root(), last_at);
+    let cp = signer.sign(county, cache.size(), cache.tree.root(), last_at);
     drop(guard);
     w.append_many(&batch, &rows).await?;
     for (seq, vrows) in &vault {

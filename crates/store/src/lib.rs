@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod archive;
 mod backup;
 mod blobs;
 mod log;
@@ -19,6 +20,7 @@ mod sessions;
 mod stats;
 mod write;
 
+pub use archive::{ArchiveRow, SnapshotRow};
 pub use blobs::Blob;
 pub use log::StoredEntries;
 pub use personal::{PersonalDataProblem, Sealed, VaultRow};

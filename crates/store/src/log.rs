@@ -123,6 +123,25 @@ impl Store {
             .collect()
     }
 
+    /// Stored leaf hashes of entries `[from, to)`, for Merkle proofs over entries whose
+    /// hashes are no longer held in memory.
+    pub async fn leaf_hash_range(&self, county: &str, from: u64, to: u64) -> Result<Vec<Hash>> {
+        let rows = sqlx::query(
+            "select seq, hash from log_entries where county = $1 and seq >= $2 and seq < $3 order by seq",
+        )
+        .bind(county)
+        .bind(from as i64)
+        .bind(to as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let seq: i64 = r.try_get(0)?;
+                to_hash(r.try_get(1)?, "hash", seq)
+            })
+            .collect()
+    }
+
     pub async fn checkpoints(&self, county: &str) -> Result<Vec<Checkpoint>> {
         let rows = sqlx::query(
             "select size, root, at_ms, signature, key_id from log_checkpoints where county = $1 order by size",

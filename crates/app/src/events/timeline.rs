@@ -47,7 +47,7 @@ fn not_found(id: u64) -> AppError {
 
 impl Engine {
     pub async fn event(&self, id: u64) -> Result<Event> {
-        self.with_state(|s| s.events.event(id).cloned())
+        self.with_events(&[id], |s| s.events.event(id).cloned())
             .await?
             .ok_or_else(|| not_found(id))
     }

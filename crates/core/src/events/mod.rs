@@ -2,6 +2,7 @@
 //! transition, and the fold that derives statuses and working-time deadlines from the log.
 
 mod apply;
+pub mod archive;
 pub mod ball;
 pub mod book;
 pub mod check;
@@ -14,6 +15,7 @@ pub mod model;
 pub mod township;
 pub mod who;
 
+pub use archive::ArchivedEvent;
 pub use book::{EventBook, Flag, PublicFeedback};
 pub use check::Ctx;
 pub use cmd::{EventCmd, ReminderKind, ReturnDecision};

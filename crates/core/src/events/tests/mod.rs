@@ -207,6 +207,7 @@ fn report() -> HandlingReport {
     }
 }
 
+mod archive;
 mod flows;
 mod loop_flow;
 mod props;

@@ -95,16 +95,24 @@ pub async fn download(
     if !valid_photo_hash(&hash) {
         return Err(not_found("photo"));
     }
+    // Events that left memory keep their photos' access rule: they are loaded back to ask.
+    let archived = state
+        .engine
+        .store()
+        .archived_photo_events(state.engine.county(), &hash)
+        .await?;
     let readable = state
         .engine
-        .with_state(|st| match st.events.photo_events.get(&hash) {
-            None => true,
-            Some(ids) => ids.iter().any(|id| {
-                st.events
-                    .events
-                    .get(id)
-                    .is_some_and(|e| may_see(&s.principal, &st.org, e))
-            }),
+        .with_events(&archived, |st| {
+            let mut ids: Vec<u64> = archived.clone();
+            ids.extend(st.events.photo_events.get(&hash).into_iter().flatten());
+            ids.is_empty()
+                || ids.iter().any(|id| {
+                    st.events
+                        .events
+                        .get(id)
+                        .is_some_and(|e| may_see(&s.principal, &st.org, e))
+                })
         })
         .await?;
     if !readable {

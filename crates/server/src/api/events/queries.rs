@@ -180,7 +180,7 @@ pub async fn detail(
     let now = now_ms();
     let v = state
         .engine
-        .with_state(|st| visible(st, &s.principal, id).map(|e| detail_json(st, e, now)))
+        .with_events(&[id], |st| visible(st, &s.principal, id).map(|e| detail_json(st, e, now)))
         .await??;
     Ok(Json(v))
 }
@@ -188,7 +188,7 @@ pub async fn detail(
 async fn check_visible(state: &AppState, p: &Principal, id: u64) -> Result<String, ApiError> {
     state
         .engine
-        .with_state(|st| visible(st, p, id).map(|e| e.no.clone()))
+        .with_events(&[id], |st| visible(st, p, id).map(|e| e.no.clone()))
         .await?
 }
 

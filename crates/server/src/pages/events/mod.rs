@@ -48,7 +48,7 @@ pub(crate) async fn readable(
     use crate::error::PageError;
     state
         .engine
-        .with_state(|st| {
+        .with_events(&[id], |st| {
             st.events
                 .event(id)
                 .filter(|e| tiaokuai_core::events::who::may_see(&s.principal, &st.org, e))

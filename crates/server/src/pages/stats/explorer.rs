@@ -287,7 +287,7 @@ pub async fn drill(
     let total = ids.len();
     let (rows, cell) = state
         .engine
-        .with_state(|st| {
+        .with_events(&ids[..total.min(500)], |st| {
             let rows: Vec<EventRow> = ids
                 .iter()
                 .take(500)

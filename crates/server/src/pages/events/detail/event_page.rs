@@ -113,7 +113,7 @@ pub async fn show(
     let status_code = flash.as_ref().map(|f| f.status).unwrap_or(StatusCode::OK);
     let page = state
         .engine
-        .with_state(|st| {
+        .with_events(&[id], |st| {
             let e = st.events.event(id)?;
             let org = &st.org;
             let book = &st.events;
