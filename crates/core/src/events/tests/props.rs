@@ -6,7 +6,7 @@ use proptest::prelude::*;
 // ---- property test: random command sequences keep the invariants ----
 
 /// (person, command, whether to let the person be the first whom the rules accept).
-fn arb_cmd(ids: u64) -> impl Strategy<Value = (usize, EventCmd, bool)> {
+pub(super) fn arb_cmd(ids: u64) -> impl Strategy<Value = (usize, EventCmd, bool)> {
     let who = 0..PEOPLE.len();
     let ev = 0..ids.max(1);
     let n = 1u32..6;
@@ -216,7 +216,7 @@ proptest! {
 }
 
 /// Points a random command at an existing event (by index into those created so far).
-fn remap(mut cmd: EventCmd, ids: &[u64]) -> EventCmd {
+pub(super) fn remap(mut cmd: EventCmd, ids: &[u64]) -> EventCmd {
     if ids.is_empty() {
         return cmd;
     }
@@ -250,7 +250,7 @@ fn remap(mut cmd: EventCmd, ids: &[u64]) -> EventCmd {
 }
 
 /// Points a command's assignment at one of the event's hops, so more sequences go deep.
-fn on_existing_hop(cmd: &mut EventCmd, hops: u32) {
+pub(super) fn on_existing_hop(cmd: &mut EventCmd, hops: u32) {
     if hops == 0 {
         return;
     }
