@@ -20,9 +20,25 @@ pub struct Category {
     pub parent: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Stored as its list of nodes (the map key is each node's own code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Category>", into = "Vec<Category>")]
 pub struct CategoryTree {
     nodes: BTreeMap<String, Category>,
+}
+
+impl From<CategoryTree> for Vec<Category> {
+    fn from(t: CategoryTree) -> Self {
+        t.nodes.into_values().collect()
+    }
+}
+
+impl From<Vec<Category>> for CategoryTree {
+    fn from(nodes: Vec<Category>) -> Self {
+        let mut t = CategoryTree::empty();
+        t.upsert(nodes);
+        t
+    }
 }
 
 /// A county starts from the built-in tree.

@@ -92,13 +92,15 @@ pub struct ClosedPeriod {
     pub seq: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentBook {
     /// Every version of each scheme, oldest first.
     pub schemes: BTreeMap<String, Vec<Scheme>>,
     /// Manual scores by (scheme, period), then (unit, indicator).
+    #[serde(with = "crate::state::snapshot::nested_pairs")]
     pub manual: BTreeMap<(String, String), BTreeMap<(String, String), ManualScore>>,
     pub appeals: BTreeMap<u64, AppealRecord>,
+    #[serde(with = "crate::state::snapshot::pairs")]
     pub closed: BTreeMap<(String, String), ClosedPeriod>,
 }
 

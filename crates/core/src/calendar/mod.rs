@@ -112,10 +112,33 @@ pub struct SpecialDay {
 }
 
 /// Special days plus office hours. `Default` has no special days and the default office hours.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "CalendarRepr", into = "CalendarRepr")]
 pub struct WorkCalendar {
     days: BTreeMap<NaiveDate, SpecialDay>,
     hours: OfficeHours,
+}
+
+/// How a calendar is stored: each special day once (the map key is the day's own date).
+#[derive(Serialize, Deserialize)]
+struct CalendarRepr {
+    days: Vec<SpecialDay>,
+    hours: OfficeHours,
+}
+
+impl From<WorkCalendar> for CalendarRepr {
+    fn from(c: WorkCalendar) -> Self {
+        CalendarRepr {
+            days: c.days.into_values().collect(),
+            hours: c.hours,
+        }
+    }
+}
+
+impl From<CalendarRepr> for WorkCalendar {
+    fn from(r: CalendarRepr) -> Self {
+        WorkCalendar::new(r.days, r.hours)
+    }
 }
 
 /// The built-in calendar: [`BUILTIN_CSV`] with the default office hours. Should the built-in CSV

@@ -19,15 +19,18 @@ pub struct PublicFeedback {
     pub at_ms: i64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EventBook {
     pub events: BTreeMap<u64, Event>,
     pub config: WorkflowConfig,
     pub calendar: WorkCalendar,
     /// Accountability cases by (event, assignment).
+    #[serde(with = "crate::state::snapshot::pairs")]
     pub cases: BTreeMap<(u64, u32), AccountabilityCase>,
     pub feedback: BTreeMap<u64, PublicFeedback>,
-    /// Events numbered per year, for the human number.
+    /// Events numbered per year, for the human number. Counts `events` by report year, so a
+    /// snapshot leaves it out and [`EventBook::rebuild_per_year`] recounts it.
+    #[serde(skip)]
     pub per_year: BTreeMap<i32, u32>,
     /// The events each photo (SHA-256 hex) is attached to: who may fetch a photo follows who
     /// may read one of them.
@@ -54,6 +57,19 @@ impl Flag {
 }
 
 impl EventBook {
+    /// Recounts [`EventBook::per_year`] from the events: each report adds one event under its
+    /// id and none is ever removed, so the count per report year is the last number given.
+    pub(crate) fn rebuild_per_year(&mut self) {
+        use chrono::Datelike;
+        self.per_year.clear();
+        for e in self.events.values() {
+            *self
+                .per_year
+                .entry(crate::calendar::cst_date(e.created_ms).year())
+                .or_insert(0) += 1;
+        }
+    }
+
     pub fn event(&self, id: u64) -> Option<&Event> {
         self.events.get(&id)
     }

@@ -126,7 +126,7 @@ pub struct Step {
     pub at_ms: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {
     pub app: Application,
     pub status: AdjustmentStatus,

@@ -37,7 +37,7 @@ pub enum ItemDiff {
     },
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Catalogue {
     pub versions: Vec<VersionMeta>,
     /// Per item: (version, item as of that version; None = removed), in version order.

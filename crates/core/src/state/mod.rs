@@ -6,12 +6,15 @@ use crate::events::{Ctx, EventBook};
 use crate::lists::{Adjustment, Catalogue};
 use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
 use crate::transition::Transition;
+use serde::{Deserialize, Serialize};
 
 mod lists;
 mod personal;
+pub(crate) mod snapshot;
+pub use snapshot::SNAPSHOT_FORMAT;
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonRecord {
     pub person: Person,
     pub password_hash: Option<String>,
@@ -21,16 +24,18 @@ pub struct PersonRecord {
     pub erased: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct OrgState {
     pub units: BTreeMap<String, Unit>,
     pub people: BTreeMap<String, PersonRecord>,
     pub grids: BTreeMap<String, Grid>,
-    /// Grid outlines parsed once, for locating reports (derived from `grids`).
+    /// Grid outlines parsed once, for locating reports (derived from `grids`: a snapshot
+    /// leaves them out and [`OrgState::rebuild_grid_shapes`] parses them again).
+    #[serde(skip)]
     pub grid_shapes: BTreeMap<String, (crate::org::BBox, geo::Polygon<f64>)>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CountyState {
     pub org: OrgState,
     pub lists: Catalogue,
@@ -38,10 +43,17 @@ pub struct CountyState {
     pub events: EventBook,
     /// The event category tree (built-in plus the county's own branches). Shared: the writer
     /// clones the state for every batch, and the tree rarely changes.
+    #[serde(with = "snapshot::arc")]
     pub categories: std::sync::Arc<crate::categories::CategoryTree>,
     pub assessment: crate::assess::AssessmentBook,
     /// Transitions folded so far: the log sequence the next one will get.
     pub log_len: u64,
+}
+
+/// A grid's outline for [`OrgState::locate`]; `None` when its geometry is not a valid polygon.
+fn grid_shape(grid: &Grid) -> Option<(crate::org::BBox, geo::Polygon<f64>)> {
+    let (ring, bbox) = validate_polygon(&grid.geometry).ok()?;
+    Some((bbox, geo::Polygon::new(geo::LineString::from(ring), vec![])))
 }
 
 fn invalid(field: &str, msg: impl Into<String>) -> DomainError {
@@ -480,9 +492,8 @@ impl CountyState {
                 }
             }
             Transition::GridSaved { grid } => {
-                if let Ok((ring, bbox)) = validate_polygon(&grid.geometry) {
-                    let poly = geo::Polygon::new(geo::LineString::from(ring), vec![]);
-                    org.grid_shapes.insert(grid.code.clone(), (bbox, poly));
+                if let Some(shape) = grid_shape(grid) {
+                    org.grid_shapes.insert(grid.code.clone(), shape);
                 }
                 org.grids.insert(grid.code.clone(), grid.clone());
             }

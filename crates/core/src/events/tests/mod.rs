@@ -212,4 +212,5 @@ mod flows;
 mod loop_flow;
 mod props;
 mod scope;
+mod snapshot;
 mod township;
