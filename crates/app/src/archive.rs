@@ -20,6 +20,10 @@ pub struct HistoryPolicy {
     pub keep_settled_ms: i64,
     /// Events archived per pass; a pass holds the state's write lock only to drop them.
     pub batch: usize,
+    /// A snapshot is written when this many entries were appended since the last one.
+    pub snapshot_every: u64,
+    /// How often the server archives settled events and considers a snapshot.
+    pub maintain_every_ms: u64,
 }
 
 impl Default for HistoryPolicy {
@@ -27,6 +31,8 @@ impl Default for HistoryPolicy {
         HistoryPolicy {
             keep_settled_ms: 30 * 86_400_000,
             batch: 5_000,
+            snapshot_every: 100_000,
+            maintain_every_ms: 30_000,
         }
     }
 }

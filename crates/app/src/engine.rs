@@ -4,8 +4,9 @@
 //! with entries other server processes appended, so many stateless servers can share one
 //! PostgreSQL database.
 
-use crate::error::{AppError, Result};
 use crate::archive::HistoryPolicy;
+use crate::error::{AppError, Result};
+use crate::snapshot::StartReport;
 use crate::writer::{self, Job, LogCache};
 use std::sync::Arc;
 use tiaokuai_core::{CountyState, Transition};
@@ -59,6 +60,13 @@ struct Inner {
     /// Recent statistical facts (see `stats_cache`).
     facts: crate::stats_cache::FactCache,
     policy: HistoryPolicy,
+    signer: Arc<LogSigner>,
+    start: StartReport,
+    /// Log size of the newest snapshot written or loaded.
+    last_snapshot: std::sync::atomic::AtomicU64,
+    /// Held while archived events or snapshots are written, and by an erasure while it
+    /// clears them: nothing read before an erasure is written after it.
+    derived: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Reads may lag appends made by *other* server processes by this much; this process's own
@@ -81,24 +89,38 @@ impl Engine {
         policy: HistoryPolicy,
     ) -> Result<Engine> {
         let verifier = signer.verifier();
+        let signer = Arc::new(signer);
         let cache = Arc::new(RwLock::new(LogCache::default()));
+        let started = std::time::Instant::now();
+        let mut start = StartReport::default();
         {
             let mut c = cache.write().await;
+            if let Some(snap) =
+                crate::snapshot::newest_usable(&store, county, &verifier, &mut start).await?
+            {
+                *c = snap;
+            }
+            let from = c.size();
             writer::catch_up_from_store(&store, county, &mut c, &policy).await?;
+            start.replayed = c.size() - from;
             crate::archive::sweep_owned(&store, county, &mut c, &policy, crate::now_ms()).await?;
         }
+        start.millis = started.elapsed().as_millis() as u64;
+        let derived = Arc::new(tokio::sync::Mutex::new(()));
         let (tx, rx) = mpsc::channel(4096);
         let (committed, _) = broadcast::channel(4096);
         tokio::spawn(writer::run(
             store.clone(),
             county.to_string(),
-            signer,
+            signer.clone(),
             policy,
+            derived.clone(),
             cache.clone(),
             rx,
             committed.clone(),
         ));
-        Ok(Engine {
+        let last_snapshot = std::sync::atomic::AtomicU64::new(start.snapshot.unwrap_or(0));
+        let engine = Engine {
             inner: Arc::new(Inner {
                 store,
                 county: county.to_string(),
@@ -109,8 +131,67 @@ impl Engine {
                 last_sync: std::sync::atomic::AtomicI64::new(crate::now_ms()),
                 facts: Default::default(),
                 policy,
+                signer,
+                start,
+                last_snapshot,
+                derived,
             }),
-        })
+        };
+        engine.spawn_maintenance();
+        Ok(engine)
+    }
+
+    /// Every `maintain_every_ms`: archive settled events, and write a snapshot once enough
+    /// entries were appended. Stops when the engine is dropped.
+    fn spawn_maintenance(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        let every = std::time::Duration::from_millis(self.inner.policy.maintain_every_ms.max(100));
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let engine = Engine { inner };
+                if let Err(e) = engine.maintain(crate::now_ms()).await {
+                    tracing::warn!(error = %e, "archiving or snapshotting failed; will retry");
+                }
+            }
+        });
+    }
+
+    /// One maintenance pass (see [`Engine::spawn_maintenance`]).
+    pub async fn maintain(&self, now_ms: i64) -> Result<()> {
+        self.archive_settled(now_ms).await?;
+        let size = self.tree_head().await.0;
+        let last = self
+            .inner
+            .last_snapshot
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if size >= last + self.inner.policy.snapshot_every {
+            self.take_snapshot(now_ms).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes a snapshot of the state as cached now; returns the log size it covers.
+    pub async fn take_snapshot(&self, now_ms: i64) -> Result<u64> {
+        let _derived = self.inner.derived.lock().await;
+        let row = {
+            let c = self.inner.cache.read().await;
+            crate::snapshot::take(&c, &self.inner.county, &self.inner.signer, now_ms)?
+        };
+        self.inner
+            .store
+            .put_snapshot(&self.inner.county, &row)
+            .await?;
+        self.inner
+            .last_snapshot
+            .store(row.size, std::sync::atomic::Ordering::Relaxed);
+        Ok(row.size)
+    }
+
+    /// How this engine started: the snapshot it used, those it refused, entries replayed.
+    pub fn start_report(&self) -> &StartReport {
+        &self.inner.start
     }
 
     pub fn store(&self) -> &Store {
@@ -208,6 +289,7 @@ impl Engine {
     /// Archives the events that have settled by `now_ms` and drops them from memory. The
     /// server calls this periodically; returns how many left memory.
     pub async fn archive_settled(&self, now_ms: i64) -> Result<usize> {
+        let _derived = self.inner.derived.lock().await;
         crate::archive::sweep_shared(
             &self.inner.store,
             &self.inner.county,
@@ -242,6 +324,29 @@ impl Engine {
     ) -> Result<R> {
         self.load_events(ids).await?;
         self.with_state(f).await
+    }
+
+    /// The whole folded state, archived events included: what folding the log from the start
+    /// gives (for tests and audits; it holds all history in memory).
+    pub async fn full_state(&self) -> Result<CountyState> {
+        let mut s = self.with_state(|s| s.clone()).await?;
+        let ids = self.inner.store.archived_ids(&self.inner.county).await?;
+        let missing: Vec<u64> = ids
+            .into_iter()
+            .filter(|id| !s.events.is_resident(*id))
+            .collect();
+        let before = s.log_len;
+        for id in missing {
+            if let Some(b) = self
+                .inner
+                .store
+                .archived_event(&self.inner.county, id, before)
+                .await?
+            {
+                s.events.restore(crate::archive::decode(&b)?);
+            }
+        }
+        Ok(s)
     }
 
     /// Events held in memory now (open work and recently settled history).

@@ -52,8 +52,14 @@ async fn fold_entries(
     ts: &[Transition],
 ) -> Result<()> {
     for (e, t) in entries.iter().zip(ts) {
-        crate::archive::load_for(store, county, &mut cache.state, std::slice::from_ref(t), e.header.seq)
-            .await?;
+        crate::archive::load_for(
+            store,
+            county,
+            &mut cache.state,
+            std::slice::from_ref(t),
+            e.header.seq,
+        )
+        .await?;
         cache.fold(e, t);
     }
     Ok(())
@@ -92,8 +98,9 @@ async fn reload(store: &Store, county: &str, cache: &RwLock<LogCache>, policy: &
 pub(crate) async fn run(
     store: Store,
     county: String,
-    signer: LogSigner,
+    signer: Arc<LogSigner>,
     policy: HistoryPolicy,
+    derived: Arc<tokio::sync::Mutex<()>>,
     cache: Arc<RwLock<LogCache>>,
     mut rx: mpsc::Receiver<Job>,
     committed: broadcast::Sender<Committed>,
@@ -112,6 +119,7 @@ pub(crate) async fn run(
                     // Values of the erased person folded into other records (the contact
                     // text of their reports) are forgotten by folding the log afresh; archived
                     // events and snapshots may hold them too.
+                    let _derived = derived.lock().await;
                     if let Err(e) = store.clear_derived_state(&county).await {
                         tracing::error!(error = %e, "clearing archived events after an erasure failed");
                     }

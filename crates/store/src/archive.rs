@@ -65,7 +65,12 @@ impl Store {
 
     /// The newest archived version of event `id` whose last change lies before log position
     /// `before` (`u64::MAX` for the newest of all).
-    pub async fn archived_event(&self, county: &str, id: u64, before: u64) -> Result<Option<Vec<u8>>> {
+    pub async fn archived_event(
+        &self,
+        county: &str,
+        id: u64,
+        before: u64,
+    ) -> Result<Option<Vec<u8>>> {
         let before = i64::try_from(before).unwrap_or(i64::MAX);
         let row = sqlx::query(
             "select body from event_archive where county = $1 and event_id = $2 and seq < $3 \
@@ -77,6 +82,17 @@ impl Store {
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|r| r.try_get(0)).transpose()?)
+    }
+
+    /// Every event with an archived version.
+    pub async fn archived_ids(&self, county: &str) -> Result<Vec<u64>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "select distinct event_id from event_archive where county = $1 order by event_id",
+        )
+        .bind(county)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(|i| i as u64).collect())
     }
 
     /// Archived events a photo is attached to.

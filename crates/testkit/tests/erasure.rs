@@ -42,7 +42,7 @@ async fn folded_from_log(store: &Store, county: &str) -> tiaokuai_core::CountySt
     let e = Engine::start(store.clone(), county, test_signer())
         .await
         .unwrap();
-    e.with_state(|s| s.clone()).await.unwrap()
+    e.full_state().await.unwrap()
 }
 
 async fn raw_payloads(store: &Store, county: &str, from: u64) -> Vec<String> {
@@ -59,7 +59,7 @@ async fn raw_payloads(store: &Store, county: &str, from: u64) -> Vec<String> {
 async fn sealed_log_folds_to_the_in_memory_state() {
     let (engine, _fx) = demo_engine().await.unwrap();
     let county = engine.county().to_string();
-    let live = engine.with_state(|s| s.clone()).await.unwrap();
+    let live = engine.full_state().await.unwrap();
     // The demo's people have phones and passwords: none of them is in the log.
     let someone = live.org.people.get("zhujian").unwrap();
     assert!(!someone.person.phone.is_empty());
@@ -196,7 +196,7 @@ async fn erasure_deletes_the_data_and_the_log_still_verifies() {
         .unwrap();
     assert!(report.ok(), "{:?}", report.problem);
     assert_eq!(store.check_personal_data(&county).await.unwrap(), vec![]);
-    let live = s.engine.with_state(|st| st.clone()).await.unwrap();
+    let live = s.engine.full_state().await.unwrap();
     assert_eq!(live.org.people["erasee"].person.phone, ERASED);
     assert!(folded_from_log(&store, &county).await == live);
     let dumped = store.dump_read_models(&county).await.unwrap();
@@ -392,7 +392,7 @@ async fn erasure_forgets_the_contact_text_of_the_persons_reports() {
         assert_eq!(contacted(&t[0]).unwrap(), text, "another person's report");
     }
     // The live state forgot it too (the event's timeline and pages read from it).
-    let live = engine.with_state(|s| s.clone()).await.unwrap();
+    let live = engine.full_state().await.unwrap();
     assert!(folded_from_log(&store, &county).await == live);
     let event = live
         .events

@@ -6,6 +6,7 @@ mod authz_matrix;
 mod demo_history;
 mod erasure;
 mod events_api;
+mod history;
 mod import;
 mod lists;
 mod log;

@@ -201,12 +201,12 @@ async fn random_concurrent_commands_rebuild_to_the_same_read_models() {
         .unwrap();
     assert!(report.ok(), "{:?}", report.problem);
     // A second server folding the same log reaches the same state.
-    let live = engine.with_state(|s| s.events.clone()).await.unwrap();
+    let live = engine.full_state().await.unwrap().events;
     let store2 = tiaokuai_store::Store::connect(&fx.url).await.unwrap();
     let engine2 = tiaokuai_app::Engine::start(store2, demo::COUNTY, test_signer())
         .await
         .unwrap();
-    let folded = engine2.with_state(|s| s.events.clone()).await.unwrap();
+    let folded = engine2.full_state().await.unwrap().events;
     assert_eq!(live, folded);
 }
 

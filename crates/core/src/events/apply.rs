@@ -70,7 +70,7 @@ impl EventBook {
             EventCmd::ConcludeCase { .. } | EventCmd::PublicFeedback { .. }
         ) {
             // Records kept beside the event: a closed event never changes.
-            self.apply_side_record(id, at_ms, by, cmd);
+            self.apply_side_record(id, seq, at_ms, by, cmd);
             return;
         }
         let Some(mut e) = self.events.remove(&id) else {
@@ -526,7 +526,7 @@ impl EventBook {
         }
     }
 
-    fn apply_side_record(&mut self, id: u64, at_ms: i64, by: &Party, cmd: &EventCmd) {
+    fn apply_side_record(&mut self, id: u64, seq: u64, at_ms: i64, by: &Party, cmd: &EventCmd) {
         let hop_n = cmd.assignment().unwrap_or(0);
         match cmd {
             EventCmd::PublicFeedback { level, comment, .. } => {
@@ -543,6 +543,7 @@ impl EventBook {
                         comment: comment.clone(),
                         by: by.username.clone(),
                         at_ms,
+                        seq,
                     },
                 );
             }
@@ -551,6 +552,7 @@ impl EventBook {
                     c.outcome = Some(outcome.clone());
                     c.concluded_by = Some(by.username.clone());
                     c.concluded_ms = Some(at_ms);
+                    c.concluded_seq = Some(seq);
                 }
             }
             _ => {}

@@ -20,10 +20,22 @@ pub struct ArchivedEvent {
 }
 
 impl ArchivedEvent {
-    /// The log position of the event's last change: archived versions are keyed by it.
+    /// The log position of the last change to anything archived here (the event, its 回访,
+    /// its cases): archived versions are keyed by it.
     pub fn seq(&self) -> u64 {
-        self.event.seq
+        version(&self.event, self.feedback.as_ref(), self.cases.iter())
     }
+}
+
+fn version<'a>(
+    e: &Event,
+    feedback: Option<&PublicFeedback>,
+    cases: impl Iterator<Item = &'a AccountabilityCase>,
+) -> u64 {
+    cases
+        .filter_map(|c| c.concluded_seq)
+        .chain(feedback.map(|f| f.seq))
+        .fold(e.seq, u64::max)
 }
 
 impl EventBook {
@@ -81,7 +93,7 @@ impl EventBook {
     /// (`seq` is the archived version). Returns whether it was dropped.
     pub fn evict(&mut self, a: &ArchivedEvent) -> bool {
         let id = a.event.id;
-        if self.events.get(&id).map(|e| e.seq) != Some(a.seq()) {
+        if self.version_of(id) != Some(a.seq()) {
             return false;
         }
         self.events.remove(&id);
@@ -122,6 +134,16 @@ impl EventBook {
             self.photo_events.entry(h).or_default().insert(id);
         }
         self.events.insert(id, a.event);
+    }
+
+    /// The log position of the last change to a resident event or its side records.
+    pub fn version_of(&self, id: u64) -> Option<u64> {
+        let e = self.events.get(&id)?;
+        Some(version(
+            e,
+            self.feedback.get(&id),
+            self.cases.range((id, 0)..=(id, u32::MAX)).map(|(_, c)| c),
+        ))
     }
 
     /// Whether the book holds event `id` in memory now.

@@ -17,6 +17,9 @@ pub struct PublicFeedback {
     pub comment: String,
     pub by: String,
     pub at_ms: i64,
+    /// Log position of the entry that recorded it.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -28,9 +31,9 @@ pub struct EventBook {
     #[serde(with = "crate::state::snapshot::pairs")]
     pub cases: BTreeMap<(u64, u32), AccountabilityCase>,
     pub feedback: BTreeMap<u64, PublicFeedback>,
-    /// Events numbered per year, for the human number. Counts `events` by report year, so a
-    /// snapshot leaves it out and [`EventBook::rebuild_per_year`] recounts it.
-    #[serde(skip)]
+    /// Events numbered per year, for the human number. Stored in snapshots: settled events
+    /// leave `events` (see `archive`), so it cannot be recounted from them.
+    #[serde(with = "crate::state::snapshot::pairs")]
     pub per_year: BTreeMap<i32, u32>,
     /// The events each photo (SHA-256 hex) is attached to: who may fetch a photo follows who
     /// may read one of them.
@@ -57,19 +60,6 @@ impl Flag {
 }
 
 impl EventBook {
-    /// Recounts [`EventBook::per_year`] from the events: each report adds one event under its
-    /// id and none is ever removed, so the count per report year is the last number given.
-    pub(crate) fn rebuild_per_year(&mut self) {
-        use chrono::Datelike;
-        self.per_year.clear();
-        for e in self.events.values() {
-            *self
-                .per_year
-                .entry(crate::calendar::cst_date(e.created_ms).year())
-                .or_insert(0) += 1;
-        }
-    }
-
     pub fn event(&self, id: u64) -> Option<&Event> {
         self.events.get(&id)
     }

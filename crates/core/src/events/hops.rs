@@ -155,6 +155,7 @@ impl EventBook {
                 outcome: None,
                 concluded_by: None,
                 concluded_ms: None,
+                concluded_seq: None,
             },
         );
         let mut hop = self.new_hop(ctx, e, role, &sender, &receiver, Some(n), at_ms, by, None);

@@ -457,6 +457,9 @@ pub struct AccountabilityCase {
     pub outcome: Option<String>,
     pub concluded_by: Option<String>,
     pub concluded_ms: Option<i64>,
+    /// Log position of the conclusion (the event's own `seq` does not move for it).
+    #[serde(default)]
+    pub concluded_seq: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -30,7 +30,6 @@ impl CountyState {
             format!("state snapshot {what}: {e}")
         })?;
         s.org.rebuild_grid_shapes();
-        s.events.rebuild_per_year();
         Ok(s)
     }
 }

@@ -33,7 +33,7 @@ fn load_for(t: &Transition, s: &mut CountyState, store: &BTreeMap<u64, Vec<Archi
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, .. ProptestConfig::default() })]
     #[test]
-    fn evicting_and_loading_back_changes_nothing(cmds in prop::collection::vec(arb_cmd(6), 1..160), gaps in prop::collection::vec(0i64..6 * 3_600_000, 160)) {
+    fn evicting_and_loading_back_changes_nothing(cmds in prop::collection::vec(arb_cmd(6), 1..160), gaps in prop::collection::vec(0i64..6 * 3_600_000, 160), extras in prop::collection::vec(0u8..4, 160)) {
         let mut full = world();
         let mut lean = world();
         let mut archive: BTreeMap<u64, Vec<ArchivedEvent>> = BTreeMap::new();
@@ -54,17 +54,33 @@ proptest! {
                 w
             };
             let t = event(w);
-            let seq = full.log_len;
-            load_for(&t, &mut lean, &archive);
-            let a = full.check(&t);
-            let b = lean.check(&t);
-            prop_assert_eq!(a.is_ok(), b.is_ok(), "checks differ: {:?} vs {:?}", a, b);
-            if a.is_ok() {
-                full.apply(&t);
-                lean.apply(&t);
-                if let Transition::Event { cmd: EventCmd::Report { .. }, .. } = &t { ids.push(seq); }
+            // Records kept beside settled events: a 回访 on one, a case concluded.
+            let side = match extras.get(i).copied().unwrap_or(0) {
+                1 if !ids.is_empty() => Some(Transition::Event {
+                    at_ms: now,
+                    by: party("disp"),
+                    cmd: EventCmd::PublicFeedback { event: ids[i % ids.len()], level: (i % 3) as u8, comment: format!("回访{i}") },
+                }),
+                2 => full.events.cases.values().find(|c| c.outcome.is_none()).map(|c| Transition::Event {
+                    at_ms: now,
+                    by: party("jw"),
+                    cmd: EventCmd::ConcludeCase { event: c.event, assignment: c.assignment, outcome: "诫勉".into() },
+                }),
+                _ => None,
+            };
+            for t in std::iter::once(t).chain(side) {
+                let seq = full.log_len;
+                load_for(&t, &mut lean, &archive);
+                let a = full.check(&t);
+                let b = lean.check(&t);
+                prop_assert_eq!(a.is_ok(), b.is_ok(), "checks differ: {:?} vs {:?}", a, b);
+                if a.is_ok() {
+                    full.apply(&t);
+                    lean.apply(&t);
+                    if let Transition::Event { cmd: EventCmd::Report { .. }, .. } = &t { ids.push(seq); }
+                }
+                evict_settled(&mut lean, &mut archive);
             }
-            evict_settled(&mut lean, &mut archive);
         }
         for versions in archive.values() {
             if let Some(a) = versions.last() {
@@ -83,19 +99,30 @@ fn eviction_keeps_open_work_and_running_cases() {
     let report = Transition::Event {
         at_ms: t0,
         by: by.clone(),
-        cmd: EventCmd::Report { event: new_event(false) },
+        cmd: EventCmd::Report {
+            event: new_event(false),
+        },
     };
     let id = s.log_len;
     s.check_and_apply(&report).unwrap();
-    assert!(s.events.settled(t0 + 1_000_000_000, 0, 10).is_empty(), "an open event stays");
+    assert!(
+        s.events.settled(t0 + 1_000_000_000, 0, 10).is_empty(),
+        "an open event stays"
+    );
     s.check_and_apply(&Transition::Event {
         at_ms: t0 + 60_000,
         by: by.clone(),
-        cmd: EventCmd::Cancel { event: id, reason: "重复".into() },
+        cmd: EventCmd::Cancel {
+            event: id,
+            reason: "重复".into(),
+        },
     })
     .unwrap();
     let closed = s.events.event(id).unwrap().closed_ms.unwrap_or(t0);
-    assert!(s.events.settled(closed + 10, 1_000, 10).is_empty(), "not settled long enough");
+    assert!(
+        s.events.settled(closed + 10, 1_000, 10).is_empty(),
+        "not settled long enough"
+    );
     assert_eq!(s.events.settled(closed + 1_000, 1_000, 10), vec![id]);
     let archived = s.events.archive_of(&[id]);
     let before = s.clone();

@@ -180,7 +180,9 @@ pub async fn detail(
     let now = now_ms();
     let v = state
         .engine
-        .with_events(&[id], |st| visible(st, &s.principal, id).map(|e| detail_json(st, e, now)))
+        .with_events(&[id], |st| {
+            visible(st, &s.principal, id).map(|e| detail_json(st, e, now))
+        })
         .await??;
     Ok(Json(v))
 }
