@@ -67,6 +67,8 @@ struct Inner {
     /// Held while archived events or snapshots are written, and by an erasure while it
     /// clears them: nothing read before an erasure is written after it.
     derived: Arc<tokio::sync::Mutex<()>>,
+    /// Whether this engine signs with the log's key (and so may write snapshots).
+    may_snapshot: bool,
 }
 
 /// Reads may lag appends made by *other* server processes by this much; this process's own
@@ -89,6 +91,14 @@ impl Engine {
         policy: HistoryPolicy,
     ) -> Result<Engine> {
         let verifier = signer.verifier();
+        // Snapshots are signed by the log's own key; an engine with a throw-away key (the
+        // read-only CLI commands) may load them but never writes one.
+        let log_key = crate::keys::declared_keys(&store, county)
+            .await?
+            .last()
+            .map(|k| k.verifier.clone())
+            .unwrap_or_else(|| verifier.clone());
+        let may_snapshot = log_key == verifier;
         let signer = Arc::new(signer);
         let cache = Arc::new(RwLock::new(LogCache::default()));
         let started = std::time::Instant::now();
@@ -96,7 +106,7 @@ impl Engine {
         {
             let mut c = cache.write().await;
             if let Some(snap) =
-                crate::snapshot::newest_usable(&store, county, &verifier, &mut start).await?
+                crate::snapshot::newest_usable(&store, county, &log_key, &mut start).await?
             {
                 *c = snap;
             }
@@ -135,6 +145,7 @@ impl Engine {
                 start,
                 last_snapshot,
                 derived,
+                may_snapshot,
             }),
         };
         engine.spawn_maintenance();
@@ -166,7 +177,7 @@ impl Engine {
             .inner
             .last_snapshot
             .load(std::sync::atomic::Ordering::Relaxed);
-        if size >= last + self.inner.policy.snapshot_every {
+        if self.inner.may_snapshot && size >= last + self.inner.policy.snapshot_every {
             self.take_snapshot(now_ms).await?;
         }
         Ok(())
@@ -174,6 +185,11 @@ impl Engine {
 
     /// Writes a snapshot of the state as cached now; returns the log size it covers.
     pub async fn take_snapshot(&self, now_ms: i64) -> Result<u64> {
+        if !self.inner.may_snapshot {
+            return Err(AppError::Io(
+                "this engine does not sign with the log's key, so it writes no snapshot".into(),
+            ));
+        }
         let _derived = self.inner.derived.lock().await;
         let row = {
             let c = self.inner.cache.read().await;

@@ -38,6 +38,9 @@ pub enum BenchCmd {
     /// Statistics over N events of generated history: the leader dashboard, a two-dimension
     /// cube, a monthly scorecard (p50/p95) and one rebuild; database size and peak RSS.
     Stats(crate::bench_stats::StatsArgs),
+    /// A server with N closed events behind it: restart time, idle memory, list/desk/public
+    /// latency and workflow throughput (`--closed 0` for the empty-county baseline).
+    History(crate::bench_history::HistoryArgs),
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
@@ -50,6 +53,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
         BenchCmd::Lists { items, queries } => bench_lists(items, queries).await,
         BenchCmd::Workflow(args) => crate::bench_workflow::run(args).await,
         BenchCmd::Stats(args) => crate::bench_stats::run(args).await,
+        BenchCmd::History(args) => crate::bench_history::run(args).await,
     }
 }
 

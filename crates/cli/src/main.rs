@@ -2,6 +2,7 @@
 
 mod backup;
 mod bench;
+mod bench_history;
 mod bench_stats;
 mod bench_workflow;
 mod calendar;

@@ -140,7 +140,14 @@ async fn a_restart_replays_only_what_follows_the_snapshot() {
     let at = engine.take_snapshot(NOW).await.unwrap();
     // Entries after the snapshot, one of them on an archived event.
     let archived = engine.store().archived_ids(demo::COUNTY).await.unwrap();
-    let target = archived[archived.len() / 2];
+    let full = engine.full_state().await.unwrap();
+    let target = *archived
+        .iter()
+        .find(|id| {
+            full.events.event(**id).map(|e| e.status)
+                == Some(tiaokuai_core::events::EventStatus::Closed)
+        })
+        .unwrap();
     let late = Transition::Event {
         at_ms: NOW + DAY,
         by: dispatcher(),

@@ -19,8 +19,8 @@ use tiaokuai_server::{AppState, ServerConfig};
 use tokio::sync::Barrier;
 
 mod load;
-mod report;
-mod sessions;
+pub(crate) mod report;
+pub(crate) mod sessions;
 use load::*;
 use report::*;
 use sessions::*;
