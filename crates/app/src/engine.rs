@@ -116,6 +116,14 @@ impl Engine {
             crate::archive::sweep_owned(&store, county, &mut c, &policy, crate::now_ms()).await?;
         }
         start.millis = started.elapsed().as_millis() as u64;
+        tracing::info!(
+            county,
+            snapshot = ?start.snapshot,
+            replayed = start.replayed,
+            refused = start.refused.len(),
+            millis = start.millis,
+            "state loaded"
+        );
         let derived = Arc::new(tokio::sync::Mutex::new(()));
         let (tx, rx) = mpsc::channel(4096);
         let (committed, _) = broadcast::channel(4096);
