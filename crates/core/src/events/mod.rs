@@ -11,6 +11,7 @@ mod guards;
 mod hops;
 mod kinds;
 pub mod model;
+pub mod scope;
 pub mod township;
 pub mod who;
 

@@ -210,5 +210,6 @@ fn report() -> HandlingReport {
 mod flows;
 mod loop_flow;
 mod props;
+mod read_scope;
 mod scope;
 mod township;
