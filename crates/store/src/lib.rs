@@ -9,6 +9,7 @@
 
 mod backup;
 mod blobs;
+pub mod event_list;
 mod log;
 pub mod personal;
 mod project;
@@ -20,6 +21,7 @@ mod stats;
 mod write;
 
 pub use blobs::Blob;
+pub use event_list::{EventListQuery, EventPage, Involvement, UnitConcern, COUNT_CAP};
 pub use log::StoredEntries;
 pub use personal::{PersonalDataProblem, Sealed, VaultRow};
 pub use project_events::EventRows;
