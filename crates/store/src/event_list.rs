@@ -1,6 +1,7 @@
 //! The event list from the `events` and `assignments` read models: the events a principal may
 //! read (their grants' [`GrantScope`]s, translated from the one in-memory rule), filtered,
-//! newest first, a page at a time by keyset (`id < before_id`), with a total capped at
+//! newest first, a page at a time by keyset (`id < before_id`, or back: `id > after_id`),
+//! with a total capped at
 //! [`COUNT_CAP`] so that no request counts millions of rows.
 //!
 //! The predicate is a conjunction of disjunctions ("groups"). One group drives the query: each
@@ -89,6 +90,9 @@ pub struct EventListQuery {
     pub ids: Option<Vec<u64>>,
     /// Keyset: only ids below this one.
     pub before_id: Option<u64>,
+    /// Keyset backwards (the page before): the `limit` ids just above this one, newest first.
+    /// When fewer are left, the first page. Ignored when `before_id` is set.
+    pub after_id: Option<u64>,
     pub limit: usize,
 }
 
@@ -96,8 +100,10 @@ pub struct EventListQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EventPage {
     pub ids: Vec<u64>,
-    /// The `before_id` of the next page, when there is one.
+    /// The `before_id` of the next (older) page, when there is one.
     pub next_before: Option<u64>,
+    /// The `after_id` of the previous (newer) page, when this is not the first page.
+    pub prev_after: Option<u64>,
     /// Matches in all (not only this page), at most [`COUNT_CAP`].
     pub count: u64,
     /// More than [`COUNT_CAP`] match.
@@ -124,6 +130,28 @@ enum Term {
 pub enum ListArg {
     Str(String),
     Int(i64),
+}
+
+/// Where a page starts: below an id (newest first), or just above one (oldest first).
+#[derive(Debug, Clone, Copy)]
+enum Keyset {
+    Before(Option<u64>),
+    After(u64),
+}
+
+impl Keyset {
+    fn cond(self) -> Option<(&'static str, u64)> {
+        match self {
+            Keyset::Before(b) => b.map(|b| ("<", b)),
+            Keyset::After(a) => Some((">", a)),
+        }
+    }
+    fn order(self) -> &'static str {
+        match self {
+            Keyset::Before(_) => "desc",
+            Keyset::After(_) => "asc",
+        }
+    }
 }
 
 /// Bind values, in the order of their placeholders.
@@ -217,16 +245,16 @@ impl Sql {
 
     /// The term as the driver of a branch: like [`Sql::term`], but a hop term selects the ids
     /// from the hops' index instead of probing the hops of every event.
-    fn driver(&mut self, t: &Term, county: &str, before: Option<u64>) {
+    fn driver(&mut self, t: &Term, county: &str, keyset: Keyset) {
         match t {
             Term::Hop(col, vals) => {
                 self.push("e.id in (select a.event_id from assignments a where a.county = ");
                 self.arg(Arg::Str(county.to_string()));
                 self.push(" and ");
                 self.hop_cond(col, vals);
-                if let Some(b) = before {
-                    self.push(" and a.event_id < ");
-                    self.arg(Arg::Int(b as i64));
+                if let Some((op, k)) = keyset.cond() {
+                    self.push(&format!(" and a.event_id {op} "));
+                    self.arg(Arg::Int(k as i64));
                 }
                 self.push(")");
             }
@@ -234,24 +262,24 @@ impl Sql {
         }
     }
 
-    /// `select e.id as id from events e where ... order by e.id desc limit n`.
+    /// `select e.id as id from events e where ... order by e.id desc limit n` (`asc` after).
     fn branch(
         &mut self,
         county: &str,
         driver: Option<&Term>,
         rest: &[Vec<Term>],
-        before: Option<u64>,
+        keyset: Keyset,
         limit: u64,
     ) {
         self.push("select e.id as id from events e where e.county = ");
         self.arg(Arg::Str(county.to_string()));
-        if let Some(b) = before {
-            self.push(" and e.id < ");
-            self.arg(Arg::Int(b as i64));
+        if let Some((op, k)) = keyset.cond() {
+            self.push(&format!(" and e.id {op} "));
+            self.arg(Arg::Int(k as i64));
         }
         if let Some(d) = driver {
             self.push(" and ");
-            self.driver(d, county, before);
+            self.driver(d, county, keyset);
         }
         for g in rest {
             self.push(" and (");
@@ -263,7 +291,8 @@ impl Sql {
             }
             self.push(")");
         }
-        self.push(&format!(" order by e.id desc limit {limit}"));
+        let order = keyset.order();
+        self.push(&format!(" order by e.id {order} limit {limit}"));
     }
 
     /// The newest `limit` ids matching: one branch per driving term, united.
@@ -272,11 +301,11 @@ impl Sql {
         county: &str,
         driving: &[Term],
         rest: &[Vec<Term>],
-        before: Option<u64>,
+        keyset: Keyset,
         limit: u64,
     ) {
         if driving.len() <= 1 {
-            self.branch(county, driving.first(), rest, before, limit);
+            self.branch(county, driving.first(), rest, keyset, limit);
             return;
         }
         self.push("select id from (");
@@ -285,10 +314,11 @@ impl Sql {
                 self.push(" union ");
             }
             self.push("select id from (");
-            self.branch(county, Some(d), rest, before, limit);
+            self.branch(county, Some(d), rest, keyset, limit);
             self.push(&format!(") b{i}"));
         }
-        self.push(&format!(") u order by id desc limit {limit}"));
+        let order = keyset.order();
+        self.push(&format!(") u order by id {order} limit {limit}"));
     }
 }
 
@@ -387,6 +417,20 @@ fn groups(q: &EventListQuery) -> Option<Vec<Vec<Term>>> {
 
 /// The SQL of a page (`count = false`) or of the capped count, with its arguments.
 fn build(backend: Backend, county: &str, q: &EventListQuery, count: bool) -> Option<Sql> {
+    let keyset = match (q.before_id, q.after_id) {
+        (None, Some(a)) => Keyset::After(a),
+        (b, _) => Keyset::Before(b),
+    };
+    build_at(backend, county, q, count, keyset)
+}
+
+fn build_at(
+    backend: Backend,
+    county: &str,
+    q: &EventListQuery,
+    count: bool,
+    keyset: Keyset,
+) -> Option<Sql> {
     let mut g = groups(q)?;
     // The first group that is not the free text drives: the most selective come first.
     let di = g.iter().position(|grp| !matches!(grp[..], [Term::Text(_)]));
@@ -394,11 +438,11 @@ fn build(backend: Backend, county: &str, q: &EventListQuery, count: bool) -> Opt
     let mut sql = Sql::new(backend);
     if count {
         sql.push("select count(*) as n from (");
-        sql.select(county, &driving, &g, None, COUNT_CAP + 1);
+        sql.select(county, &driving, &g, Keyset::Before(None), COUNT_CAP + 1);
         sql.push(") c");
     } else {
         let limit = q.limit.max(1) as u64 + 1;
-        sql.select(county, &driving, &g, q.before_id, limit);
+        sql.select(county, &driving, &g, keyset, limit);
     }
     Some(sql)
 }
@@ -438,32 +482,58 @@ fn bound(s: &Sql) -> crate::project_events::Q<'_> {
 impl Store {
     /// One page of the events `q` selects, newest first, with the capped total.
     pub async fn list_events(&self, county: &str, q: &EventListQuery) -> Result<EventPage> {
-        let Some(page_sql) = build(self.backend, county, q, false) else {
-            return Ok(EventPage::default());
-        };
-        let rows = bound(&page_sql).fetch_all(&self.pool).await?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for r in &rows {
-            let id: i64 = r.try_get("id")?;
-            ids.push(id as u64);
-        }
         let limit = q.limit.max(1);
-        let next_before = if ids.len() > limit {
-            ids.truncate(limit);
-            ids.last().copied()
-        } else {
-            None
-        };
+        let (mut ids, mut next_before, mut prev_after) = (Vec::new(), None, None);
+        if let (None, Some(after)) = (q.before_id, q.after_id) {
+            // Backwards: the ids just above `after`, oldest first; when there are more above
+            // them, they make the page before; else the first page is shown.
+            if let Some(sql) = build_at(self.backend, county, q, false, Keyset::After(after)) {
+                let mut up = self.ids(&sql).await?;
+                if up.len() > limit {
+                    up.truncate(limit);
+                    up.reverse();
+                    prev_after = up.first().copied();
+                    next_before = up.last().copied();
+                    ids = up;
+                }
+            }
+        }
+        if ids.is_empty() && prev_after.is_none() {
+            let keyset = Keyset::Before(q.before_id);
+            let Some(sql) = build_at(self.backend, county, q, false, keyset) else {
+                return Ok(EventPage::default());
+            };
+            ids = self.ids(&sql).await?;
+            if ids.len() > limit {
+                ids.truncate(limit);
+                next_before = ids.last().copied();
+            }
+            prev_after = q.before_id.and(ids.first().copied());
+        }
         let n: i64 = match build(self.backend, county, q, true) {
             Some(s) => bound(&s).fetch_one(&self.pool).await?.try_get("n")?,
             None => 0,
         };
         let n = n.max(0) as u64;
+        let prev_after = prev_after.filter(|_| n > 0);
         Ok(EventPage {
             ids,
             next_before,
+            prev_after,
             count: n.min(COUNT_CAP),
             count_capped: n > COUNT_CAP,
         })
+    }
+}
+
+impl Store {
+    async fn ids(&self, sql: &Sql) -> Result<Vec<u64>> {
+        let rows = bound(sql).fetch_all(&self.pool).await?;
+        let mut ids = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let id: i64 = r.try_get("id")?;
+            ids.push(id as u64);
+        }
+        Ok(ids)
     }
 }

@@ -104,12 +104,14 @@ fn in_memory(st: &CountyState, q: &EventListQuery) -> Vec<u64> {
         .collect()
 }
 
-/// Every page of the query, `limit` at a time; checks each page's count and link.
+/// Every page of the query, `limit` at a time; checks each page's count and links, and that
+/// walking back by `after_id` gives the same pages.
 async fn paged(e: &Engine, q: &EventListQuery, limit: usize) -> Vec<u64> {
     let mut q = q.clone();
     q.limit = limit;
     q.before_id = None;
-    let mut all = Vec::new();
+    q.after_id = None;
+    let mut pages = Vec::new();
     let mut count = None;
     for _ in 0..10_000 {
         let page = e.store().list_events(e.county(), &q).await.unwrap();
@@ -120,15 +122,25 @@ async fn paged(e: &Engine, q: &EventListQuery, limit: usize) -> Vec<u64> {
             page.count,
             "count changes by page"
         );
-        all.extend(&page.ids);
-        match page.next_before {
+        assert_eq!(page.prev_after.is_some(), !pages.is_empty(), "{q:?}");
+        let next = page.next_before;
+        pages.push(page);
+        match next {
             Some(b) => {
-                assert_eq!(Some(&b), page.ids.last());
+                assert_eq!(Some(&b), pages.last().unwrap().ids.last());
                 q.before_id = Some(b);
             }
             None => break,
         }
     }
+    // Back from the last page to the first.
+    q.before_id = None;
+    for k in (1..pages.len()).rev() {
+        q.after_id = pages[k].prev_after;
+        let back = e.store().list_events(e.county(), &q).await.unwrap();
+        assert_eq!(back, pages[k - 1], "back from page {k} of {q:?}");
+    }
+    let all: Vec<u64> = pages.into_iter().flat_map(|p| p.ids).collect();
     assert_eq!(count.unwrap_or(0), all.len() as u64, "count of {q:?}");
     all
 }
@@ -395,6 +407,13 @@ async fn list_queries_use_indexes_on_this_database() {
             format!("{name}, next page"),
             EventListQuery {
                 before_id: Some(1_000),
+                ..base.clone()
+            },
+        ));
+        cases.push((
+            format!("{name}, previous page"),
+            EventListQuery {
+                after_id: Some(1_000),
                 ..base.clone()
             },
         ));
