@@ -539,3 +539,69 @@ async fn counts_are_capped() {
     let other = store.list_events("Y", &all).await.unwrap();
     assert_eq!(other, tiaokuai_store::EventPage::default());
 }
+
+/// `GET /api/v1/events` pages by `before` (the `X-Next-Before` header, also a `Link`), and
+/// the pages together are the whole list; the `/events` page says the total.
+#[tokio::test]
+async fn api_and_page_list_by_keyset() {
+    let s = tiaokuai_testkit::demo_server().await.unwrap();
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let r = c
+        .post(s.url("/api/v1/session"))
+        .json(&serde_json::json!({"username": "dispatcher", "password": "tiaokuai2026"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let ids = |v: serde_json::Value| -> Vec<u64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_u64().unwrap())
+            .collect()
+    };
+    let r = c
+        .get(s.url("/api/v1/events?limit=500"))
+        .send()
+        .await
+        .unwrap();
+    let total: usize = r.headers()["x-total-count"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(r.headers().get("x-next-before").is_none());
+    let all = ids(r.json().await.unwrap());
+    assert_eq!(all.len(), total);
+    assert!(total > 3, "{total}");
+    let mut paged = Vec::new();
+    let mut path = "/api/v1/events?limit=3".to_string();
+    loop {
+        let r = c.get(s.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        let h = r.headers().clone();
+        assert_eq!(h["x-total-count"].to_str().unwrap(), total.to_string());
+        paged.extend(ids(r.json().await.unwrap()));
+        let Some(b) = h.get("x-next-before") else {
+            assert!(h.get("link").is_none());
+            break;
+        };
+        let b = b.to_str().unwrap();
+        let link = h["link"].to_str().unwrap();
+        assert_eq!(
+            link,
+            format!("</api/v1/events?limit=3&before={b}>; rel=\"next\"")
+        );
+        path = format!("/api/v1/events?limit=3&before={b}");
+    }
+    assert_eq!(paged, all);
+    let page = c.get(s.url("/events")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(html.contains(&format!("共 {total} 件")), "{html}");
+    for id in &all {
+        assert!(html.contains(&format!("id=\"event-row-{id}\"")));
+    }
+}
