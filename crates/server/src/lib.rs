@@ -5,6 +5,7 @@
 
 mod api;
 mod error;
+mod event_lookup;
 mod i18n;
 mod metrics_layer;
 mod pages;

@@ -10,6 +10,7 @@
 mod archive;
 mod backup;
 mod blobs;
+pub mod event_list;
 mod log;
 pub mod personal;
 mod project;
@@ -22,6 +23,7 @@ mod write;
 
 pub use archive::{ArchiveRow, SnapshotRow};
 pub use blobs::Blob;
+pub use event_list::{EventListQuery, EventPage, Involvement, UnitConcern, COUNT_CAP};
 pub use log::StoredEntries;
 pub use personal::{PersonalDataProblem, Sealed, VaultRow};
 pub use project_events::EventRows;

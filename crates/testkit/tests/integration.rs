@@ -5,6 +5,7 @@ mod api;
 mod authz_matrix;
 mod demo_history;
 mod erasure;
+mod event_list;
 mod events_api;
 mod history;
 mod import;

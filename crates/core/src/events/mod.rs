@@ -12,6 +12,7 @@ mod guards;
 mod hops;
 mod kinds;
 pub mod model;
+pub mod scope;
 pub mod township;
 pub mod who;
 

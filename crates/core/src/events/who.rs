@@ -128,7 +128,8 @@ pub fn has_role(org: &OrgState, by: &Party, role: RoleKind) -> bool {
     by.role == role && holds_grant(org, by)
 }
 
-/// Whether a principal may see an event: whether any of their grants does (`grant_sees`).
+/// Whether a principal may see an event: whether any of their grants' read scopes matches it
+/// (`scope::read_scope`). To check many events, compute the scope once and use `scope::sees`.
 pub fn may_see(p: &Principal, org: &OrgState, e: &Event) -> bool {
     p.grants
         .iter()
@@ -142,39 +143,13 @@ pub fn party_sees(org: &OrgState, by: &Party, e: &Event) -> bool {
     is_system(by) || grant_sees(org, &by.username, by.role, &by.unit, e)
 }
 
-/// The one rule of reading an event, per grant: grants covering the county (county-wide roles,
-/// county leaders) see all; a township's staff and leaders see their township's events and
-/// the hops sent to the township; grid workers their village's and their own; departments
-/// the events they received or sent a hop of.
+/// The one rule of reading an event, per grant, stated as data in `scope::grant_scope`:
+/// grants covering the county (county-wide roles, county leaders) see all; a township's staff
+/// and leaders see their township's events and (staff) the hops sent to the township; grid
+/// workers their village's and their own; departments the events they received or sent a hop
+/// of.
 fn grant_sees(org: &OrgState, username: &str, role: RoleKind, unit: &str, e: &Event) -> bool {
-    let grant = crate::org::RoleGrant {
-        role,
-        unit: unit.to_string(),
-    };
-    if crate::access::covers_county(&grant, org) {
-        return true;
-    }
-    match role {
-        RoleKind::Leader => township_matches(org, e, unit),
-        RoleKind::TownshipOperator | RoleKind::TownshipLeader => {
-            let t = effective_unit(org, role, unit);
-            township_matches(org, e, &t) || e.receivers().any(|r| r == t)
-        }
-        RoleKind::GridWorker => {
-            e.reporter == username || e.facts.location.village.as_deref() == Some(unit)
-        }
-        RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => e
-            .receivers()
-            .chain(e.assignments.iter().map(|a| a.sender_unit.as_str()))
-            .any(|r| r == unit || org.is_within(r, unit)),
-        _ => false,
-    }
-}
-
-fn township_matches(org: &OrgState, e: &Event, township: &str) -> bool {
-    e.caller_unit == township
-        || e.facts.location.township.as_deref() == Some(township)
-        || org.is_within(&e.origin_unit, township)
+    super::scope::grant_scope(org, username, role, unit).is_some_and(|s| s.matches(e))
 }
 
 /// Whether any of the principal's grants makes them staff of `unit`.

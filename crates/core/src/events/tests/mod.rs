@@ -211,6 +211,7 @@ mod archive;
 mod flows;
 mod loop_flow;
 mod props;
+mod read_scope;
 mod scope;
 mod snapshot;
 mod township;

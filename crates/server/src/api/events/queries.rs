@@ -14,9 +14,10 @@ use serde_json::Value;
 use tiaokuai_app::events::timeline::TimelineEntry;
 use tiaokuai_app::now_ms;
 use tiaokuai_core::access::Principal;
-use tiaokuai_core::events::who::{effective_unit, may_see};
+use tiaokuai_core::events::scope::read_scope;
 use tiaokuai_core::events::{Event, EventBook, EventStatus, Flag};
 use tiaokuai_core::CountyState;
+use tiaokuai_store::{EventListQuery, Involvement, UnitConcern};
 use utoipa::IntoParams;
 
 pub(super) fn query_error(e: QueryRejection) -> ApiError {
@@ -36,38 +37,21 @@ pub struct ListQuery {
     overdue: Option<bool>,
     /// At most this many (default 50, at most 500).
     limit: Option<usize>,
-    offset: Option<usize>,
+    /// Keyset paging: only events with an id below this one (the `X-Next-Before` header of
+    /// the previous page).
+    before: Option<u64>,
 }
 
-/// The caller's own part in an event: reporter, dispatcher, or a unit of theirs as caller,
-/// sender or receiver.
-fn involves(s: &CountyState, p: &Principal, e: &Event) -> bool {
-    if e.reporter == p.username || e.assignments.iter().any(|a| a.dispatched_by == p.username) {
-        return true;
-    }
-    p.grants.iter().any(|g| {
-        let unit = effective_unit(&s.org, g.role, &g.unit);
-        e.caller_unit == unit
-            || e.assignments.iter().any(|a| {
-                a.sender_unit == unit
-                    || a.receiver_unit == unit
-                    || s.org.is_within(&a.receiver_unit, &unit)
-            })
-    })
-}
-
-fn concerns_unit(s: &CountyState, e: &Event, unit: &str) -> bool {
-    e.caller_unit == unit
-        || e.facts.location.township.as_deref() == Some(unit)
-        || s.org.is_within(&e.origin_unit, unit)
-        || e.receivers().any(|r| r == unit || s.org.is_within(r, unit))
-}
-
-/// Events the caller may see, newest first.
+/// Events the caller may see, newest first, a page at a time: the next page is asked with
+/// `before` set to the `X-Next-Before` header (also given as a `Link: <…>; rel="next"`).
 ///
-/// The total number of matches is in the `X-Total-Count` header.
+/// The number of matches is in the `X-Total-Count` header, counted up to 10000; above that
+/// the header says 10000 and `X-Total-Count-Capped: true`.
 #[utoipa::path(get, path = "/events", tag = "events", params(ListQuery),
-    responses((status = 200, body = Vec<EventSummary>), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Vec<EventSummary>,
+        headers(("x-total-count" = u64, description = "matches, at most 10000"),
+            ("x-next-before" = u64, description = "the `before` of the next page, if any"))),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiSession(s, _): ApiSession,
@@ -89,43 +73,88 @@ pub async fn list(
         })?;
         statuses.push(st);
     }
-    let limit = q.limit.unwrap_or(50).min(500);
-    let offset = q.offset.unwrap_or(0);
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let now = now_ms();
     let p = &s.principal;
-    let (total, rows) = state
+    let query = state
         .engine
         .with_state(|st| {
-            let unit = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+            let concerning = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
                 Some(u) => match st.org.resolve_unit(u) {
-                    Some(x) => Some(x.code.clone()),
+                    Some(x) => Some(UnitConcern::of(&st.org, &x.code)),
                     None => return Err(invalid("unit", format!("unknown unit '{u}'"))),
                 },
                 None => None,
             };
-            let mut total = 0usize;
-            let mut rows = Vec::new();
-            let matching = st.events.events.values().rev().filter(|e| {
-                (statuses.is_empty() || statuses.contains(&e.status))
-                    && unit.as_deref().is_none_or(|u| concerns_unit(st, e, u))
-                    && (q.mine != Some(true) || involves(st, p, e))
-                    && (q.overdue != Some(true) || worst_flag(&st.events, e, now) == Flag::Red)
-                    && may_see(p, &st.org, e)
-            });
-            for e in matching {
-                if total >= offset && rows.len() < limit {
-                    rows.push(summary(st, e, now));
-                }
-                total += 1;
-            }
-            Ok((total, rows))
+            Ok(EventListQuery {
+                scopes: read_scope(&st.org, p),
+                statuses,
+                involving: (q.mine == Some(true)).then(|| Involvement::of(&st.org, p)),
+                concerning,
+                ids: (q.overdue == Some(true)).then(|| overdue_ids(&st.events, now)),
+                before_id: q.before,
+                limit,
+                ..Default::default()
+            })
         })
         .await??;
+    let page = state
+        .engine
+        .store()
+        .list_events(state.engine.county(), &query)
+        .await
+        .map_err(tiaokuai_app::AppError::from)?;
+    let rows = state
+        .engine
+        .with_state(|st| {
+            page.ids
+                .iter()
+                .filter_map(|id| crate::event_lookup::listed_event(st, *id))
+                .map(|e| summary(st, e, now))
+                .collect::<Vec<_>>()
+        })
+        .await?;
     let mut res = Json(rows).into_response();
-    if let Ok(v) = HeaderValue::from_str(&total.to_string()) {
-        res.headers_mut().insert("x-total-count", v);
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&page.count.to_string()) {
+        h.insert("x-total-count", v);
+    }
+    if page.count_capped {
+        h.insert("x-total-count-capped", HeaderValue::from_static("true"));
+    }
+    if let Some(b) = page.next_before {
+        if let Ok(v) = HeaderValue::from_str(&b.to_string()) {
+            h.insert("x-next-before", v);
+        }
+        let mut link = format!("/api/v1/events?limit={limit}&before={b}");
+        for (k, v) in [
+            ("status", q.status.as_deref()),
+            ("unit", q.unit.as_deref()),
+            ("mine", q.mine.map(|m| if m { "true" } else { "false" })),
+            (
+                "overdue",
+                q.overdue.map(|m| if m { "true" } else { "false" }),
+            ),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_empty()) {
+                link.push_str(&format!("&{k}={}", crate::session::url_encode(v)));
+            }
+        }
+        if let Ok(v) = HeaderValue::from_str(&format!("<{link}>; rel=\"next\"")) {
+            h.insert(header::LINK, v);
+        }
     }
     Ok(res)
+}
+
+/// The ids of the events with an overdue (red) hop now. Only open events can be overdue, and
+/// they are all in memory: the deadlines are not computed in SQL.
+pub(crate) fn overdue_ids(book: &EventBook, now: i64) -> Vec<u64> {
+    book.events
+        .values()
+        .filter(|e| !e.status.is_final() && worst_flag(book, e, now) == Flag::Red)
+        .map(|e| e.id)
+        .collect()
 }
 
 /// The event as recorded (facts, every hop with its deadlines, returns, extensions, reports,

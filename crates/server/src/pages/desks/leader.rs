@@ -14,7 +14,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use std::collections::BTreeMap;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::who::may_see;
+use tiaokuai_core::events::scope::{read_scope, sees};
 use tiaokuai_core::events::EventStatus;
 
 pub struct StatusRow {
@@ -76,7 +76,8 @@ pub async fn page(
             let mut depts: BTreeMap<String, DeptRow> = BTreeMap::new();
             let mut bounces: BTreeMap<String, BounceRow> = BTreeMap::new();
             let mut total = 0;
-            for e in book.events.values().filter(|e| may_see(&p, &st.org, e)) {
+            let scope = read_scope(&st.org, &p);
+            for e in book.events.values().filter(|e| sees(&scope, e)) {
                 total += 1;
                 *by_status.entry(e.status).or_insert(0) += 1;
                 for a in &e.assignments {

@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::time::Duration;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::scope::{read_scope, sees};
 use tiaokuai_core::events::who::may_see;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::time::{sleep, sleep_until, Instant};
@@ -92,11 +93,12 @@ impl Listener<'_> {
             .with_state(|st| {
                 let to = to.unwrap_or(st.log_len).min(st.log_len);
                 let mut v: Vec<(u64, u64, String)> = Vec::new();
+                let scope = read_scope(&st.org, self.who);
                 for e in st.events.events.values() {
                     if e.seq < from || self.only.is_some_and(|o| o != e.id) {
                         continue;
                     }
-                    if !may_see(self.who, &st.org, e) {
+                    if !sees(&scope, e) {
                         continue;
                     }
                     for &h in e.history.iter().rev() {

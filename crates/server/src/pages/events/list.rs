@@ -1,8 +1,10 @@
 //! `GET /events`: the events the viewer may see, newest first, with filters by status,
-//! township and overdue, the traffic-light flag, the caller and the current receivers.
+//! township and overdue, the traffic-light flag, the caller and the current receivers. The
+//! page of ids comes from SQL (`Store::list_events`), a page at a time by keyset.
 
 use super::view;
 use crate::error::PageError;
+use crate::i18n::Lang;
 use crate::pages::{render, Chrome};
 use crate::session::url_encode;
 use crate::session::PageSession;
@@ -12,8 +14,10 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::who::may_see;
-use tiaokuai_core::events::{EventStatus, Flag};
+use tiaokuai_core::events::scope::read_scope;
+use tiaokuai_core::events::{Event, EventStatus, Flag};
+use tiaokuai_core::CountyState;
+use tiaokuai_store::{EventListQuery, COUNT_CAP};
 
 const PER_PAGE: usize = 30;
 
@@ -29,7 +33,10 @@ pub struct Filter {
     pub mine: String,
     #[serde(default)]
     pub q: String,
-    pub page: Option<usize>,
+    /// Keyset: the page of events below this id (the next page).
+    pub before: Option<u64>,
+    /// Keyset: the page of events just above this id (the previous page).
+    pub after: Option<u64>,
 }
 
 pub struct Row {
@@ -53,13 +60,51 @@ struct ListPage {
     c: Chrome,
     f: Filter,
     rows: Vec<Row>,
-    total: usize,
-    page: usize,
-    pages: usize,
+    /// "共 N 件" / "超过 10000 件".
+    total: String,
+    next_before: Option<u64>,
+    prev_after: Option<u64>,
     statuses: Vec<(&'static str, &'static str)>,
     townships: Vec<(String, String)>,
     can_report: bool,
     query: String,
+}
+
+fn row(st: &CountyState, e: &Event, now: i64, l: Lang) -> Row {
+    let book = &st.events;
+    let org = &st.org;
+    let flag = view::worst_flag(book, e, now);
+    let mut receivers: Vec<String> = e
+        .live()
+        .filter(|a| a.status.is_open())
+        .map(|a| view::unit(org, &a.receiver_unit))
+        .collect();
+    receivers.dedup();
+    let loc = &e.facts.location;
+    let place = [&loc.township, &loc.village]
+        .iter()
+        .filter_map(|x| x.as_deref())
+        .map(|c| view::unit(org, c))
+        .collect::<Vec<_>>()
+        .join(" ");
+    Row {
+        id: e.id,
+        no: e.no.clone(),
+        title: e.facts.title.clone(),
+        status: view::status(e.status, l),
+        status_class: view::status_class(book, e, now),
+        urgent: e.facts.urgency == tiaokuai_core::events::Urgency::Urgent,
+        flag: view::flag_class(flag),
+        flag_word: if flag == Flag::None {
+            ""
+        } else {
+            view::flag_word(flag, l)
+        },
+        caller: view::unit(org, &e.caller_unit),
+        receivers: receivers.join("、"),
+        place,
+        created: view::time(e.created_ms),
+    }
 }
 
 pub async fn page(
@@ -73,64 +118,32 @@ pub async fn page(
     }
     let now = now_ms();
     let p = s.principal.clone();
-    let page = f.page.unwrap_or(1).max(1);
-    let (rows, total, townships) = state
+    let (query, townships) = state
         .engine
         .with_state(|st| {
             let book = &st.events;
             let org = &st.org;
-            let status = EventStatus::parse(&f.status);
             let q = f.q.trim();
-            let matching = book.events.values().rev().filter(|e| {
-                may_see(&p, org, e)
-                    && status.is_none_or(|x| e.status == x)
-                    && (f.township.is_empty()
-                        || e.caller_unit == f.township
-                        || e.facts.location.township.as_deref() == Some(f.township.as_str()))
-                    && (f.overdue.is_empty() || view::worst_flag(book, e, now) == Flag::Red)
-                    && (f.mine.is_empty() || e.reporter == p.username)
-                    && (q.is_empty() || e.facts.title.contains(q) || e.no.contains(q))
-            });
-            let mut total = 0;
-            let mut rows = Vec::new();
-            for e in matching {
-                total += 1;
-                if total <= (page - 1) * PER_PAGE || rows.len() >= PER_PAGE {
-                    continue;
-                }
-                let flag = view::worst_flag(book, e, now);
-                let mut receivers: Vec<String> = e
-                    .live()
-                    .filter(|a| a.status.is_open())
-                    .map(|a| view::unit(org, &a.receiver_unit))
-                    .collect();
-                receivers.dedup();
-                let loc = &e.facts.location;
-                let place = [&loc.township, &loc.village]
-                    .iter()
-                    .filter_map(|x| x.as_deref())
-                    .map(|c| view::unit(org, c))
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                rows.push(Row {
-                    id: e.id,
-                    no: e.no.clone(),
-                    title: e.facts.title.clone(),
-                    status: view::status(e.status, l),
-                    status_class: view::status_class(book, e, now),
-                    urgent: e.facts.urgency == tiaokuai_core::events::Urgency::Urgent,
-                    flag: view::flag_class(flag),
-                    flag_word: if flag == Flag::None {
-                        ""
-                    } else {
-                        view::flag_word(flag, l)
-                    },
-                    caller: view::unit(org, &e.caller_unit),
-                    receivers: receivers.join("、"),
-                    place,
-                    created: view::time(e.created_ms),
-                });
-            }
+            let query = EventListQuery {
+                scopes: read_scope(org, &p),
+                statuses: EventStatus::parse(&f.status).into_iter().collect(),
+                township: Some(f.township.clone()).filter(|t| !t.is_empty()),
+                reporter: (!f.mine.is_empty()).then(|| p.username.clone()),
+                text: Some(q.to_string()).filter(|q| !q.is_empty()),
+                // Only open events can be overdue; they are all in memory.
+                ids: (!f.overdue.is_empty()).then(|| {
+                    book.events
+                        .values()
+                        .filter(|e| !e.status.is_final())
+                        .filter(|e| view::worst_flag(book, e, now) == Flag::Red)
+                        .map(|e| e.id)
+                        .collect()
+                }),
+                before_id: f.before,
+                after_id: f.after,
+                limit: PER_PAGE,
+                ..Default::default()
+            };
             let mut townships: Vec<(String, String)> = org
                 .units
                 .values()
@@ -138,11 +151,33 @@ pub async fn page(
                 .map(|u| (u.code.clone(), u.name.clone()))
                 .collect();
             townships.sort();
-            (rows, total, townships)
+            (query, townships)
         })
         .await
         .map_err(|e| PageError::from_app(e, l))?;
-    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = state
+        .engine
+        .store()
+        .list_events(state.engine.county(), &query)
+        .await
+        .map_err(|e| PageError::from_app(e.into(), l))?;
+    let rows = state
+        .engine
+        .with_state(|st| {
+            page.ids
+                .iter()
+                .filter_map(|id| crate::event_lookup::listed_event(st, *id))
+                .map(|e| row(st, e, now, l))
+                .collect::<Vec<_>>()
+        })
+        .await
+        .map_err(|e| PageError::from_app(e, l))?;
+    let total = match (page.count_capped, l) {
+        (true, Lang::Zh) => format!("超过 {COUNT_CAP} 件"),
+        (true, Lang::En) => format!("more than {COUNT_CAP}"),
+        (false, Lang::Zh) => format!("共 {} 件", page.count),
+        (false, Lang::En) => format!("{} in all", page.count),
+    };
     let query = [
         ("status", &f.status),
         ("township", &f.township),
@@ -164,8 +199,8 @@ pub async fn page(
         f,
         rows,
         total,
-        page,
-        pages,
+        next_before: page.next_before,
+        prev_after: page.prev_after,
         statuses,
         townships,
         query,
