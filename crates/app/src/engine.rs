@@ -128,11 +128,13 @@ impl Engine {
         let (tx, rx) = mpsc::channel(4096);
         let (committed, _) = broadcast::channel(4096);
         tokio::spawn(writer::run(
-            store.clone(),
-            county.to_string(),
-            signer.clone(),
-            policy,
-            derived.clone(),
+            writer::Writer {
+                store: store.clone(),
+                county: county.to_string(),
+                signer: signer.clone(),
+                policy,
+                derived: derived.clone(),
+            },
             cache.clone(),
             rx,
             committed.clone(),

@@ -95,16 +95,29 @@ async fn reload(store: &Store, county: &str, cache: &RwLock<LogCache>, policy: &
     }
 }
 
+/// What the writer task works with.
+pub(crate) struct Writer {
+    pub store: Store,
+    pub county: String,
+    pub signer: Arc<LogSigner>,
+    pub policy: HistoryPolicy,
+    /// See `Engine`'s `derived` lock: held while an erasure clears archived state.
+    pub derived: Arc<tokio::sync::Mutex<()>>,
+}
+
 pub(crate) async fn run(
-    store: Store,
-    county: String,
-    signer: Arc<LogSigner>,
-    policy: HistoryPolicy,
-    derived: Arc<tokio::sync::Mutex<()>>,
+    w: Writer,
     cache: Arc<RwLock<LogCache>>,
     mut rx: mpsc::Receiver<Job>,
     committed: broadcast::Sender<Committed>,
 ) {
+    let Writer {
+        store,
+        county,
+        signer,
+        policy,
+        derived,
+    } = w;
     while let Some(first) = rx.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH_JOBS {

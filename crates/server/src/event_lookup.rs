@@ -1,6 +1,6 @@
 //! The one place the event lists (the `/events` page, `GET /api/v1/events`) turn a listed id
-//! into the event to render. Today every event is in memory; when closed events are evicted,
-//! this lookup is where they are loaded back.
+//! into the event to render. Callers read with `Engine::with_events(&ids, …)`, which loads
+//! listed events that were archived (see docs/history.md) back into memory first.
 
 use tiaokuai_core::events::Event;
 use tiaokuai_core::CountyState;

@@ -106,7 +106,7 @@ pub async fn list(
         .map_err(tiaokuai_app::AppError::from)?;
     let rows = state
         .engine
-        .with_state(|st| {
+        .with_events(&page.ids, |st| {
             page.ids
                 .iter()
                 .filter_map(|id| crate::event_lookup::listed_event(st, *id))

@@ -163,7 +163,7 @@ pub async fn page(
         .map_err(|e| PageError::from_app(e.into(), l))?;
     let rows = state
         .engine
-        .with_state(|st| {
+        .with_events(&page.ids, |st| {
             page.ids
                 .iter()
                 .filter_map(|id| crate::event_lookup::listed_event(st, *id))
