@@ -80,23 +80,6 @@ pub(crate) async fn load_for(
     Ok(())
 }
 
-/// Loads back archived events by id (their newest versions), for reads.
-pub(crate) async fn load_ids(
-    store: &Store,
-    county: &str,
-    state: &mut CountyState,
-    ids: &[u64],
-) -> Result<()> {
-    for &id in ids {
-        if id < state.log_len && !state.events.is_resident(id) {
-            if let Some(b) = store.archived_event(county, id, u64::MAX).await? {
-                state.events.restore(decode(&b)?);
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Writes `archived` to storage; after this they may leave memory.
 async fn put(store: &Store, county: &str, archived: &[ArchivedEvent]) -> Result<()> {
     let rows = archived

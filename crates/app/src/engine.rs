@@ -69,7 +69,12 @@ struct Inner {
     derived: Arc<tokio::sync::Mutex<()>>,
     /// Whether this engine signs with the log's key (and so may write snapshots).
     may_snapshot: bool,
+    /// Archived events loaded back for reads since the last early pass.
+    read_loads: std::sync::atomic::AtomicUsize,
 }
+
+/// Archived events loaded for reads after which an archiving pass runs at once.
+const READ_LOADS_BEFORE_SWEEP: usize = 10_000;
 
 /// Reads may lag appends made by *other* server processes by this much; this process's own
 /// appends are visible at once, and every write is checked against the caught-up log.
@@ -156,6 +161,7 @@ impl Engine {
                 last_snapshot,
                 derived,
                 may_snapshot,
+                read_loads: Default::default(),
             }),
         };
         engine.spawn_maintenance();
@@ -329,15 +335,47 @@ impl Engine {
     /// Loads archived events back into memory so `with_state` readers find them (a later
     /// [`Engine::archive_settled`] drops them again). Unknown ids are ignored.
     pub async fn load_events(&self, ids: &[u64]) -> Result<()> {
-        let missing = {
+        let missing: Vec<u64> = {
             let c = self.inner.cache.read().await;
             ids.iter()
-                .any(|id| *id < c.state.log_len && !c.state.events.is_resident(*id))
+                .copied()
+                .filter(|id| *id < c.state.log_len && !c.state.events.is_resident(*id))
+                .collect()
         };
-        if missing {
+        if missing.is_empty() {
+            return Ok(());
+        }
+        // No archiving pass may run between reading the versions and putting them back, or
+        // an older version could replace a newer one archived meanwhile.
+        let derived = self.inner.derived.lock().await;
+        let bodies = self
+            .inner
+            .store
+            .archived_events(&self.inner.county, &missing)
+            .await?;
+        let loaded = bodies
+            .iter()
+            .map(|b| crate::archive::decode(b))
+            .collect::<Result<Vec<_>>>()?;
+        let n = loaded.len();
+        {
             let mut c = self.inner.cache.write().await;
-            crate::archive::load_ids(&self.inner.store, &self.inner.county, &mut c.state, ids)
-                .await?;
+            for a in loaded {
+                c.state.events.restore(a);
+            }
+        }
+        drop(derived);
+        // Many reads of old events (a crawler paging through closed ones) must not fill
+        // memory until the next pass: archive again early.
+        use std::sync::atomic::Ordering;
+        if self.inner.read_loads.fetch_add(n, Ordering::Relaxed) + n >= READ_LOADS_BEFORE_SWEEP {
+            self.inner.read_loads.store(0, Ordering::Relaxed);
+            let engine = self.clone();
+            tokio::spawn(async move {
+                if let Err(e) = engine.archive_settled(crate::now_ms()).await {
+                    tracing::warn!(error = %e, "archiving after many reads failed");
+                }
+            });
         }
         Ok(())
     }

@@ -84,6 +84,25 @@ impl Store {
         Ok(row.map(|r| r.try_get(0)).transpose()?)
     }
 
+    /// The newest archived version of each of `ids` that has one (one query).
+    pub async fn archived_events(&self, county: &str, ids: &[u64]) -> Result<Vec<Vec<u8>>> {
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let marks: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "select a.body from event_archive a where a.county = $1 and a.event_id in ({}) \
+             and a.seq = (select max(b.seq) from event_archive b \
+                          where b.county = a.county and b.event_id = a.event_id)",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, Vec<u8>>(&sql).bind(county);
+        for id in ids {
+            q = q.bind(*id as i64);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
     /// Every event with an archived version.
     pub async fn archived_ids(&self, county: &str) -> Result<Vec<u64>> {
         let ids: Vec<i64> = sqlx::query_scalar(
