@@ -29,7 +29,7 @@ pub struct HistoryPolicy {
 impl Default for HistoryPolicy {
     fn default() -> Self {
         HistoryPolicy {
-            keep_settled_ms: 30 * 86_400_000,
+            keep_settled_ms: 7 * 86_400_000,
             batch: 5_000,
             snapshot_every: 100_000,
             maintain_every_ms: 30_000,

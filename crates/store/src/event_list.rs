@@ -19,7 +19,7 @@ use tiaokuai_core::events::EventStatus;
 use tiaokuai_core::state::OrgState;
 
 /// Totals above this are reported as "more than".
-pub const COUNT_CAP: u64 = 10_000;
+pub const COUNT_CAP: u64 = 1_000;
 
 /// The events concerning a unit: it called them, they are located in it, they come from a
 /// unit within it, or a unit within it received a hop of them.

@@ -60,7 +60,7 @@ struct ListPage {
     c: Chrome,
     f: Filter,
     rows: Vec<Row>,
-    /// "共 N 件" / "超过 10000 件".
+    /// "共 N 件" / "超过 1000 件".
     total: String,
     next_before: Option<u64>,
     prev_after: Option<u64>,
