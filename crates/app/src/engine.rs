@@ -116,7 +116,7 @@ impl Engine {
                 *c = snap;
             }
             let from = c.size();
-            writer::catch_up_from_store(&store, county, &mut c, &policy).await?;
+            writer::catch_up_from_store(&store, county, &mut c, &policy, true).await?;
             start.replayed = c.size() - from;
             crate::archive::sweep_owned(&store, county, &mut c, &policy, crate::now_ms()).await?;
         }
@@ -265,6 +265,17 @@ impl Engine {
             .map_err(|_| AppError::WriterGone)?
     }
 
+    /// Waits until every append queued before this call is committed (or refused): the
+    /// writer takes jobs in order, so an empty job's answer comes after theirs. For shutdown.
+    pub async fn flush(&self) -> Result<()> {
+        let actor = Actor::system("flush");
+        self.enqueue(&actor, crate::now_ms(), vec![])
+            .await?
+            .await
+            .map_err(|_| AppError::WriterGone)?
+            .map(|_| ())
+    }
+
     /// Hands a job to the writer and returns where its result will arrive, without waiting
     /// for it: jobs enqueued one after another are appended in that order (re-sealing an old
     /// log keeps many in flight so they share commits).
@@ -312,6 +323,7 @@ impl Engine {
                 &self.inner.county,
                 &mut c,
                 &self.inner.policy,
+                false,
             )
             .await?;
         }

@@ -28,6 +28,8 @@ mod writer;
 
 pub use engine::{Actor, Committed, Engine};
 pub use error::AppError;
+/// Cancelled to ask background tasks (scheduler, notifier, server) to stop.
+pub use tokio_util::sync::CancellationToken;
 
 /// Wall-clock time in milliseconds since the Unix epoch. Only edges (server, CLI) call this.
 pub fn now_ms() -> i64 {

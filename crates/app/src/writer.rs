@@ -65,13 +65,16 @@ async fn fold_entries(
     Ok(())
 }
 
-/// Folds the stored entries the cache has not seen. A long replay archives settled events as
-/// it goes, so memory stays bounded by live work.
+/// Folds the stored entries the cache has not seen. With `sweep`, a long replay archives
+/// settled events as it goes, so memory stays bounded by live work. Archiving writes through
+/// the store's writer connection, so a caller that holds the cache lock while the writer task
+/// may be waiting for it (a read catching up) must not sweep; maintenance archives later.
 pub(crate) async fn catch_up_from_store(
     store: &Store,
     county: &str,
     cache: &mut LogCache,
     policy: &HistoryPolicy,
+    sweep: bool,
 ) -> Result<()> {
     loop {
         let page = store.read_log(county, cache.size(), 10_000).await?;
@@ -80,7 +83,7 @@ pub(crate) async fn catch_up_from_store(
         }
         let ts = store.transitions(county, &page).await?;
         fold_entries(store, county, cache, &page, &ts).await?;
-        if crate::archive::replay_should_sweep(cache) {
+        if sweep && crate::archive::replay_should_sweep(cache) {
             crate::archive::sweep_owned(store, county, cache, policy, crate::now_ms()).await?;
         }
     }
@@ -90,7 +93,7 @@ pub(crate) async fn catch_up_from_store(
 async fn reload(store: &Store, county: &str, cache: &RwLock<LogCache>, policy: &HistoryPolicy) {
     let mut c = cache.write().await;
     *c = LogCache::default();
-    if let Err(e) = catch_up_from_store(store, county, &mut c, policy).await {
+    if let Err(e) = catch_up_from_store(store, county, &mut c, policy, true).await {
         tracing::error!(error = %e, "reloading the log cache failed");
     }
 }
@@ -119,9 +122,20 @@ pub(crate) async fn run(
         derived,
     } = w;
     while let Some(first) = rx.recv().await {
+        if first.transitions.is_empty() {
+            // A flush marker: everything queued before it has been handled.
+            let _ = first.reply.send(Ok(vec![]));
+            continue;
+        }
         let mut jobs = vec![first];
+        let mut marker = None;
         while jobs.len() < MAX_BATCH_JOBS {
             match rx.try_recv() {
+                // Later jobs wait for the next batch, so the marker answers after this one.
+                Ok(j) if j.transitions.is_empty() => {
+                    marker = Some(j);
+                    break;
+                }
                 Ok(j) => jobs.push(j),
                 Err(_) => break,
             }
@@ -157,6 +171,9 @@ pub(crate) async fn run(
                     ))));
                 }
             }
+        }
+        if let Some(m) = marker {
+            let _ = m.reply.send(Ok(vec![]));
         }
     }
 }

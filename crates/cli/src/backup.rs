@@ -106,16 +106,16 @@ pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
     };
     store.close().await;
     let mut names = vec![database_file.to_string()];
-    let key_file = if a.db.key_file.is_file() {
-        let text = std::fs::read(&a.db.key_file)
-            .with_context(|| format!("reading {}", a.db.key_file.display()))?;
+    let key_file = if a.db.key_file().is_file() {
+        let text = std::fs::read(a.db.key_file())
+            .with_context(|| format!("reading {}", a.db.key_file().display()))?;
         write_private(&out.join(KEY_FILE), &text)?;
         names.push(KEY_FILE.to_string());
         Some(KEY_FILE.to_string())
     } else {
         println!(
             "note: no key file at {}; the backup holds the database only",
-            a.db.key_file.display()
+            a.db.key_file().display()
         );
         None
     };
@@ -201,7 +201,7 @@ pub async fn restore(a: RestoreArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(key) = &manifest.key_file {
         let text = std::fs::read(a.from.join(key))?;
-        let dest = &a.db.key_file;
+        let dest = &a.db.key_file();
         match std::fs::read(dest) {
             Ok(existing) if existing == text => {}
             Ok(_) if !a.overwrite => bail!(
@@ -237,7 +237,7 @@ pub async fn restore(a: RestoreArgs) -> anyhow::Result<ExitCode> {
     // Verified against the backup's own key, photos and attachments re-hashed.
     let public_key = match &manifest.key_file {
         Some(_) => Some(
-            tiaokuai_app::keys::load(&a.db.key_file)?
+            tiaokuai_app::keys::load(&a.db.key_file())?
                 .verifier()
                 .public_hex(),
         ),

@@ -54,8 +54,8 @@ pub(crate) fn redact(url: &str) -> String {
 }
 
 pub async fn county_of(store: &Store, db: &DbArgs) -> anyhow::Result<String> {
-    if let Some(c) = &db.county {
-        return Ok(c.clone());
+    if let Some(c) = db.county() {
+        return Ok(c);
     }
     let counties = store.counties().await?;
     match counties.as_slice() {
@@ -84,10 +84,12 @@ pub async fn open_existing_engine_to_write(db: &DbArgs) -> anyhow::Result<Engine
 
 async fn signing_engine(store: Store, db: &DbArgs) -> anyhow::Result<Engine> {
     let county = county_of(&store, db).await?;
-    let signer = tiaokuai_app::keys::load(&db.key_file)?;
-    tiaokuai_app::keys::check_signer(&store, &county, &signer, &db.key_file).await?;
+    let key_file = db.key_file();
+    let signer = tiaokuai_app::keys::load(&key_file)?;
+    tiaokuai_app::keys::check_signer(&store, &county, &signer, &key_file).await?;
     let verifier = signer.verifier();
-    let engine = Engine::start(store, &county, signer).await?;
+    let policy = crate::config::get().history_policy();
+    let engine = Engine::start_with(store, &county, signer, policy).await?;
     tiaokuai_app::keys::declare_if_missing(&engine, &verifier, now_ms()).await?;
     Ok(engine)
 }
@@ -103,67 +105,109 @@ pub async fn open_existing_engine(db: &DbArgs) -> anyhow::Result<Engine> {
 /// Creates the key file if it is missing and the database holds no log yet: the first setup
 /// of a deployment (`migrate`, `demo`). Returns whether it created one.
 pub async fn create_key_on_first_setup(store: &Store, db: &DbArgs) -> anyhow::Result<bool> {
-    if db.key_file.exists() || !store.counties().await?.is_empty() {
+    let key_file = db.key_file();
+    if key_file.exists() || !store.counties().await?.is_empty() {
         return Ok(false);
     }
-    let signer = tiaokuai_app::keys::create(&db.key_file)?;
+    let signer = tiaokuai_app::keys::create(&key_file)?;
     println!(
         "created the log signing key {} (key id {}); keep it secret and back it up",
-        db.key_file.display(),
+        key_file.display(),
         signer.verifier().key_id()
     );
     Ok(true)
 }
 
-pub async fn serve(db: DbArgs, addr: SocketAddr, secure: Option<bool>) -> anyhow::Result<ExitCode> {
+pub async fn serve(
+    db: DbArgs,
+    addr: Option<SocketAddr>,
+    secure: Option<bool>,
+) -> anyhow::Result<ExitCode> {
     let engine = open_engine(&db).await?;
+    let addr = addr.unwrap_or(crate::config::get().server.addr);
     serve_engine(engine, addr, secure, None).await
 }
 
+/// Serves until SIGTERM or Ctrl-C, then shuts down in order within `server.shutdown_grace_secs`:
+/// stop accepting and answer the requests in flight, stop the scheduler, commit the queued
+/// appends, hand the committed steps to the notifier and wait for its deliveries.
 pub async fn serve_engine(
     engine: Engine,
     addr: SocketAddr,
     secure: Option<bool>,
     banner: Option<String>,
 ) -> anyhow::Result<ExitCode> {
+    let cfg = crate::config::get();
     let config = ServerConfig {
-        secure_cookies: secure.unwrap_or(!addr.ip().is_loopback()),
-        session_hours: 12,
+        secure_cookies: secure.unwrap_or(cfg.secure_cookies(addr)),
+        session_hours: i64::from(cfg.server.session_hours),
+        trusted_proxies: cfg.server.trusted_proxies.clone(),
+        upload_expiry_ms: i64::from(cfg.server.upload_expiry_hours) * 3_600_000,
     };
+    let stop = tiaokuai_app::CancellationToken::new();
     // Reminders and escalations on schedule; outbound notices (log only unless a webhook or an
     // SMS gateway is set; both may be).
-    tiaokuai_app::events::scheduler::spawn(engine.clone(), std::time::Duration::from_secs(60));
-    let notifier = notifier_from_env();
-    tiaokuai_app::events::notify::spawn(engine.clone(), notifier);
-    let state = AppState::new(engine, config);
-    tiaokuai_server::serve(state, addr, |a| {
+    let scheduler = tiaokuai_app::events::scheduler::spawn(
+        engine.clone(),
+        std::time::Duration::from_secs(cfg.workflow.scheduler_every_secs),
+        stop.clone(),
+    );
+    let notices =
+        tiaokuai_app::events::notify::spawn(engine.clone(), notifier(&cfg.notify), stop.clone());
+    let state = AppState::new(engine.clone(), config);
+    let stopping = state.stopping.clone();
+    let grace = std::time::Duration::from_secs(cfg.server.shutdown_grace_secs);
+    let server = tiaokuai_server::serve(state, addr, |a| {
         println!("Tiaokuai is serving on http://{a}/");
         if let Some(b) = banner {
             println!("{b}");
         }
-    })
-    .await?;
+    });
+    tokio::pin!(server);
+    tokio::select! {
+        r = &mut server => { r?; }
+        signal = crate::lifecycle::shutdown_signal() => {
+            tracing::info!(signal, grace_secs = grace.as_secs(), "shutting down");
+            stopping.cancel();
+        }
+    }
+    let deadline = tokio::time::Instant::now() + grace;
+    if stopping.is_cancelled()
+        && tokio::time::timeout_at(deadline, &mut server)
+            .await
+            .is_err()
+    {
+        tracing::warn!("requests still in flight at the end of the grace period");
+    }
+    stop.cancel();
+    let _ = tokio::time::timeout_at(deadline, scheduler).await;
+    match tokio::time::timeout_at(deadline, engine.flush()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::warn!(error = %e, "queued appends could not be committed"),
+        Err(_) => tracing::warn!("queued appends not committed within the grace period"),
+    }
+    let _ = tokio::time::timeout_at(deadline, notices).await;
+    let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+    tiaokuai_app::events::notify::drain(left).await;
+    engine.store().close().await;
+    tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }
 
-/// The outbound notifier: `TIAOKUAI_NOTIFY_WEBHOOK` and `TIAOKUAI_SMS_GATEWAY` (URLs) each add
-/// one; with neither, notices go to the application log only.
-fn notifier_from_env() -> std::sync::Arc<dyn tiaokuai_app::events::notify::Notifier> {
+/// The outbound notifier: `notify.webhook` and `notify.sms_gateway` (URLs) each add one; with
+/// neither, notices go to the application log only.
+fn notifier(
+    cfg: &crate::config::Notify,
+) -> std::sync::Arc<dyn tiaokuai_app::events::notify::Notifier> {
     use std::sync::Arc;
     use tiaokuai_app::events::notify as n;
-    let url = |var: &str| {
-        std::env::var(var)
-            .ok()
-            .map(|u| u.trim().to_string())
-            .filter(|u| !u.is_empty())
-    };
     let mut all: Vec<Arc<dyn n::Notifier>> = Vec::new();
-    if let Some(u) = url("TIAOKUAI_NOTIFY_WEBHOOK") {
-        all.push(Arc::new(n::WebhookNotifier::new(&u)));
+    if !cfg.webhook.trim().is_empty() {
+        all.push(Arc::new(n::WebhookNotifier::new(cfg.webhook.trim())));
     }
-    if let Some(u) = url("TIAOKUAI_SMS_GATEWAY") {
+    if !cfg.sms_gateway.trim().is_empty() {
         all.push(Arc::new(n::SmsNotifier::new(Arc::new(
-            n::HttpSmsGateway::new(&u),
+            n::HttpSmsGateway::new(cfg.sms_gateway.trim()),
         ))));
     }
     match all.len() {
@@ -176,11 +220,11 @@ fn notifier_from_env() -> std::sync::Arc<dyn tiaokuai_app::events::notify::Notif
 pub async fn migrate(db: DbArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(&db).await?;
     println!("schema is up to date");
-    if !create_key_on_first_setup(&store, &db).await? && !db.key_file.exists() {
+    if !create_key_on_first_setup(&store, &db).await? && !db.key_file().exists() {
         println!(
             "note: no log signing key at {} (the database already has a log; give its \
              --key-file to serve)",
-            db.key_file.display()
+            db.key_file().display()
         );
     }
     Ok(ExitCode::SUCCESS)

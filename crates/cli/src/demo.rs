@@ -18,7 +18,7 @@ const SETUP_DIR: &str = ".demo-setup";
 fn db_args(dir: &Path) -> DbArgs {
     DbArgs {
         database_url: Some(format!("sqlite://{}", dir.join(DB_FILE).display())),
-        key_file: dir.join(KEY_FILE),
+        key_file: Some(dir.join(KEY_FILE)),
         county: Some(demo::COUNTY.to_string()),
     }
 }

@@ -42,8 +42,8 @@ pub async fn verify(a: VerifyArgs) -> anyhow::Result<ExitCode> {
         .map(read_checkpoint)
         .transpose()?;
     // The key file only matters for logs from before keys were declared, and is never created.
-    let fallback = keys::load(&a.db.key_file).ok().map(|s| s.verifier());
-    let counties = match (&a.db.county, &trusted) {
+    let fallback = keys::load(&a.db.key_file()).ok().map(|s| s.verifier());
+    let counties = match (&a.db.county(), &trusted) {
         (Some(c), _) => vec![c.clone()],
         (None, Some(t)) => vec![t.checkpoint.county.clone()],
         (None, None) => store.counties().await?,
@@ -206,7 +206,7 @@ pub async fn checkpoint(cmd: CheckpointCmd) -> anyhow::Result<ExitCode> {
     let public_key = declared
         .iter()
         .map(|k| k.verifier.clone())
-        .chain(keys::load(&db.key_file).ok().map(|s| s.verifier()))
+        .chain(keys::load(&db.key_file()).ok().map(|s| s.verifier()))
         .find(|v| v.key_id() == cp.key_id)
         .map(|v| v.public_hex())
         .with_context(|| {
@@ -214,7 +214,7 @@ pub async fn checkpoint(cmd: CheckpointCmd) -> anyhow::Result<ExitCode> {
                 "county {county}: key {} of the latest checkpoint is neither declared in the log \
                  nor in {}",
                 cp.key_id,
-                db.key_file.display()
+                db.key_file().display()
             )
         })?;
     let signed = SignedCheckpoint {

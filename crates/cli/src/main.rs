@@ -7,8 +7,10 @@ mod bench_stats;
 mod bench_workflow;
 mod calendar;
 mod commands;
+mod config;
 mod demo;
 mod integrity;
+mod lifecycle;
 mod lists;
 mod person;
 mod proof;
@@ -27,6 +29,12 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(name = "tiaokuai", version, about = "条块协同 — county–township collaborative governance", after_help = EXAMPLES)]
 struct Cli {
+    /// A TOML configuration file (see `tiaokuai config show`).
+    #[arg(long, global = true, env = "TIAOKUAI_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log lines as text or JSON [default: log.format].
+    #[arg(long, global = true, value_enum)]
+    log_format: Option<config::LogFormat>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -50,22 +58,19 @@ const EXAMPLES: &str = "Examples:
   tiaokuai bench lists
   tiaokuai bench stats --events 100000";
 
-/// Where the data lives. `DATABASE_URL` or `TIAOKUAI_DATABASE_URL` also set the URL.
-#[derive(clap::Args, Clone)]
+/// Where the data lives. Unset flags come from the configuration (`--config`, `TIAOKUAI_*`).
+#[derive(clap::Args, Clone, Default)]
 pub struct DbArgs {
-    /// sqlite://PATH or postgres://USER@HOST/DB [default: sqlite://./tiaokuai-data/tiaokuai.db]
-    #[arg(long, env = "DATABASE_URL")]
+    /// sqlite://PATH or postgres://USER@HOST/DB [default: database.url]
+    #[arg(long)]
     pub database_url: Option<String>,
-    /// The log signing key file. Only `keygen` and the first `migrate`/`demo` create one;
-    /// every other command refuses a missing file.
-    #[arg(
-        long,
-        env = "TIAOKUAI_KEY_FILE",
-        default_value = "./tiaokuai-data/log-signing.key"
-    )]
-    pub key_file: PathBuf,
-    /// County code whose log to use [default: the only county in the database, else 370999].
-    #[arg(long, env = "TIAOKUAI_COUNTY")]
+    /// The log signing key file [default: database.key_file]. Only `keygen` and the first
+    /// `migrate`/`demo` create one; every other command refuses a missing file.
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// County code whose log to use [default: database.county, else the only county in the
+    /// database, else 370999].
+    #[arg(long)]
     pub county: Option<String>,
 }
 
@@ -73,8 +78,19 @@ impl DbArgs {
     pub fn url(&self) -> String {
         self.database_url
             .clone()
-            .or_else(|| std::env::var("TIAOKUAI_DATABASE_URL").ok())
-            .unwrap_or_else(|| "sqlite://./tiaokuai-data/tiaokuai.db".to_string())
+            .unwrap_or_else(|| config::get().database.url.clone())
+    }
+
+    pub fn key_file(&self) -> PathBuf {
+        self.key_file
+            .clone()
+            .unwrap_or_else(|| config::get().database.key_file.clone())
+    }
+
+    pub fn county(&self) -> Option<String> {
+        self.county
+            .clone()
+            .or_else(|| Some(config::get().database.county.clone()).filter(|c| !c.is_empty()))
     }
 }
 
@@ -84,18 +100,26 @@ enum Cmd {
     Demo {
         #[arg(long, default_value = "./tiaokuai-data")]
         data_dir: PathBuf,
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
+        /// [default: server.addr]
+        #[arg(long)]
+        addr: Option<SocketAddr>,
     },
     /// Serve the web app and API.
     Serve {
         #[command(flatten)]
         db: DbArgs,
-        #[arg(long, env = "TIAOKUAI_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-        /// Mark cookies Secure (default: on unless listening on loopback). Use behind TLS.
-        #[arg(long, env = "TIAOKUAI_SECURE_COOKIES")]
+        /// [default: server.addr]
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+        /// Mark cookies Secure [default: server.secure_cookies: on unless listening on
+        /// loopback]. Use behind TLS.
+        #[arg(long)]
         secure_cookies: Option<bool>,
+    },
+    /// The configuration: print it (secrets masked) after files, environment and defaults.
+    Config {
+        #[command(subcommand)]
+        cmd: ConfigCmd,
     },
     /// Create or upgrade the database schema.
     Migrate {
@@ -107,12 +131,9 @@ enum Cmd {
     Verify(integrity::VerifyArgs),
     /// Create a new log signing key file (never overwrites one).
     Keygen {
-        #[arg(
-            long,
-            env = "TIAOKUAI_KEY_FILE",
-            default_value = "./tiaokuai-data/log-signing.key"
-        )]
-        key_file: PathBuf,
+        /// [default: database.key_file]
+        #[arg(long)]
+        key_file: Option<PathBuf>,
     },
     /// The log's signing keys: rotate, show.
     Key {
@@ -176,16 +197,26 @@ enum Cmd {
     },
 }
 
+#[derive(Subcommand)]
+enum ConfigCmd {
+    /// Print the configuration in force, as TOML, with secrets masked.
+    Show,
+}
+
 fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=warn")
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    let mut cfg = match config::Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    if let Some(f) = cli.log_format {
+        cfg.log.format = f;
+    }
+    init_logging(&cfg.log);
+    config::init(cfg);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -198,7 +229,15 @@ fn main() -> std::process::ExitCode {
     };
     let result = rt.block_on(async move {
         match cli.cmd {
-            Cmd::Demo { data_dir, addr } => demo::run(data_dir, addr).await,
+            Cmd::Demo { data_dir, addr } => {
+                demo::run(data_dir, addr.unwrap_or(config::get().server.addr)).await
+            }
+            Cmd::Config {
+                cmd: ConfigCmd::Show,
+            } => {
+                print!("{}", config::get().show());
+                Ok(std::process::ExitCode::SUCCESS)
+            }
             Cmd::Serve {
                 db,
                 addr,
@@ -206,7 +245,9 @@ fn main() -> std::process::ExitCode {
             } => commands::serve(db, addr, secure_cookies).await,
             Cmd::Migrate { db } => commands::migrate(db).await,
             Cmd::Verify(a) => integrity::verify(a).await,
-            Cmd::Keygen { key_file } => integrity::keygen(&key_file),
+            Cmd::Keygen { key_file } => integrity::keygen(
+                &key_file.unwrap_or_else(|| config::get().database.key_file.clone()),
+            ),
             Cmd::Key { cmd } => integrity::key(cmd).await,
             Cmd::Checkpoint { cmd } => integrity::checkpoint(cmd).await,
             Cmd::Witness(a) => witness::run(a).await,
@@ -230,5 +271,18 @@ fn main() -> std::process::ExitCode {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// Text or JSON log lines on stderr, filtered by `RUST_LOG` or else `log.filter`.
+fn init_logging(log: &config::Log) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.filter));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match log.format {
+        config::LogFormat::Json => b.json().flatten_event(true).with_current_span(true).init(),
+        config::LogFormat::Text => b.init(),
     }
 }

@@ -26,13 +26,9 @@ pub enum PersonCmd {
         /// A new, empty database for the re-sealed log.
         #[arg(long)]
         to: String,
-        /// Signing key of the old log, and of the new one.
-        #[arg(
-            long,
-            env = "TIAOKUAI_KEY_FILE",
-            default_value = "./tiaokuai-data/log-signing.key"
-        )]
-        key_file: std::path::PathBuf,
+        /// Signing key of the old log, and of the new one [default: database.key_file].
+        #[arg(long)]
+        key_file: Option<std::path::PathBuf>,
         /// County code [default: the only county in the old database].
         #[arg(long)]
         county: Option<String>,
@@ -67,10 +63,10 @@ pub async fn run(cmd: PersonCmd) -> anyhow::Result<ExitCode> {
             let county = county_of(&source, &old).await?;
             let new = DbArgs {
                 database_url: Some(to),
-                ..old
+                ..old.clone()
             };
             let target = open_store(&new).await?;
-            let signer = tiaokuai_app::keys::load(&key_file)?;
+            let signer = tiaokuai_app::keys::load(&old.key_file())?;
             let r = tiaokuai_app::personal::reseal(
                 &source,
                 &target,

@@ -9,6 +9,7 @@ mod event_lookup;
 mod i18n;
 mod metrics_layer;
 mod pages;
+mod request_id;
 mod search_cache;
 mod security;
 mod session;
@@ -28,6 +29,21 @@ pub struct ServerConfig {
     pub secure_cookies: bool,
     /// Session lifetime.
     pub session_hours: i64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// How long an uploaded file waits for confirmation.
+    pub upload_expiry_ms: i64,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            secure_cookies: false,
+            session_hours: 12,
+            trusted_proxies: Vec::new(),
+            upload_expiry_ms: 24 * 3_600_000,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -36,22 +52,20 @@ pub struct AppState {
     pub config: ServerConfig,
     pub(crate) limiter: Arc<security::LoginLimiter>,
     pub(crate) search: Arc<search_cache::SearchCache>,
-    /// Where uploads wait for confirmation.
-    pub(crate) upload_dir: Arc<std::path::PathBuf>,
     pub(crate) sessions: Arc<session::SessionCache>,
+    /// Cancelled when the server begins to shut down (`/readyz` then answers 503).
+    pub stopping: tiaokuai_app::CancellationToken,
 }
 
 impl AppState {
     pub fn new(engine: Engine, config: ServerConfig) -> Self {
-        let upload_dir =
-            std::env::temp_dir().join(format!("tiaokuai-uploads-{}", std::process::id()));
         AppState {
             engine,
             config,
             limiter: Arc::new(security::LoginLimiter::new()),
             search: Arc::new(search_cache::SearchCache::default()),
-            upload_dir: Arc::new(upload_dir),
             sessions: Arc::new(session::SessionCache::default()),
+            stopping: Default::default(),
         }
     }
 }
@@ -70,11 +84,17 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             25 * 1024 * 1024,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(request_id::trace_layer())
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(
+            request_id::MakeId,
+        ))
         .with_state(state)
 }
 
-/// Serves until Ctrl-C. `on_ready` receives the bound address (port 0 picks a free one).
+/// Serves until `state.stopping` is cancelled, then stops accepting connections and returns
+/// once the requests in flight are answered. `on_ready` receives the bound address (port 0
+/// picks a free one).
 pub async fn serve(
     state: AppState,
     addr: SocketAddr,
@@ -83,11 +103,10 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     on_ready(local);
+    let stopping = state.stopping.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(async move { stopping.cancelled().await })
         .await
 }
 

@@ -64,8 +64,31 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Ready for traffic: not shutting down, the database answers, and this server's state has
+/// caught up with the stored log.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let unavailable = |why: &str| {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({"status": "unavailable", "reason": why})),
+        )
+            .into_response()
+    };
+    if state.stopping.is_cancelled() {
+        return unavailable("shutting down");
+    }
+    if let Err(e) = state.engine.sync().await {
+        tracing::warn!(error = %e, "readiness check failed");
+        return unavailable("database unreachable");
+    }
+    let (size, _) = state.engine.tree_head().await;
+    axum::Json(serde_json::json!({"status": "ready", "county": state.engine.county(), "log_entries": size}))
+        .into_response()
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/metrics", get(render))
         .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
 }

@@ -5,6 +5,9 @@
 use crate::{Result, Store};
 use sqlx::Row;
 
+/// Archived events written per transaction.
+const ARCHIVE_CHUNK: usize = 500;
+
 /// One archived version of an event.
 #[derive(Debug, Clone)]
 pub struct ArchiveRow {
@@ -35,7 +38,15 @@ impl Store {
     /// Stores archived versions; a version already stored is left as it is (the same event at
     /// the same log position is the same content).
     pub async fn put_archive(&self, county: &str, rows: &[ArchiveRow]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        // Short transactions, so appends waiting for the writer get their turn in between.
+        for chunk in rows.chunks(ARCHIVE_CHUNK) {
+            self.put_archive_chunk(county, chunk).await?;
+        }
+        Ok(())
+    }
+
+    async fn put_archive_chunk(&self, county: &str, rows: &[ArchiveRow]) -> Result<()> {
+        let mut tx = self.begin_derived().await?;
         for r in rows {
             sqlx::query(
                 "insert into event_archive (county, event_id, seq, body) values ($1, $2, $3, $4) \
@@ -45,7 +56,7 @@ impl Store {
             .bind(r.event_id as i64)
             .bind(r.seq as i64)
             .bind(r.body.clone())
-            .execute(&mut *tx)
+            .execute(tx.conn()?)
             .await?;
             for h in &r.photos {
                 sqlx::query(
@@ -55,7 +66,7 @@ impl Store {
                 .bind(county)
                 .bind(h)
                 .bind(r.event_id as i64)
-                .execute(&mut *tx)
+                .execute(tx.conn()?)
                 .await?;
             }
         }
@@ -138,11 +149,11 @@ impl Store {
     /// Forgets every archived version and snapshot of the county: after an erasure of personal
     /// data (they may hold it) and after a rebuild. The next start replays the whole log.
     pub async fn clear_derived_state(&self, county: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_derived().await?;
         for t in ["event_archive", "event_archive_photos", "state_snapshots"] {
             sqlx::query(&format!("delete from {t} where county = $1"))
                 .bind(county)
-                .execute(&mut *tx)
+                .execute(tx.conn()?)
                 .await?;
         }
         tx.commit().await?;
@@ -152,7 +163,7 @@ impl Store {
     /// Stores a snapshot and drops all but the newest [`SNAPSHOTS_KEPT`]. One transaction: a
     /// crash while writing leaves the previous snapshots as they were.
     pub async fn put_snapshot(&self, county: &str, s: &SnapshotRow) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_derived().await?;
         sqlx::query(
             "insert into state_snapshots (county, size, format, root, key_id, body_hash, signature, created_ms, body) \
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict do nothing",
@@ -166,7 +177,7 @@ impl Store {
         .bind(&s.signature)
         .bind(s.created_ms)
         .bind(s.body.clone())
-        .execute(&mut *tx)
+        .execute(tx.conn()?)
         .await?;
         sqlx::query(
             "delete from state_snapshots where county = $1 and size not in \
@@ -174,7 +185,7 @@ impl Store {
         )
         .bind(county)
         .bind(SNAPSHOTS_KEPT)
-        .execute(&mut *tx)
+        .execute(tx.conn()?)
         .await?;
         tx.commit().await?;
         Ok(())

@@ -19,6 +19,7 @@ mod project_lists;
 pub mod readmodel;
 mod sessions;
 mod stats;
+mod uploads;
 mod write;
 
 pub use archive::{ArchiveRow, SnapshotRow};

@@ -115,6 +115,22 @@ impl WriterConn {
         }
     }
 
+    /// A transaction for derived data written beside the log (archived events, snapshots):
+    /// SQLite's write lock, without the county's log lock.
+    async fn begin_derived(&mut self) -> Result<()> {
+        self.rollback_if_open().await;
+        match self.ready().await?.execute("begin immediate").await {
+            Ok(_) => {
+                self.open_txn = true;
+                Ok(())
+            }
+            Err(e) => {
+                self.conn = None;
+                Err(e.into())
+            }
+        }
+    }
+
     async fn rollback_if_open(&mut self) {
         if self.open_txn {
             self.open_txn = false;
@@ -126,6 +142,50 @@ impl WriterConn {
                 // The server rolls back a transaction whose connection is gone.
                 self.conn = None;
             }
+        }
+    }
+}
+
+/// A transaction for derived data (see [`Store::begin_derived`]). Dropped without
+/// [`DerivedTxn::commit`], it is rolled back (on SQLite before the writer's next use).
+pub(crate) enum DerivedTxn {
+    Writer(OwnedMutexGuard<WriterConn>),
+    Pool(sqlx::Transaction<'static, sqlx::Any>),
+}
+
+impl DerivedTxn {
+    pub(crate) fn conn(&mut self) -> Result<&mut AnyConnection> {
+        match self {
+            DerivedTxn::Writer(g) => g.conn(),
+            DerivedTxn::Pool(tx) => Ok(&mut **tx),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<()> {
+        match self {
+            DerivedTxn::Writer(mut g) => {
+                g.conn()?.execute("commit").await?;
+                g.open_txn = false;
+            }
+            DerivedTxn::Pool(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Begins a transaction for derived data. On SQLite it runs on the one writer connection,
+    /// queueing behind appends instead of contending for SQLite's single write lock (a pooled
+    /// connection could hold it long enough for an append to give up waiting); on PostgreSQL
+    /// it is an ordinary pooled transaction beside the appends.
+    pub(crate) async fn begin_derived(&self) -> Result<DerivedTxn> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut g = Arc::clone(&self.writer).lock_owned().await;
+                g.begin_derived().await?;
+                Ok(DerivedTxn::Writer(g))
+            }
+            Backend::Postgres => Ok(DerivedTxn::Pool(self.pool.begin().await?)),
         }
     }
 }

@@ -91,6 +91,7 @@ pub async fn demo_server() -> anyhow::Result<TestServer> {
         ServerConfig {
             secure_cookies: false,
             session_hours: 1,
+            ..Default::default()
         },
     );
     let addr = tiaokuai_server::spawn_local(state).await?;

@@ -9,6 +9,7 @@ mod event_list;
 mod events_api;
 mod history;
 mod import;
+mod lifecycle;
 mod lists;
 mod log;
 mod notify_sms;

@@ -66,7 +66,7 @@ async fn dispatch_texts_the_handlers_sign_texts_nobody_report_back_texts_the_tow
     let (engine, _fx) = demo_engine().await.unwrap();
     let sent: Sent = Arc::default();
     let sms = SmsNotifier::new(Arc::new(Recorder(sent.clone())));
-    notify::spawn(engine.clone(), Arc::new(sms));
+    notify::spawn(engine.clone(), Arc::new(sms), Default::default());
     let who = |u: &'static str| {
         let engine = engine.clone();
         async move { engine.principal_of(u).await.unwrap().unwrap() }

@@ -63,12 +63,19 @@ pub async fn tick(engine: &Engine, now_ms: i64) -> Result<usize> {
     Ok(n)
 }
 
-/// Runs [`tick`] every `every` until the process ends.
-pub fn spawn(engine: Engine, every: Duration) -> tokio::task::JoinHandle<()> {
+/// Runs [`tick`] every `every` until `stop` is cancelled (a tick under way finishes first).
+pub fn spawn(
+    engine: Engine,
+    every: Duration,
+    stop: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut iv = tokio::time::interval(every);
         loop {
-            iv.tick().await;
+            tokio::select! {
+                _ = iv.tick() => {}
+                _ = stop.cancelled() => return,
+            }
             match tick(&engine, crate::now_ms()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(reminders = n, "scheduler issued reminders"),

@@ -361,12 +361,13 @@ pub(crate) async fn start_in_process(
         .context("setting the bench accounts' passwords")?;
     // Outbound notices are computed for every step as in `serve`, but delivered nowhere, so
     // the numbers do not include writing a log line per step to the terminal.
-    tiaokuai_app::events::notify::spawn(engine.clone(), Arc::new(Discard));
+    tiaokuai_app::events::notify::spawn(engine.clone(), Arc::new(Discard), Default::default());
     let state = AppState::new(
         engine,
         ServerConfig {
             secure_cookies: false,
             session_hours: 12,
+            ..Default::default()
         },
     );
     let addr = tiaokuai_server::spawn_local(state).await?;

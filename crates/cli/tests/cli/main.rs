@@ -8,6 +8,7 @@ mod calendar;
 mod common;
 mod evidence;
 mod keys;
+mod lifecycle;
 mod operator;
 mod person;
 mod witness;

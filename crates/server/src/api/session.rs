@@ -33,12 +33,14 @@ pub struct SessionInfo {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
+    let client = crate::security::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
     if !state
         .limiter
-        .allow(&peer.ip().to_string(), req.username.trim())
+        .allow(&client.to_string(), req.username.trim())
     {
         return Err(ApiError(
             axum::http::StatusCode::TOO_MANY_REQUESTS,

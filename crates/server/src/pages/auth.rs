@@ -102,6 +102,7 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
     jar: CookieJar,
     Form(f): Form<LoginForm>,
 ) -> Response {
@@ -122,7 +123,8 @@ pub async fn login(
         );
     }
     let username = f.username.trim().to_string();
-    if !state.limiter.allow(&peer.ip().to_string(), &username) {
+    let client = crate::security::client_ip(&state.config.trusted_proxies, peer.ip(), &headers);
+    if !state.limiter.allow(&client.to_string(), &username) {
         let mut r = login_page(
             &state,
             jar,

@@ -85,19 +85,38 @@ pub async fn check(
         match field.bytes().await {
             Ok(b) if b.len() > MAX_UPLOAD => p.errors.push(format!("{name}: larger than 20 MB")),
             Ok(b) => {
-                let token = format!("{:016x}", rand::random::<u64>());
-                let dir = state.upload_dir.join(&token);
-                if std::fs::create_dir_all(&dir).is_ok() {
-                    let path = dir.join(format!("upload.{ext}"));
-                    if std::fs::write(&path, &b).is_ok() {
-                        saved = Some((token, path, name));
-                    }
-                }
+                // Staged in the database, so that any server behind the balancer can
+                // confirm it; the check below reads a private copy.
+                let token = format!(
+                    "{:016x}{:016x}",
+                    rand::random::<u64>(),
+                    rand::random::<u64>()
+                );
+                let now = now_ms();
+                state
+                    .engine
+                    .store()
+                    .stage_upload(
+                        &token,
+                        &s.principal.username,
+                        &name,
+                        &b,
+                        now,
+                        now + state.config.upload_expiry_ms,
+                    )
+                    .await
+                    .map_err(|e| PageError::from_app(e.into(), s.lang))?;
+                let copy = tempfile::tempdir()
+                    .map_err(|e| PageError::from_app(AppError::Io(e.to_string()), s.lang))?;
+                let path = copy.path().join(format!("upload.{ext}"));
+                std::fs::write(&path, &b)
+                    .map_err(|e| PageError::from_app(AppError::Io(e.to_string()), s.lang))?;
+                saved = Some((token, path, name, copy));
             }
             Err(e) => p.errors.push(format!("{name}: {e}")),
         }
     }
-    if let Some((token, path, name)) = saved {
+    if let Some((token, path, name, _copy)) = saved {
         match tiaokuai_app::org_io::read_raw(&path) {
             Err(errs) => p.errors.extend(
                 errs.iter()
@@ -163,15 +182,25 @@ pub async fn confirm(
     {
         return Err(PageError::forbidden(s.lang));
     }
-    let dir = state.upload_dir.join(&f.token);
-    let path = std::fs::read_dir(&dir)
-        .ok()
-        .and_then(|mut d| d.next())
-        .and_then(|e| e.ok())
-        .map(|e| e.path());
-    let Some(path) = path else {
+    let staged = state
+        .engine
+        .store()
+        .staged_upload(&f.token, &s.principal.username, now_ms())
+        .await
+        .map_err(|e| PageError::from_app(e.into(), s.lang))?;
+    let Some(staged) = staged else {
         return Err(PageError::not_found(s.lang));
     };
+    let ext = staged
+        .file_name
+        .rsplit('.')
+        .next()
+        .unwrap_or("xlsx")
+        .to_lowercase();
+    let io = |e: std::io::Error| PageError::from_app(AppError::Io(e.to_string()), s.lang);
+    let copy = tempfile::tempdir().map_err(io)?;
+    let path = copy.path().join(format!("upload.{ext}"));
+    std::fs::write(&path, &staged.bytes).map_err(io)?;
     let opts = ImportOptions {
         kind: None,
         document_no: Some(f.document_no.trim().to_string()).filter(|x| !x.is_empty()),
@@ -186,7 +215,9 @@ pub async fn confirm(
         .await
     {
         Ok(sum) => {
-            let _ = std::fs::remove_dir_all(&dir);
+            if let Err(e) = state.engine.store().drop_staged_upload(&f.token).await {
+                tracing::warn!(error = %e, "could not forget a confirmed upload; it expires later");
+            }
             p.notice = Some(match sum.version {
                 Some(v) => format!("已导入并发布第 {v} 版：新增或变更 {} 项，取消 {} 项。 Imported as version {v}.", sum.added_or_changed, sum.removed),
                 None => "内容与现行版本相同，未产生新版本。 Nothing changed.".to_string(),

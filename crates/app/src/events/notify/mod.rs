@@ -81,7 +81,7 @@ impl WebhookNotifier {
 impl Notifier for WebhookNotifier {
     fn notify(&self, n: Notice) {
         let req = self.client.post(&self.url).json(&n);
-        tokio::spawn(async move {
+        deliver(async move {
             if let Err(e) = req.send().await.and_then(|r| r.error_for_status()) {
                 tracing::warn!(error = %e, event = n.event, "webhook notice failed");
             }
@@ -223,21 +223,65 @@ pub async fn notice_for(engine: &Engine, c: &Committed, with_phones: bool) -> Op
         .flatten()
 }
 
-/// Feeds every committed workflow step to `notifier` until the engine stops.
-pub fn spawn(engine: Engine, notifier: Arc<dyn Notifier>) -> tokio::task::JoinHandle<()> {
+/// Feeds every committed workflow step to `notifier` until `stop` is cancelled; then hands
+/// over the steps already committed and returns (see [`drain`] for the deliveries).
+pub fn spawn(
+    engine: Engine,
+    notifier: Arc<dyn Notifier>,
+    stop: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     let mut rx = engine.subscribe();
     let with_phones = notifier.wants_phones();
     tokio::spawn(async move {
         loop {
-            match rx.recv().await {
+            let got = tokio::select! {
+                biased;
+                r = rx.recv() => r,
+                _ = stop.cancelled() => break,
+            };
+            match got {
                 Ok(c) => {
                     if let Some(n) = notice_for(&engine, &c, with_phones).await {
                         notifier.notify(n);
                     }
                 }
                 Err(RecvError::Lagged(k)) => tracing::warn!(missed = k, "notifier fell behind"),
-                Err(RecvError::Closed) => break,
+                Err(RecvError::Closed) => return,
+            }
+        }
+        // Stopping: what was committed before the stop still gets its notice.
+        while let Ok(c) = rx.try_recv() {
+            if let Some(n) = notice_for(&engine, &c, with_phones).await {
+                notifier.notify(n);
             }
         }
     })
+}
+
+/// Deliveries (webhook and SMS requests) under way; [`drain`] waits for them on shutdown.
+fn deliveries() -> &'static tokio_util::task::TaskTracker {
+    static T: std::sync::OnceLock<tokio_util::task::TaskTracker> = std::sync::OnceLock::new();
+    T.get_or_init(tokio_util::task::TaskTracker::new)
+}
+
+/// Runs one delivery on its own task, tracked for [`drain`].
+pub(crate) fn deliver(f: impl std::future::Future<Output = ()> + Send + 'static) {
+    deliveries().spawn(f);
+}
+
+/// Waits up to `grace` for deliveries under way; returns how many did not finish (they are
+/// logged as undelivered).
+pub async fn drain(grace: std::time::Duration) -> usize {
+    let t = deliveries();
+    t.close();
+    if tokio::time::timeout(grace, t.wait()).await.is_ok() {
+        return 0;
+    }
+    let left = t.len();
+    tracing::warn!(
+        target: "tiaokuai::notify",
+        undelivered = left,
+        "shutting down with notices still being delivered; they are lost"
+    );
+    left
 }

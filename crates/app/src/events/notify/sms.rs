@@ -39,13 +39,13 @@ struct SmsBody {
 
 impl SmsGateway for HttpSmsGateway {
     fn send(&self, phones: Vec<String>, text: String) {
-        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+        if tokio::runtime::Handle::try_current().is_err() {
             tracing::warn!("SMS not sent: no async runtime");
             return;
-        };
+        }
         let n = phones.len();
         let req = self.client.post(&self.url).json(&SmsBody { phones, text });
-        rt.spawn(async move {
+        super::deliver(async move {
             if let Err(e) = req.send().await.and_then(|r| r.error_for_status()) {
                 tracing::warn!(target: "tiaokuai::notify", error = %e, phones = n, "SMS gateway failed");
             }
