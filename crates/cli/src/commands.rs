@@ -393,6 +393,16 @@ pub enum OrgCmd {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Teach the organisation a name that a county's tables use for a unit: it is saved as an
+    /// alias (a log entry), and later imports and forms match it.
+    Alias {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The unit: its code or a name it already has.
+        unit: String,
+        /// The name to add, as the tables write it.
+        alias: String,
+    },
     /// Export to .xlsx (all tables) or .csv (one table, see --table).
     Export {
         #[command(flatten)]
@@ -434,6 +444,47 @@ pub async fn org(cmd: OrgCmd) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        OrgCmd::Alias { db, unit, alias } => {
+            let engine = open_engine(&db).await?;
+            let alias = tiaokuai_core::org::names::fold(&alias);
+            let (target, taken) = engine
+                .with_state(|s| {
+                    let target = s.org.resolve_unit(&unit).cloned();
+                    let taken = s
+                        .org
+                        .units
+                        .values()
+                        .find(|u| u.names().any(|n| n == alias))
+                        .map(|u| u.code.clone());
+                    (target, taken)
+                })
+                .await?;
+            let Some(mut target) = target else {
+                bail!("unknown unit '{unit}'");
+            };
+            if alias.is_empty() {
+                bail!("the alias is empty");
+            }
+            match taken {
+                Some(c) if c == target.code => {
+                    println!("{} already has the name {alias}", target.name);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Some(c) => bail!("'{alias}' already names unit {c}"),
+                None => {}
+            }
+            target.aliases.push(alias.clone());
+            let name = target.name.clone();
+            engine
+                .submit(
+                    &Actor::system("org-alias"),
+                    now_ms(),
+                    vec![tiaokuai_core::Transition::UnitSaved { unit: target }],
+                )
+                .await?;
+            println!("{name} is now also known as {alias}");
+            Ok(ExitCode::SUCCESS)
         }
         OrgCmd::Export { db, file, table } => {
             let engine = open_engine(&db).await?;

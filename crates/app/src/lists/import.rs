@@ -316,7 +316,7 @@ pub fn parse_lists(
                         row_errors.push(FieldError::new(
                             &loc,
                             header_of(f),
-                            format!("unknown unit '{n}'"),
+                            unknown_unit(state, &n),
                         ));
                     }
                 }
@@ -513,4 +513,19 @@ pub fn describe(sheets: &[RawTable], kind: Option<ListKind>) -> Vec<(String, Str
             }
         })
         .collect()
+}
+
+/// "unknown unit 'X'", with the closest units when some are alike.
+pub fn unknown_unit(state: &CountyState, name: &str) -> String {
+    let near: Vec<&str> = state
+        .org
+        .similar_units(name, 3)
+        .into_iter()
+        .map(|u| u.name.as_str())
+        .collect();
+    if near.is_empty() {
+        format!("unknown unit '{name}'")
+    } else {
+        format!("unknown unit '{name}' (did you mean: {}?)", near.join(", "))
+    }
 }

@@ -6,6 +6,7 @@ mod bench_stats;
 mod bench_workflow;
 mod calendar;
 mod common;
+mod county_names;
 mod evidence;
 mod keys;
 mod lifecycle;

@@ -2,6 +2,7 @@
 //! people with role grants, and grids.
 
 mod geo;
+pub mod names;
 mod role;
 mod unit;
 

@@ -65,12 +65,51 @@ impl OrgState {
         self.units.get(code)
     }
 
-    /// Finds a unit by code, full name, short name or alias.
+    /// Finds a unit by code, full name, short name or alias; failing those, by the forms
+    /// counties write names in (see [`crate::org::names`]), when exactly one unit fits.
     pub fn resolve_unit(&self, name_or_code: &str) -> Option<&Unit> {
         let k = name_or_code.trim();
-        self.units
+        if let Some(u) = self
+            .units
             .get(k)
             .or_else(|| self.units.values().find(|u| u.names().any(|n| n == k)))
+        {
+            return Some(u);
+        }
+        let prefixes = crate::org::names::NamePrefixes::of(self.units.values());
+        let wanted = prefixes.variants(k);
+        let mut found = self.units.values().filter(|u| {
+            u.names()
+                .filter(|n| !n.is_empty())
+                .any(|n| !prefixes.variants(n).is_disjoint(&wanted))
+        });
+        match (found.next(), found.next()) {
+            (Some(u), None) => Some(u),
+            _ => None,
+        }
+    }
+
+    /// The units whose names are most like `name` (best first, at most `k`), for "did you
+    /// mean" in errors about an unknown unit.
+    pub fn similar_units(&self, name: &str, k: usize) -> Vec<&Unit> {
+        use crate::org::names::{similarity, NamePrefixes, SUGGEST_AT_LEAST};
+        let prefixes = NamePrefixes::of(self.units.values());
+        let core = prefixes.core(name);
+        let mut scored: Vec<(f64, &Unit)> = self
+            .units
+            .values()
+            .map(|u| {
+                let best = u
+                    .names()
+                    .filter(|n| !n.is_empty())
+                    .map(|n| similarity(&core, &prefixes.core(n)))
+                    .fold(0.0, f64::max);
+                (best, u)
+            })
+            .filter(|(s, _)| *s >= SUGGEST_AT_LEAST)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.code.cmp(&b.1.code)));
+        scored.into_iter().take(k).map(|(_, u)| u).collect()
     }
 
     pub fn children<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a Unit> + 'a {
