@@ -6,6 +6,7 @@ use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};
 use crate::stats::{sees_county, visibility, Lookup};
 use std::collections::BTreeSet;
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::assess::{
     score, subject_units, AppealRecord, AssessmentCmd, Inputs, Scheme, UnitResult,
@@ -179,7 +180,7 @@ impl Engine {
                         }
                     }
                 }
-                Err(best.unwrap_or_else(|| DomainError::Forbidden("you hold no role".into())))
+                Err(best.unwrap_or_else(|| DomainError::forbidden(ImportReason::NoRole)))
             })
             .await??;
         let actor = Actor {

@@ -13,6 +13,7 @@ use tiaokuai_core::access::Principal;
 use tiaokuai_core::lists::{
     self, Action, AdjustmentKind, Application, Item, ListKind, ReviewStage, VersionMeta,
 };
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::{DomainError, FieldError, Transition};
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -288,7 +289,7 @@ impl Engine {
             (_, None) => {
                 return Err(DomainError::invalid(
                     "proposed",
-                    "the application has no proposed item",
+                    ImportReason::NoProposedItem,
                 )
                 .into())
             }

@@ -4,11 +4,13 @@
 pub(crate) mod catalogue;
 pub mod data;
 pub mod events;
+pub mod import;
 pub mod org;
 mod reason;
 
 pub use data::{AssessReason, DataReason};
 pub use events::EventReason;
+pub use import::ImportReason;
 pub use org::{FieldReason, ListReason, OrgReason};
 pub use reason::Reason;
 

@@ -59,9 +59,6 @@ reasons! {
         CodeChars { code: String } = "code_chars"
             en("'{code}' may contain only ASCII letters, digits, '_', '-' and '.'")
             zh("「{code}」只能包含英文字母、数字、“_”、“-”和“.”"),
-        BadBody { detail: String } = "bad_body"
-            en("the request body does not fit: {detail}")
-            zh("请求内容格式不正确：{detail}"),
     }
 }
 

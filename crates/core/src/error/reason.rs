@@ -3,6 +3,7 @@
 
 use super::data::{AssessReason, DataReason};
 use super::events::EventReason;
+use super::import::ImportReason;
 use super::org::{FieldReason, ListReason, OrgReason};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +14,7 @@ pub enum Reason {
     List(ListReason),
     Assess(AssessReason),
     Data(DataReason),
+    Import(ImportReason),
 }
 
 macro_rules! each {
@@ -24,6 +26,7 @@ macro_rules! each {
             Reason::List($r) => $e,
             Reason::Assess($r) => $e,
             Reason::Data($r) => $e,
+            Reason::Import($r) => $e,
         }
     };
 }
@@ -67,6 +70,7 @@ impl Reason {
         v.extend(ListReason::samples().into_iter().map(Reason::from));
         v.extend(AssessReason::samples().into_iter().map(Reason::from));
         v.extend(DataReason::samples().into_iter().map(Reason::from));
+        v.extend(ImportReason::samples().into_iter().map(Reason::from));
         v
     }
 }
@@ -86,7 +90,8 @@ from_group!(
     OrgReason => Org,
     ListReason => List,
     AssessReason => Assess,
-    DataReason => Data
+    DataReason => Data,
+    ImportReason => Import
 );
 
 impl std::fmt::Display for Reason {
