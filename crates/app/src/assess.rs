@@ -6,11 +6,11 @@ use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};
 use crate::stats::{sees_county, visibility, Lookup};
 use std::collections::BTreeSet;
-use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::assess::{
     score, subject_units, AppealRecord, AssessmentCmd, Inputs, Scheme, UnitResult,
 };
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::events::Party;
 use tiaokuai_core::stats::{Period, Rules, Visibility};
 use tiaokuai_core::{DomainError, Transition};

@@ -7,8 +7,8 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use tiaokuai_core::access::Principal;
-use tiaokuai_core::org::{Person, RoleGrant};
 use tiaokuai_core::error::ImportReason;
+use tiaokuai_core::org::{Person, RoleGrant};
 use tiaokuai_core::{DomainError, Transition};
 
 pub const MIN_PASSWORD_CHARS: usize = 8;

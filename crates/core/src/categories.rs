@@ -82,11 +82,7 @@ impl CategoryTree {
         };
         let col = |name: &str| header.iter().position(|h| *h == name);
         let (Some(ci), Some(ni), Some(pi)) = (col("code"), col("name"), col("parent")) else {
-            return Err(vec![FieldError::new(
-                "row 1",
-                "header",
-                D::CategoryHeader,
-            )]);
+            return Err(vec![FieldError::new("row 1", "header", D::CategoryHeader)]);
         };
         for (i, line) in lines {
             if line.trim().is_empty() {
@@ -152,11 +148,7 @@ impl CategoryTree {
                         D::UnknownParent { parent: p.clone() },
                     ));
                 } else if self.level(&c.code).is_none() {
-                    errs.push(FieldError::new(
-                        &c.code,
-                        "parent",
-                        D::ParentCycle,
-                    ));
+                    errs.push(FieldError::new(&c.code, "parent", D::ParentCycle));
                 }
             }
         }

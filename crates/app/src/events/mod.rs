@@ -11,8 +11,8 @@ pub mod timeline;
 use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};
 use tiaokuai_core::access::Principal;
-use tiaokuai_core::events::{EventCmd, NewEvent, Party};
 use tiaokuai_core::error::ImportReason;
+use tiaokuai_core::events::{EventCmd, NewEvent, Party};
 use tiaokuai_core::{CountyState, DomainError, Transition};
 
 fn transition(p: &Party, now_ms: i64, cmd: EventCmd) -> Transition {

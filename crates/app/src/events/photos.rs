@@ -46,8 +46,7 @@ impl Engine {
             }
             .into()));
         }
-        let mime = image_type(bytes)
-            .ok_or_else(|| bad(ImportReason::NotAnImage.into()))?;
+        let mime = image_type(bytes).ok_or_else(|| bad(ImportReason::NotAnImage.into()))?;
         let hash = hex::encode(Sha256::digest(bytes));
         self.store().put_blob(&hash, mime, bytes, now_ms).await?;
         Ok(hash)

@@ -5,8 +5,8 @@
 use super::columns::{map_columns, normalise_header, required, Field};
 use crate::org_io::RawTable;
 use std::collections::{BTreeMap, HashMap};
-use tiaokuai_core::lists::{normalise_power_type, FlowType, Item, ListKind};
 use tiaokuai_core::error::{FieldReason, ImportReason, ListReason};
+use tiaokuai_core::lists::{normalise_power_type, FlowType, Item, ListKind};
 use tiaokuai_core::{CountyState, FieldError};
 
 /// Items read from files, plus what the title rows said about the document.

@@ -5,8 +5,8 @@ use super::columns::{find, TableKind};
 use super::table::Table;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, Unit, UnitKind};
 use tiaokuai_core::error::{FieldReason, ImportReason};
+use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, Unit, UnitKind};
 use tiaokuai_core::Reason;
 use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
 
@@ -279,10 +279,7 @@ pub fn plan_import(
             continue;
         }
         let Some(kind) = GridKind::parse(&r.get(2)) else {
-            errors.push(r.err(
-                2,
-                ImportReason::UnknownGridKind { value: r.get(2) },
-            ));
+            errors.push(r.err(2, ImportReason::UnknownGridKind { value: r.get(2) }));
             continue;
         };
         let village_ref = r.get(3);
@@ -328,16 +325,10 @@ pub fn plan_import(
                         .map(|e| FieldError::new(loc.clone(), header_of(&e.field), e.reason)),
                 );
             }
-            Err(e) => {
-                let reason = e.reason().cloned().unwrap_or_else(|| {
-                    ImportReason::Refused {
-                        class: e.code().into(),
-                        detail: e.to_string(),
-                    }
-                    .into()
-                });
-                errors.push(FieldError::new(loc.clone(), "", reason))
-            }
+            Err(e) => errors.extend(e.into_field_errors().into_iter().map(|f| FieldError {
+                location: loc.clone(),
+                ..f
+            })),
         }
     }
     summary.transitions = out.len();

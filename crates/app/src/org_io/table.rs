@@ -41,7 +41,13 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Vec<FieldError>> {
         }
         match locate_header(&grid) {
             Some((idx, kind)) => {
-                let headers: Vec<String> = grid.get(idx).cloned().unwrap_or_default().iter().map(|h| normalise_header(h)).collect();
+                let headers: Vec<String> = grid
+                    .get(idx)
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|h| normalise_header(h))
+                    .collect();
                 let rows = grid
                     .iter()
                     .enumerate()
@@ -49,13 +55,15 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Vec<FieldError>> {
                     .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
                     .map(|(i, r)| (i + 1, r.clone()))
                     .collect();
-                tables.push(Table { source, kind, header_row: idx + 1, headers, rows });
+                tables.push(Table {
+                    source,
+                    kind,
+                    header_row: idx + 1,
+                    headers,
+                    rows,
+                });
             }
-            None => errors.push(FieldError::new(
-                source,
-                "header",
-                ImportReason::NoOrgHeader,
-            )),
+            None => errors.push(FieldError::new(source, "header", ImportReason::NoOrgHeader)),
         }
     }
     if errors.is_empty() {

@@ -3,11 +3,11 @@
 
 use super::scheme::{Rule, Scheme, Source};
 use super::score::{ManualScore, UnitResult};
+use crate::error::{AssessReason as A, FieldReason, Reason};
 use crate::events::Party;
 use crate::org::RoleKind;
 use crate::state::OrgState;
 use crate::stats::Period;
-use crate::error::{AssessReason as A, FieldReason, Reason};
 use crate::DomainError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -226,7 +226,10 @@ impl AssessmentBook {
                     ));
                 }
                 if org.unit(unit).is_none() {
-                    return Err(invalid("unit", FieldReason::UnknownUnit { unit: unit.clone() }));
+                    return Err(invalid(
+                        "unit",
+                        FieldReason::UnknownUnit { unit: unit.clone() },
+                    ));
                 }
                 if evidence.trim().is_empty() {
                     return Err(invalid("evidence", A::EvidenceRequired));

@@ -2,8 +2,8 @@
 //! cube measure, a count, or a manual score, by a scoring rule. Versioned in the log; see
 //! `docs/assessment.md` for the format and the seeds' rules as worked examples.
 
-use crate::stats::{Kind, Measure};
 use crate::error::{AssessReason as A, FieldReason as F};
+use crate::stats::{Kind, Measure};
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -167,11 +167,7 @@ impl Indicator {
                 ));
             }
             if self.source.is_some() || self.rule.is_some() {
-                out.push(FieldError::new(
-                    &at,
-                    "source",
-                    A::ParentHasRule,
-                ));
+                out.push(FieldError::new(&at, "source", A::ParentHasRule));
             }
             for c in &self.children {
                 c.problems(&format!("{at}/"), out, codes);
@@ -179,11 +175,7 @@ impl Indicator {
             return;
         }
         let (Some(source), Some(rule)) = (&self.source, &self.rule) else {
-            out.push(FieldError::new(
-                &at,
-                "rule",
-                A::LeafNeedsRule,
-            ));
+            out.push(FieldError::new(&at, "rule", A::LeafNeedsRule));
             return;
         };
         let kind = match source {
@@ -196,11 +188,7 @@ impl Indicator {
             Rule::Manual => kind.is_none(),
         };
         if !fits {
-            out.push(FieldError::new(
-                &at,
-                "rule",
-                A::RuleSource,
-            ));
+            out.push(FieldError::new(&at, "rule", A::RuleSource));
         }
         match rule {
             Rule::Threshold {
@@ -209,11 +197,7 @@ impl Indicator {
                 ..
             } => {
                 if !(0.0..=100.0).contains(threshold) {
-                    out.push(FieldError::new(
-                        &at,
-                        "threshold",
-                        A::Percentage,
-                    ));
+                    out.push(FieldError::new(&at, "threshold", A::Percentage));
                 }
                 if !per_point.is_finite() || *per_point < 0.0 {
                     out.push(FieldError::new(&at, "per_point", A::NotNegative));
@@ -224,20 +208,12 @@ impl Indicator {
                     out.push(FieldError::new(&at, "per", A::NotNegative));
                 }
                 if cap.is_some_and(|c| !(0.0..=self.weight + EPS).contains(&c)) {
-                    out.push(FieldError::new(
-                        &at,
-                        "cap",
-                        A::CapRange,
-                    ));
+                    out.push(FieldError::new(&at, "cap", A::CapRange));
                 }
             }
             Rule::Bonus { per, cap } => {
                 if self.weight != 0.0 {
-                    out.push(FieldError::new(
-                        &at,
-                        "weight",
-                        A::BonusWeight,
-                    ));
+                    out.push(FieldError::new(&at, "weight", A::BonusWeight));
                 }
                 if !per.is_finite() || *per < 0.0 || !cap.is_finite() || *cap < 0.0 {
                     out.push(FieldError::new(&at, "cap", A::PerAndCap));

@@ -1,8 +1,8 @@
 //! Office hours of a working day and the limits (时限) a due time is computed from.
 
 use super::time::MINUTE_MS;
-use serde::{Deserialize, Serialize};
 use crate::error::DataReason;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The office periods of a working day, as minutes after midnight (CST): sorted and
@@ -153,12 +153,11 @@ impl Limit {
         let n: u32 = num.parse().map_err(|_| bad())?;
         match unit.trim() {
             "m" => Ok(Limit::WorkingMinutes(n)),
-            "h" => n
-                .checked_mul(60)
-                .map(Limit::WorkingMinutes)
-                .ok_or_else(|| DataReason::LimitTooLarge {
+            "h" => n.checked_mul(60).map(Limit::WorkingMinutes).ok_or_else(|| {
+                DataReason::LimitTooLarge {
                     input: s.to_string(),
-                }),
+                }
+            }),
             "d" => Ok(Limit::WorkingDays(n)),
             "cm" => Ok(Limit::ClockMinutes(n)),
             _ => Err(bad()),

@@ -30,13 +30,7 @@ fn header_columns(header: &csv::StringRecord) -> Result<Columns, Vec<FieldError>
             Err(missing
                 .iter()
                 .filter(|(_, c)| c.is_none())
-                .map(|(f, _)| {
-                    FieldError::new(
-                        "row 1",
-                        *f,
-                        D::CalendarColumn { column: f },
-                    )
-                })
+                .map(|(f, _)| FieldError::new("row 1", *f, D::CalendarColumn { column: f }))
                 .collect())
         }
     }
@@ -197,11 +191,7 @@ impl WorkCalendar {
             }
         }
         if cols.is_none() {
-            errors.push(FieldError::new(
-                "row 1",
-                "date",
-                D::CalendarEmpty,
-            ));
+            errors.push(FieldError::new("row 1", "date", D::CalendarEmpty));
         }
         if errors.is_empty() {
             Ok(out)

@@ -69,12 +69,30 @@ macro_rules! reasons {
                 }
             }
 
+            /// English text; unit codes as they are.
+            pub fn en(&self) -> String {
+                self.en_with(&|c: &str| c.to_string())
+            }
+
+            /// Chinese text; unit codes as they are.
+            pub fn zh(&self) -> String {
+                self.zh_with(&|c: &str| c.to_string())
+            }
+
             /// One value of every variant, for tests of the catalogue.
             pub fn samples() -> Vec<Self> {
                 use $crate::error::catalogue::Sample;
                 vec![ $( $enum::$name $({ $($f: Sample::sample()),* })?, )* ]
             }
         }
+
+        impl std::fmt::Display for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.en())
+            }
+        }
+
+        impl std::error::Error for $enum {}
     };
 }
 pub(crate) use reasons;

@@ -183,6 +183,9 @@ reasons! {
         DateTwice { date: String, first: u64 } = "date_twice"
             en("{date} is listed twice (also row {first})")
             zh("日期重复：{date} 已在第 {first} 行"),
+        NoDaysInFile = "no_days_in_file"
+            en("no special days in the file")
+            zh("文件中没有特殊日期"),
         NothingSet = "nothing_set"
             en("no special days and no office hours")
             zh("没有特殊日期，也没有办公时间"),

@@ -60,9 +60,6 @@ reasons! {
         CellUnreadable { detail: String } = "cell_unreadable"
             en("cannot read the cell: {detail}")
             zh("无法读取单元格：{detail}"),
-        Refused { class: String, detail: String } = "refused"
-            en("{class}: {detail}")
-            zh("被拒绝（{class}）：{detail}"),
         PhotoTooLarge { mb: String, max: usize } = "photo_too_large"
             en("the photo is {mb} MB; at most {max} MB")
             zh("照片过大（{mb} MB，每张不超过 {max} MB）"),
@@ -73,7 +70,7 @@ reasons! {
             en("photo {hash} was not uploaded")
             zh("照片未上传成功，请重新选择"),
         NoPhoto = "no_photo"
-            en("no photo in the request")
+            en("no file in the field 'photo'")
             zh("请求中没有照片"),
         PasswordTooShort { min: usize } = "password_too_short"
             en("must have at least {min} characters")
@@ -93,6 +90,21 @@ reasons! {
         LimitRequired = "limit_required"
             en("limit is required, e.g. 5d, 2h, 30m or 30cm")
             zh("请填写时限，如 5d、2h、30m 或 30cm"),
+        BadQuery { detail: String } = "bad_query"
+            en("the query does not fit: {detail}")
+            zh("查询参数格式不正确：{detail}"),
+        ExpectedObject = "expected_object"
+            en("expected a JSON object such as {{\"cmd\":\"sign\",\"assignment\":1}}")
+            zh("应为 JSON 对象，如 {{\"cmd\":\"sign\",\"assignment\":1}}"),
+        ReportNotCommand = "report_not_command"
+            en("a new report is POST /api/v1/events, not a command")
+            zh("上报新事件请用 POST /api/v1/events，而不是命令"),
+        BodyPathMismatch { body: String, path: String } = "body_path_mismatch"
+            en("the body names '{body}', the path '{path}'")
+            zh("请求内容中的「{body}」与路径中的「{path}」不一致"),
+        NotUtf8 = "not_utf8"
+            en("the CSV is not UTF-8 text")
+            zh("CSV 不是 UTF-8 文本"),
         BadBody { detail: String } = "bad_body"
             en("the request body does not fit: {detail}")
             zh("请求内容格式不正确：{detail}"),

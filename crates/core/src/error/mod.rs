@@ -116,6 +116,25 @@ impl DomainError {
         }
     }
 
+    /// Every problem as a field error: a refusal other than invalid input becomes one entry
+    /// without a field.
+    pub fn into_field_errors(self) -> Vec<FieldError> {
+        match self {
+            DomainError::Invalid(v) => v,
+            DomainError::NotFound { kind, id } => vec![FieldError::new(
+                "",
+                "",
+                FieldReason::NotFound {
+                    kind: kind.into(),
+                    id,
+                },
+            )],
+            DomainError::Forbidden(r) | DomainError::Conflict(r) => {
+                vec![FieldError::new("", "", r)]
+            }
+        }
+    }
+
     /// The reason of a refusal (the first one of invalid input).
     pub fn reason(&self) -> Option<&Reason> {
         match self {

@@ -50,6 +50,15 @@ reasons! {
         NotAllowedValue { value: String, allowed: String } = "not_allowed_value"
             en("'{value}' is not one of {allowed}")
             zh("「{value}」不是可选值（{allowed}）"),
+        RequiredOneOf { allowed: String } = "required_one_of"
+            en("is required: one of {allowed}")
+            zh("必须填写，可选：{allowed}"),
+        UnknownValue { value: String } = "unknown_value"
+            en("unknown value '{value}'")
+            zh("无法识别「{value}」"),
+        NotFound { kind: String, id: String } = "not_found"
+            en("{kind} {id} not found")
+            zh("未找到 {id}（{kind}）"),
         CodeEmpty = "code_empty"
             en("the code is empty")
             zh("编码不能为空"),

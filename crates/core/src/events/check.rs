@@ -343,9 +343,7 @@ impl EventBook {
                         return Err(forbidden(R::TownshipDecidesExtension))
                     }
                     Some(a) if is_township_hop(a) => {}
-                    _ if !dispatcher => {
-                        return Err(forbidden(R::DecideExtensionNotAllowed))
-                    }
+                    _ if !dispatcher => return Err(forbidden(R::DecideExtensionNotAllowed)),
                     _ => {}
                 }
                 hop_is(&[A::ExtensionRequested], "decide an extension")
@@ -471,9 +469,7 @@ impl EventBook {
                 if !upheld {
                     match new_level {
                         Some(l) if *l < ev.level => {}
-                        _ => {
-                            return Err(invalid("new_level", R::BetterGrade))
-                        }
+                        _ => return Err(invalid("new_level", R::BetterGrade)),
                     }
                 }
                 Ok(())
@@ -530,9 +526,7 @@ impl EventBook {
                         kind: "case",
                         id: format!("{event}-{assignment}"),
                     }),
-                    Some(c) if c.outcome.is_some() => {
-                        Err(conflict(R::CaseConcluded))
-                    }
+                    Some(c) if c.outcome.is_some() => Err(conflict(R::CaseConcluded)),
                     Some(_) => required("outcome", outcome),
                 }
             }

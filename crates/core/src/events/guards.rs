@@ -207,11 +207,23 @@ pub(super) fn check_receivers(
     let mut seen = std::collections::BTreeSet::new();
     for u in units {
         if !may_receive(org, u) {
-errs.push(FieldError::new("", field, R::CannotReceive { unit: u.clone() }));
+            errs.push(FieldError::new(
+                "",
+                field,
+                R::CannotReceive { unit: u.clone() },
+            ));
         } else if u == not {
-errs.push(FieldError::new("", field, R::SendsToItself { unit: u.clone() }));
+            errs.push(FieldError::new(
+                "",
+                field,
+                R::SendsToItself { unit: u.clone() },
+            ));
         } else if !seen.insert(u) {
-            errs.push(FieldError::new("", field, R::NamedTwice { unit: u.clone() }));
+            errs.push(FieldError::new(
+                "",
+                field,
+                R::NamedTwice { unit: u.clone() },
+            ));
         }
     }
     if errs.is_empty() {

@@ -186,9 +186,7 @@ pub fn authorize(
         Action::Resubmit if !own => deny(L::ApplicantResubmits),
         Action::Resubmit => Ok(()),
         Action::Approve if own => deny(L::OwnApproval),
-        Action::Approve if !p.is_county_leader(org) => {
-            deny(L::LeaderApproves)
-        }
+        Action::Approve if !p.is_county_leader(org) => deny(L::LeaderApproves),
         Action::Approve => Ok(()),
         Action::Publish
             if p.has(RoleKind::EstablishmentReviewer) || p.has(RoleKind::SystemAdmin) =>

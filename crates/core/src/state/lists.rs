@@ -37,18 +37,10 @@ impl CountyState {
         }
         let needs_primary = !matches!(item.kind, ListKind::Village);
         if needs_primary && item.primary.is_empty() {
-            errs.push(FieldError::new(
-                &loc,
-                "primary",
-                L::PrimaryMissing,
-            ));
+            errs.push(FieldError::new(&loc, "primary", L::PrimaryMissing));
         }
         if item.kind == ListKind::Joint && item.primary.len() != 1 {
-            errs.push(FieldError::new(
-                &loc,
-                "primary",
-                L::OneLead,
-            ));
+            errs.push(FieldError::new(&loc, "primary", L::OneLead));
         }
         for (f, d) in [
             ("delegated_on", &item.delegated_on),
@@ -92,11 +84,7 @@ impl CountyState {
                     ));
                 }
                 if upserts.is_empty() && removals.is_empty() {
-                    errs.push(FieldError::new(
-                        "",
-                        "items",
-                        L::NoChange,
-                    ));
+                    errs.push(FieldError::new("", "items", L::NoChange));
                 }
                 let mut seen = BTreeSet::new();
                 for i in upserts {
@@ -107,11 +95,7 @@ impl CountyState {
                 }
                 for r in removals {
                     if self.lists.item_at(r, latest).is_none() {
-                        errs.push(FieldError::new(
-                            r,
-                            "id",
-                            L::NoSuchItem,
-                        ));
+                        errs.push(FieldError::new(r, "id", L::NoSuchItem));
                     }
                 }
                 if let Some(id) = meta.source.strip_prefix("adjustment:") {
@@ -120,11 +104,7 @@ impl CountyState {
                         .ok()
                         .and_then(|id| self.adjustments.get(&id));
                     if adj.map(|a| a.status) != Some(AdjustmentStatus::Approved) {
-                        errs.push(FieldError::new(
-                            "",
-                            "source",
-                            L::ApprovedOnly,
-                        ));
+                        errs.push(FieldError::new("", "source", L::ApprovedOnly));
                     }
                 }
                 if errs.is_empty() {
@@ -177,10 +157,7 @@ impl CountyState {
                     return Err(conflict(L::NotAwaitingReview { status: a.status }));
                 }
                 if !approve && comment.trim().is_empty() {
-                    return Err(DomainError::invalid(
-                        "comment",
-                        L::SendBackReason,
-                    ));
+                    return Err(DomainError::invalid("comment", L::SendBackReason));
                 }
                 Ok(())
             }
@@ -202,11 +179,7 @@ impl CountyState {
                 }
                 let mut errs = Vec::new();
                 if document_no.trim().is_empty() {
-                    errs.push(FieldError::new(
-                        "",
-                        "document_no",
-                        L::DocumentNoRequired,
-                    ));
+                    errs.push(FieldError::new("", "document_no", L::DocumentNoRequired));
                 }
                 if !valid_date(effective_date) {
                     errs.push(FieldError::new(
@@ -233,54 +206,32 @@ impl CountyState {
             errs.push(FieldError::new("", "reason", F::Required));
         }
         if a.basis.trim().is_empty() {
-            errs.push(FieldError::new(
-                "",
-                "basis",
-                L::BasisRequired,
-            ));
+            errs.push(FieldError::new("", "basis", L::BasisRequired));
         }
         let latest = self.lists.latest();
         let current = self.lists.item_at(&a.item_id, latest);
         match (a.kind, current, &a.proposed) {
-            (AdjustmentKind::Add, Some(_), _) => errs.push(FieldError::new(
-                "",
-                "item_id",
-                L::ItemExists,
-            )),
+            (AdjustmentKind::Add, Some(_), _) => {
+                errs.push(FieldError::new("", "item_id", L::ItemExists))
+            }
             (AdjustmentKind::Add, None, None) => {
                 errs.push(FieldError::new("", "proposed", L::DescribeNewItem))
             }
-            (AdjustmentKind::Cancel, None, _) => errs.push(FieldError::new(
-                "",
-                "item_id",
-                L::NoSuchItem,
-            )),
+            (AdjustmentKind::Cancel, None, _) => {
+                errs.push(FieldError::new("", "item_id", L::NoSuchItem))
+            }
             (AdjustmentKind::Cancel, Some(_), _) => {}
-            (_, None, _) if a.kind != AdjustmentKind::Add => errs.push(FieldError::new(
-                "",
-                "item_id",
-                L::NoSuchItem,
-            )),
-            (_, _, None) => errs.push(FieldError::new(
-                "",
-                "proposed",
-                L::DescribeChangedItem,
-            )),
+            (_, None, _) if a.kind != AdjustmentKind::Add => {
+                errs.push(FieldError::new("", "item_id", L::NoSuchItem))
+            }
+            (_, _, None) => errs.push(FieldError::new("", "proposed", L::DescribeChangedItem)),
             (_, _, Some(p)) => {
                 if p.id != a.item_id {
-                    errs.push(FieldError::new(
-                        "",
-                        "proposed",
-                        L::KeepNumber,
-                    ));
+                    errs.push(FieldError::new("", "proposed", L::KeepNumber));
                 }
                 errs.extend(self.item_problems(p));
                 if current == Some(p) {
-                    errs.push(FieldError::new(
-                        "",
-                        "proposed",
-                        L::ChangesNothing,
-                    ));
+                    errs.push(FieldError::new("", "proposed", L::ChangesNothing));
                 }
                 // Changing who is responsible needs the other units' opinions (涉及部门意见).
                 let others = p
@@ -290,11 +241,7 @@ impl CountyState {
                     .any(|u| u != &a.applicant_unit);
                 if a.kind == AdjustmentKind::ChangeParties && others && a.opinions.trim().is_empty()
                 {
-                    errs.push(FieldError::new(
-                        "",
-                        "opinions",
-                        L::OpinionsRequired,
-                    ));
+                    errs.push(FieldError::new("", "opinions", L::OpinionsRequired));
                 }
             }
         }

@@ -165,7 +165,11 @@ impl OrgState {
             (None, false) => errs.push(FieldError::new("", "parent", O::ParentRequired)),
             (Some(p), _) => match self.units.get(p) {
                 None if p == &u.code => errs.push(FieldError::new("", "parent", O::OwnParent)),
-                None => errs.push(FieldError::new("", "parent", F::UnknownUnit { unit: p.clone() })),
+                None => errs.push(FieldError::new(
+                    "",
+                    "parent",
+                    F::UnknownUnit { unit: p.clone() },
+                )),
                 Some(pu) if !allowed.contains(&pu.kind) => errs.push(FieldError::new(
                     "",
                     "parent",
@@ -175,11 +179,9 @@ impl OrgState {
                         parent: p.clone(),
                     },
                 )),
-                Some(_) if self.is_within(p, &u.code) => errs.push(FieldError::new(
-                    "",
-                    "parent",
-                    O::ParentCycle,
-                )),
+                Some(_) if self.is_within(p, &u.code) => {
+                    errs.push(FieldError::new("", "parent", O::ParentCycle))
+                }
                 Some(_) => {}
             },
         }
@@ -189,11 +191,7 @@ impl OrgState {
                 .as_deref()
                 .map(|d| (d, self.units.get(d)))
             {
-                None => errs.push(FieldError::new(
-                    "",
-                    "owner_department",
-                    O::OwnerRequired,
-                )),
+                None => errs.push(FieldError::new("", "owner_department", O::OwnerRequired)),
                 Some((d, None)) => errs.push(FieldError::new(
                     "",
                     "owner_department",
@@ -205,11 +203,7 @@ impl OrgState {
                 _ => {}
             }
             match u.township.as_deref().map(|t| (t, self.units.get(t))) {
-                None => errs.push(FieldError::new(
-                    "",
-                    "township",
-                    O::TownshipRequired,
-                )),
+                None => errs.push(FieldError::new("", "township", O::TownshipRequired)),
                 Some((t, None)) => errs.push(FieldError::new(
                     "",
                     "township",
@@ -223,11 +217,7 @@ impl OrgState {
                 _ => {}
             }
         } else if u.owner_department.is_some() || u.township.is_some() {
-            errs.push(FieldError::new(
-                "",
-                "owner_department",
-                O::NotStationedKind,
-            ));
+            errs.push(FieldError::new("", "owner_department", O::NotStationedKind));
         }
         if let Some(old) = self.units.get(&u.code) {
             if old.kind != u.kind {
@@ -450,11 +440,7 @@ impl CountyState {
                 let mut errs = t.problems();
                 for c in categories {
                     if c.code.trim().is_empty() || c.name.trim().is_empty() {
-                        errs.push(FieldError::new(
-                            &c.code,
-                            "name",
-                            DataReason::CodeAndName,
-                        ));
+                        errs.push(FieldError::new(&c.code, "name", DataReason::CodeAndName));
                     }
                 }
                 if errs.is_empty() {

@@ -84,10 +84,8 @@ impl Period {
 
     pub fn parse(s: &str) -> Result<Period, DataReason> {
         let s = s.trim();
-        let bad = || {
-            DataReason::BadPeriod {
-                input: s.to_string(),
-            }
+        let bad = || DataReason::BadPeriod {
+            input: s.to_string(),
         };
         if let Some((a, b)) = s.split_once("..") {
             let from = NaiveDate::parse_from_str(a.trim(), "%Y-%m-%d").map_err(|_| bad())?;

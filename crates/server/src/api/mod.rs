@@ -82,10 +82,23 @@ pub struct ApiJson<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(ApiError::bad_request("body", e.body_text())),
-        }
+        let Json(v) = Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "body",
+                    tiaokuai_core::error::ImportReason::BadBody {
+                        detail: e.body_text(),
+                    },
+                )
+            })?;
+        // The field path of a body that does not fit goes into the error's `field`.
+        events::from_json_value(v)
+            .map(ApiJson)
+            .map_err(|e| ApiError {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                ..e
+            })
     }
 }
 
@@ -134,11 +147,10 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             }),
         )
         .fallback(|| async {
-            ApiError(
+            ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,
-                "not_found".into(),
-                "no such API route".into(),
-                vec![],
+                "not_found",
+                "no such API route",
             )
         })
         .layer(axum::middleware::map_response(openapi_errors::json_errors));
