@@ -229,3 +229,33 @@ pub(super) fn admin_actor(p: &Principal) -> Result<tiaokuai_app::engine::Actor, 
     crate::settings_input::admin_actor(p)
         .ok_or_else(|| ApiError::forbidden("only a system administrator may change this"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        n: u32,
+    }
+
+    #[test]
+    fn a_body_error_names_the_path() {
+        let e = from_json_value::<Outer>(serde_json::json!({"items": [{"n": 1}, {"n": "x"}]}))
+            .unwrap_err();
+        assert_eq!(e.status.as_u16(), 422);
+        assert_eq!(e.errors[0].field, "items[1].n");
+        assert_eq!(e.errors[0].reason.code(), "bad_body");
+        let e = from_json_slice::<Outer>(br#"{"items": 5}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "items");
+        let e = from_json_slice::<Outer>(b"{}").unwrap_err();
+        assert_eq!(e.errors[0].field, "body");
+    }
+}
