@@ -206,12 +206,12 @@ mod tests {
         assert_eq!(field(json!({"cmd": "fly"})), "cmd");
         assert_eq!(field(json!({"cmd": "report"})), "cmd");
         assert_eq!(field(json!([1])), "body");
-        // A command is an internally tagged enum: serde reads it whole, so a missing field is
-        // located at the body (the message names the field).
-        assert_eq!(
-            field(json!({"cmd": "request_return", "assignment": 1, "reason": "x"})),
-            "body"
-        );
+        assert_eq!(field(json!({"cmd": "sign", "assignment": "one"})), "body");
+        // A missing text field reads as empty: the rules name it (`legal_basis: required`).
+        assert!(matches!(
+            parse_command(1, json!({"cmd": "request_return", "assignment": 1, "reason": "x"}), 0),
+            Ok(EventCmd::RequestReturn { ref legal_basis, .. }) if legal_basis.is_empty()
+        ));
     }
 
     #[test]
