@@ -2,6 +2,7 @@
 
 use super::catalogue::{reasons, Sample};
 use crate::events::{AssignmentStatus, EventStatus, ReminderKind};
+use crate::org::RoleKind;
 
 impl Sample for EventStatus {
     fn sample() -> Self {
@@ -33,14 +34,14 @@ fn joined(units: &[String], names: &dyn Fn(&str) -> String, sep: &str) -> String
 
 reasons! {
     pub enum EventReason(names) {
-        NoGrant { user: String, role: String, unit: String } = "no_grant"
-            en("{user} does not hold the role {role}@{unit}")
+        NoGrant { role: RoleKind, unit: String } = "no_grant"
+            en("you do not hold the role {}@{unit}", role.as_str())
             zh("您不具备此操作所需的角色"),
         ReportNotAllowed = "report_not_allowed"
             en("grid workers, township command rooms and the command centre report events")
             zh("只有网格员、乡镇指挥室和县指挥中心可以上报事件"),
-        OutsideTownship { user: String, home: String, field: String, value: String, place: String } = "outside_township"
-            en("{user} reports only within township {home}: {field} '{value}' is in {place}")
+        OutsideTownship { home: String, place: String } = "outside_township"
+            en("reports only within township {home}: the place chosen is in {place}")
             zh("只能上报本乡镇（{}）辖区内的事件，所选位置属于{}", names(home), names(place)),
         EventFinal { no: String, status: EventStatus } = "event_final"
             en("event {no} is {} and can no longer change", status.label_en())

@@ -123,11 +123,21 @@ mod tests {
             );
             let code = r.code();
             assert!(
-                !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                !code.is_empty()
+                    && code
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                 "{code}"
             );
             assert!(codes.insert(code), "code {code} is used twice");
         }
+    }
+
+    #[test]
+    fn errors_stay_small() {
+        // Results carry these by value; clippy's large-error limit is 128 bytes.
+        assert!(std::mem::size_of::<crate::FieldError>() < 128);
+        assert!(std::mem::size_of::<crate::DomainError>() < 128);
     }
 
     #[test]

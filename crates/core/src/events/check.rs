@@ -65,8 +65,7 @@ impl EventBook {
     ) -> Result<(), DomainError> {
         if !is_system(by) && !holds_grant(ctx.org, by) {
             return Err(forbidden(R::NoGrant {
-                user: by.username.clone(),
-                role: by.role.as_str().into(),
+                role: by.role,
                 unit: by.unit.clone(),
             }));
         }

@@ -32,12 +32,9 @@ impl EventBook {
             let outside = location_townships(ctx.org, &ev.location)
                 .into_iter()
                 .find(|(_, _, t)| *t != Some(home.as_str()));
-            if let Some((field, value, t)) = outside {
+            if let Some((_, _, t)) = outside {
                 return Err(forbidden(R::OutsideTownship {
-                    user: by.username.clone(),
                     home: home.to_string(),
-                    field: field.to_string(),
-                    value: value.to_string(),
                     place: t.unwrap_or("-").to_string(),
                 }));
             }
