@@ -119,8 +119,8 @@ pub struct ApiError {
     pub code: String,
     pub message: String,
     pub errors: Vec<FieldError>,
-    /// (reason code, zh, en) of a refusal from the rules.
-    pub reason: Option<(String, String, String)>,
+    /// (reason code, zh, en) of a refusal from the rules; boxed to keep results small.
+    pub reason: Option<Box<(String, String, String)>>,
 }
 
 impl ApiError {
@@ -170,7 +170,7 @@ impl ApiError {
             code: class.into(),
             message,
             errors,
-            reason: Some((code, zh, en)),
+            reason: Some(Box::new((code, zh, en))),
         }
     }
 }
@@ -199,7 +199,7 @@ impl From<tiaokuai_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (reason, message_zh, message_en) = match self.reason {
+        let (reason, message_zh, message_en) = match self.reason.map(|r| *r) {
             Some((c, zh, en)) => (Some(c), Some(zh), Some(en)),
             None => (None, None, None),
         };
