@@ -28,6 +28,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     ),
     components(schemas(
         crate::error::ErrorBody,
+        crate::error::FieldErrorDoc,
         session::LoginRequest,
         session::SessionInfo,
         org::UnitOut,
@@ -199,12 +200,30 @@ mod tests {
             }
         }
         let schemas = &doc.components.as_ref().unwrap().schemas;
-        for name in ["ReportRequest", "LoginRequest", "NewPerson", "ErrorBody"] {
+        for name in [
+            "ReportRequest",
+            "LoginRequest",
+            "NewPerson",
+            "ErrorBody",
+            "FieldErrorDoc",
+        ] {
             let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(o))) = schemas.get(name)
             else {
                 panic!("{name} is not an object schema");
             };
             assert!(!o.required.is_empty(), "{name} marks no field required");
+            if name == "ErrorBody" {
+                for p in [
+                    "code",
+                    "message",
+                    "reason",
+                    "message_zh",
+                    "message_en",
+                    "errors",
+                ] {
+                    assert!(o.properties.contains_key(p), "ErrorBody has no {p}");
+                }
+            }
         }
     }
 }
