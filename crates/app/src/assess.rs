@@ -10,6 +10,7 @@ use tiaokuai_core::access::Principal;
 use tiaokuai_core::assess::{
     score, subject_units, AppealRecord, AssessmentCmd, Inputs, Scheme, UnitResult,
 };
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::events::Party;
 use tiaokuai_core::stats::{Period, Rules, Visibility};
 use tiaokuai_core::{DomainError, Transition};
@@ -179,7 +180,7 @@ impl Engine {
                         }
                     }
                 }
-                Err(best.unwrap_or_else(|| DomainError::Forbidden("you hold no role".into())))
+                Err(best.unwrap_or_else(|| DomainError::forbidden(ImportReason::NoRole)))
             })
             .await??;
         let actor = Actor {

@@ -7,6 +7,7 @@ use argon2::password_hash::{
 };
 use argon2::Argon2;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::org::{Person, RoleGrant};
 use tiaokuai_core::{DomainError, Transition};
 
@@ -38,7 +39,9 @@ fn check_password_rules(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(DomainError::invalid(
             "password",
-            format!("must have at least {MIN_PASSWORD_CHARS} characters"),
+            ImportReason::PasswordTooShort {
+                min: MIN_PASSWORD_CHARS,
+            },
         )
         .into());
     }
@@ -105,10 +108,9 @@ impl Engine {
             .with_state(|s| s.org.people.contains_key(&person.username))
             .await?;
         if exists {
-            return Err(DomainError::Conflict(format!(
-                "a person with username '{}' already exists",
-                person.username
-            ))
+            return Err(DomainError::conflict(ImportReason::UsernameTaken {
+                user: person.username.clone(),
+            })
             .into());
         }
         let username = person.username.clone();

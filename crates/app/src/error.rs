@@ -1,4 +1,4 @@
-use tiaokuai_core::{DomainError, FieldError};
+use tiaokuai_core::{DomainError, FieldError, Reason};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -17,8 +17,8 @@ impl AppError {
     pub fn invalid(errors: Vec<FieldError>) -> Self {
         AppError::Domain(DomainError::Invalid(errors))
     }
-    pub fn forbidden(msg: impl Into<String>) -> Self {
-        AppError::Domain(DomainError::Forbidden(msg.into()))
+    pub fn forbidden(reason: impl Into<Reason>) -> Self {
+        AppError::Domain(DomainError::Forbidden(reason.into()))
     }
 }
 

@@ -7,6 +7,7 @@ use crate::stats_cache::Facts;
 use std::collections::{BTreeMap, BTreeSet};
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::categories::CategoryTree;
+use tiaokuai_core::error::DataReason;
 use tiaokuai_core::org::{RoleKind, Unit};
 use tiaokuai_core::stats::{self, Context, HopFact, Measure, Query, Rules, Table, Visibility};
 use tiaokuai_core::CountyState;
@@ -84,21 +85,21 @@ pub fn validate(q: &Query) -> Result<()> {
         errs.push(tiaokuai_core::FieldError::new(
             "",
             "measures",
-            "choose at least one measure",
+            DataReason::OneMeasure,
         ));
     }
     if q.to_ms <= q.from_ms {
         errs.push(tiaokuai_core::FieldError::new(
             "",
             "to",
-            "the period ends before it starts",
+            DataReason::PeriodReversed,
         ));
     }
     if q.to_ms - q.from_ms > 6 * 366 * 86_400_000 {
         errs.push(tiaokuai_core::FieldError::new(
             "",
             "to",
-            "at most six years at once",
+            DataReason::SixYears,
         ));
     }
     if errs.is_empty() {

@@ -133,7 +133,7 @@ pub async fn stats(a: StatsArgs) -> anyhow::Result<ExitCode> {
         Ok(x) => x,
         Err(errs) => {
             for e in errs {
-                eprintln!("error: --{}: {}", e.field, e.message);
+                eprintln!("error: --{}: {}", e.field, e.reason);
             }
             return Ok(ExitCode::from(2));
         }

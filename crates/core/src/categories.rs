@@ -3,6 +3,7 @@
 //! Statistics group by a category at any level; an event whose category is free text (older
 //! reports) keeps it and is shown under that text.
 
+use crate::error::{DataReason as D, FieldReason as F};
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -77,15 +78,11 @@ impl CategoryTree {
                 .split(',')
                 .map(str::trim)
                 .collect(),
-            None => return Err(vec![FieldError::new("row 1", "code", "the file is empty")]),
+            None => return Err(vec![FieldError::new("row 1", "code", D::EmptyFile)]),
         };
         let col = |name: &str| header.iter().position(|h| *h == name);
         let (Some(ci), Some(ni), Some(pi)) = (col("code"), col("name"), col("parent")) else {
-            return Err(vec![FieldError::new(
-                "row 1",
-                "header",
-                "needs the columns code, name, parent",
-            )]);
+            return Err(vec![FieldError::new("row 1", "header", D::CategoryHeader)]);
         };
         for (i, line) in lines {
             if line.trim().is_empty() {
@@ -97,17 +94,19 @@ impl CategoryTree {
             let code = get(ci);
             let name = get(ni);
             if code.is_empty() {
-                errs.push(FieldError::new(&at, "code", "is empty"));
+                errs.push(FieldError::new(&at, "code", F::Empty));
                 continue;
             }
             if name.is_empty() {
-                errs.push(FieldError::new(&at, "name", "is empty"));
+                errs.push(FieldError::new(&at, "name", F::Empty));
             }
             if out.iter().any(|c| c.code == code) {
                 errs.push(FieldError::new(
                     &at,
                     "code",
-                    format!("{code} appears twice"),
+                    F::AppearsTwice {
+                        value: code.to_string(),
+                    },
                 ));
             }
             let parent = Some(get(pi)).filter(|p| !p.is_empty()).map(str::to_string);
@@ -146,14 +145,10 @@ impl CategoryTree {
                     errs.push(FieldError::new(
                         &c.code,
                         "parent",
-                        format!("unknown parent {p}"),
+                        D::UnknownParent { parent: p.clone() },
                     ));
                 } else if self.level(&c.code).is_none() {
-                    errs.push(FieldError::new(
-                        &c.code,
-                        "parent",
-                        "the parents form a cycle",
-                    ));
+                    errs.push(FieldError::new(&c.code, "parent", D::ParentCycle));
                 }
             }
         }
@@ -353,12 +348,12 @@ mod tests {
         assert!(at.iter().any(|m| m.starts_with("row 3, name")), "{at:?}");
         assert!(
             at.iter()
-                .any(|m| m.contains("row 5, code: A appears twice")),
+                .any(|m| m.contains("row 5, code: 'A' appears twice")),
             "{at:?}"
         );
         assert!(at.iter().any(|m| m.contains("unknown parent Z")), "{at:?}");
         let cyc = CategoryTree::parse_csv("code,name,parent\nA,甲,B\nB,乙,A\n").unwrap_err();
-        assert!(cyc.iter().any(|e| e.message.contains("cycle")), "{cyc:?}");
+        assert!(cyc.iter().any(|e| e.message().contains("cycle")), "{cyc:?}");
         assert!(CategoryTree::parse_csv("a,b\n").is_err());
     }
 }

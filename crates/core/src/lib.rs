@@ -17,6 +17,6 @@ pub mod state;
 pub mod stats;
 pub mod transition;
 
-pub use error::{DomainError, FieldError};
+pub use error::{DomainError, FieldError, Reason};
 pub use state::CountyState;
 pub use transition::Transition;

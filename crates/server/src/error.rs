@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use tiaokuai_app::AppError;
-use tiaokuai_core::{DomainError, FieldError};
+use tiaokuai_core::{DomainError, FieldError, Reason};
 
-fn status_of(e: &AppError) -> StatusCode {
+/// The one mapping from an application error to an HTTP status (API and pages).
+pub fn status_of(e: &AppError) -> StatusCode {
     match e {
         AppError::Domain(DomainError::Invalid(_)) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Domain(DomainError::NotFound { .. }) => StatusCode::NOT_FOUND,
@@ -18,65 +19,175 @@ fn status_of(e: &AppError) -> StatusCode {
     }
 }
 
+/// What a "not found" names, in Chinese.
+fn kind_zh(kind: &str) -> &str {
+    match kind {
+        "event" => "事件",
+        "assignment" => "派单",
+        "case" => "追责案件",
+        "application" => "申请",
+        "person" => "人员",
+        "unit" => "单位",
+        "appeal" => "申诉",
+        "assessment scheme" => "考核方案",
+        k => k,
+    }
+}
+
+/// A domain error in the reader's language, from the reasons' catalogue; `names` shows unit
+/// codes (pages pass unit names) and `field` labels a field of invalid input.
+pub fn domain_text(
+    e: &DomainError,
+    lang: Lang,
+    names: &dyn Fn(&str) -> String,
+    field: &dyn Fn(&str) -> String,
+) -> String {
+    let text = |r: &Reason| match lang {
+        Lang::Zh => r.zh_with(names),
+        Lang::En => r.en_with(names),
+    };
+    match e {
+        DomainError::Invalid(v) => v
+            .iter()
+            .map(|f| match lang {
+                Lang::Zh => format!("{}：{}", field(&f.field), text(&f.reason)),
+                Lang::En => format!("{}: {}", field(&f.field), text(&f.reason)),
+            })
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; ")),
+        DomainError::NotFound { kind, id } => match lang {
+            Lang::Zh => format!("{} {id} 不存在", kind_zh(kind)),
+            Lang::En => format!("{kind} {id} not found"),
+        },
+        DomainError::Forbidden(r) | DomainError::Conflict(r) => text(r),
+    }
+}
+
+/// A reason in the reader's language, unit codes as they are.
+pub fn reason_text(r: &Reason, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => r.zh(),
+        Lang::En => r.en(),
+    }
+}
+
+fn plain(s: &str) -> String {
+    s.to_string()
+}
+
+/// The schema of one entry of [`ErrorBody::errors`] (how `FieldError` serialises).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldErrorDoc {
+    /// Where: a file row, a request path, or empty.
+    pub location: String,
+    /// The field: a JSON path such as `report.accepted_at`, or a column header.
+    pub field: String,
+    /// Stable reason code, e.g. `required`, `too_long`, `unknown_unit`.
+    pub code: String,
+    /// English text.
+    pub message: String,
+    /// Chinese text.
+    pub message_zh: String,
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Stable code: invalid, not_found, forbidden, conflict, unauthorized, internal.
+    /// Stable class: invalid, not_found, forbidden, conflict, unauthorized, internal.
     pub code: String,
+    /// English text (the same as `message_en`).
     pub message: String,
+    /// Stable code of the reason, e.g. `event_final`, when the refusal has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The message in Chinese, from the message catalogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_zh: Option<String>,
+    /// The message in English, from the message catalogue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_en: Option<String>,
     /// Every field problem, for `invalid`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    #[schema(value_type = Vec<Object>, required = false)]
+    #[schema(value_type = Vec<FieldErrorDoc>, required = false)]
     pub errors: Vec<FieldError>,
 }
 
 /// An API error, rendered as JSON.
 #[derive(Debug)]
-pub struct ApiError(pub StatusCode, pub String, pub String, pub Vec<FieldError>);
+pub struct ApiError {
+    pub status: StatusCode,
+    /// The class (`code` of the body).
+    pub code: String,
+    pub message: String,
+    pub errors: Vec<FieldError>,
+    /// (reason code, zh, en) of a refusal from the rules; boxed to keep results small.
+    pub reason: Option<Box<(String, String, String)>>,
+}
 
 impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            errors: vec![],
+            reason: None,
+        }
+    }
     pub fn unauthorized() -> Self {
-        ApiError(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized".into(),
-            "log in first".into(),
-            vec![],
-        )
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "log in first")
     }
     pub fn forbidden(msg: &str) -> Self {
-        ApiError(
-            StatusCode::FORBIDDEN,
-            "forbidden".into(),
-            msg.into(),
-            vec![],
-        )
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", msg)
     }
-    pub fn bad_request(field: &str, msg: impl Into<String>) -> Self {
-        let msg = msg.into();
-        ApiError(
-            StatusCode::BAD_REQUEST,
-            "invalid".into(),
-            format!("{field}: {msg}"),
-            vec![FieldError::new("", field, msg)],
-        )
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+    /// 400 naming one field of a request that could not be read.
+    pub fn bad_request(field: &str, reason: impl Into<Reason>) -> Self {
+        let e = DomainError::invalid(field, reason);
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            ..ApiError::from_domain(e)
+        }
+    }
+    /// A refusal from the rules (or of the request's input) with its reason's texts.
+    pub fn from_domain(e: DomainError) -> Self {
+        let zh = domain_text(&e, Lang::Zh, &plain, &plain);
+        let en = domain_text(&e, Lang::En, &plain, &plain);
+        let code = e
+            .reason()
+            .map(|r| r.code().to_string())
+            .unwrap_or_else(|| e.code().to_string());
+        let status = status_of(&AppError::Domain(e.clone()));
+        let class = e.code();
+        let message = e.to_string();
+        let errors = match e {
+            DomainError::Invalid(v) => v,
+            _ => vec![],
+        };
+        ApiError {
+            status,
+            code: class.into(),
+            message,
+            errors,
+            reason: Some(Box::new((code, zh, en))),
+        }
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        let status = status_of(&e);
-        if status == StatusCode::INTERNAL_SERVER_ERROR {
-            tracing::error!(error = %e, "internal error");
-            return ApiError(status, "internal".into(), "internal error".into(), vec![]);
+        match e {
+            AppError::Domain(d) => ApiError::from_domain(d),
+            e => {
+                tracing::error!(error = %e, "internal error");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "internal error",
+                )
+            }
         }
-        let errors = match &e {
-            AppError::Domain(DomainError::Invalid(v)) => v.clone(),
-            _ => vec![],
-        };
-        let code = match &e {
-            AppError::Domain(d) => d.code().to_string(),
-            _ => "internal".into(),
-        };
-        ApiError(status, code, e.to_string(), errors)
     }
 }
 
@@ -88,12 +199,19 @@ impl From<tiaokuai_store::StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let (reason, message_zh, message_en) = match self.reason.map(|r| *r) {
+            Some((c, zh, en)) => (Some(c), Some(zh), Some(en)),
+            None => (None, None, None),
+        };
         (
-            self.0,
+            self.status,
             axum::Json(ErrorBody {
-                code: self.1,
-                message: self.2,
-                errors: self.3,
+                code: self.code,
+                message: self.message,
+                reason,
+                message_zh,
+                message_en,
+                errors: self.errors,
             }),
         )
             .into_response()
@@ -125,11 +243,12 @@ impl PageError {
     }
     pub fn from_app(e: AppError, lang: Lang) -> Self {
         let status = status_of(&e);
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR {
-            tracing::error!(error = %e, "internal error");
-            lang.t("err.internal").to_string()
-        } else {
-            e.to_string()
+        let message = match &e {
+            AppError::Domain(d) => domain_text(d, lang, &plain, &plain),
+            e => {
+                tracing::error!(error = %e, "internal error");
+                lang.t("err.internal").to_string()
+            }
         };
         PageError {
             status,

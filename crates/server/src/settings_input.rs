@@ -5,6 +5,7 @@
 use tiaokuai_app::Actor;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::calendar::{parse_cst, DayKind, Limit, NaiveDate, OfficeHours, SpecialDay};
+use tiaokuai_core::error::{DataReason, FieldReason, ImportReason};
 use tiaokuai_core::org::RoleKind;
 use tiaokuai_core::FieldError;
 
@@ -24,11 +25,7 @@ pub fn due_input(from: Option<&str>, limit: Option<&str>) -> Result<(i64, Limit)
     let mut errs = Vec::new();
     let from = match from.map(str::trim) {
         None | Some("") => {
-            errs.push(FieldError::new(
-                "",
-                "from",
-                "from is required, e.g. 2026-02-13T16:00",
-            ));
+            errs.push(FieldError::new("", "from", ImportReason::FromRequired));
             None
         }
         Some(s) => parse_cst(s)
@@ -37,11 +34,7 @@ pub fn due_input(from: Option<&str>, limit: Option<&str>) -> Result<(i64, Limit)
     };
     let limit = match limit.map(str::trim) {
         None | Some("") => {
-            errs.push(FieldError::new(
-                "",
-                "limit",
-                "limit is required, e.g. 5d, 2h, 30m or 30cm",
-            ));
+            errs.push(FieldError::new("", "limit", ImportReason::LimitRequired));
             None
         }
         Some(s) => Limit::parse(s)
@@ -68,7 +61,9 @@ pub fn special_day(
         errs.push(FieldError::new(
             loc,
             "date",
-            format!("'{date}' is not a date (YYYY-MM-DD)"),
+            FieldReason::NotADate {
+                value: date.to_string(),
+            },
         ));
     }
     let k = DayKind::parse(kind);
@@ -76,7 +71,9 @@ pub fn special_day(
         errs.push(FieldError::new(
             loc,
             "kind",
-            format!("'{kind}' is not holiday or workday"),
+            DataReason::DayKind {
+                value: kind.to_string(),
+            },
         ));
     }
     match (d, k) {

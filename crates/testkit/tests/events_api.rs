@@ -311,6 +311,14 @@ async fn full_loop_with_refusals_that_change_nothing() {
         "contacted": "施工单位项目经理", "measures": "责令停工整改，洒水降尘", "resolve_by": "3个工作日内"}});
     let (st, v) = zj.cmd(id, report_back.clone()).await;
     assert_eq!(st, 409, "{v}");
+    // The body names the reason by code, in both languages.
+    assert_eq!(v["code"], "conflict", "{v}");
+    assert_eq!(v["reason"], "assignment_status", "{v}");
+    assert!(v["message_zh"].as_str().unwrap().contains("第1单"), "{v}");
+    assert!(
+        v["message_en"].as_str().unwrap().contains("assignment 1"),
+        "{v}"
+    );
     let (st, v) = zj
         .cmd(
             id,
@@ -319,6 +327,8 @@ async fn full_loop_with_refusals_that_change_nothing() {
         .await;
     assert_eq!(st, 422, "{v}");
     assert_eq!(fields(&v), ["legal_basis"]);
+    assert_eq!(v["errors"][0]["code"], "required", "{v}");
+    assert_eq!(v["errors"][0]["message_zh"], "必须填写", "{v}");
     let (st, v) = zj
         .cmd(
             id,

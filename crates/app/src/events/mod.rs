@@ -11,6 +11,7 @@ pub mod timeline;
 use crate::engine::{Actor, Engine};
 use crate::error::{AppError, Result};
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::events::{EventCmd, NewEvent, Party};
 use tiaokuai_core::{CountyState, DomainError, Transition};
 
@@ -55,7 +56,7 @@ pub fn choose_party(
             }
         }
     }
-    Err(best.unwrap_or_else(|| DomainError::Forbidden("you hold no role".into())))
+    Err(best.unwrap_or_else(|| DomainError::forbidden(ImportReason::NoRole)))
 }
 
 /// A ruling with `open_adjustment` files a 变更主体/配合责任 application for the event's list
@@ -178,7 +179,9 @@ impl Engine {
             if let Some(missing) = event.photos.iter().find(|h| !present.contains(h)) {
                 return Err(AppError::Domain(DomainError::invalid(
                     "photos",
-                    format!("photo {missing} was not uploaded"),
+                    ImportReason::PhotoNotUploaded {
+                        hash: missing.to_string(),
+                    },
                 )));
             }
         }

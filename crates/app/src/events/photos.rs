@@ -4,6 +4,8 @@
 use crate::engine::Engine;
 use crate::error::{AppError, Result};
 use sha2::{Digest, Sha256};
+use tiaokuai_core::error::{DataReason, ImportReason};
+use tiaokuai_core::Reason;
 use tiaokuai_core::{DomainError, FieldError};
 
 /// Largest photo accepted (phones send 2–6 MB JPEGs).
@@ -31,21 +33,20 @@ impl Engine {
         bytes: &[u8],
         now_ms: i64,
     ) -> Result<String> {
-        let bad = |m: String| {
-            AppError::Domain(DomainError::Invalid(vec![FieldError::new(name, field, m)]))
+        let bad = |r: Reason| {
+            AppError::Domain(DomainError::Invalid(vec![FieldError::new(name, field, r)]))
         };
         if bytes.is_empty() {
-            return Err(bad("the file is empty".into()));
+            return Err(bad(DataReason::EmptyFile.into()));
         }
         if bytes.len() > MAX_PHOTO_BYTES {
-            return Err(bad(format!(
-                "the photo is {:.1} MB; at most {} MB",
-                bytes.len() as f64 / 1_048_576.0,
-                MAX_PHOTO_BYTES / 1_048_576
-            )));
+            return Err(bad(ImportReason::PhotoTooLarge {
+                mb: format!("{:.1}", bytes.len() as f64 / 1_048_576.0),
+                max: MAX_PHOTO_BYTES / 1_048_576,
+            }
+            .into()));
         }
-        let mime = image_type(bytes)
-            .ok_or_else(|| bad("not an image (JPEG, PNG, WebP, GIF or HEIF)".into()))?;
+        let mime = image_type(bytes).ok_or_else(|| bad(ImportReason::NotAnImage.into()))?;
         let hash = hex::encode(Sha256::digest(bytes));
         self.store().put_blob(&hash, mime, bytes, now_ms).await?;
         Ok(hash)

@@ -5,6 +5,7 @@
 use super::columns::{map_columns, normalise_header, required, Field};
 use crate::org_io::RawTable;
 use std::collections::{BTreeMap, HashMap};
+use tiaokuai_core::error::{FieldReason, ImportReason, ListReason};
 use tiaokuai_core::lists::{normalise_power_type, FlowType, Item, ListKind};
 use tiaokuai_core::{CountyState, FieldError};
 
@@ -185,7 +186,7 @@ pub fn parse_lists(
     for (source, grid, cell_errors) in sheets {
         errors.extend(cell_errors.iter().cloned());
         if grid.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
-            errors.push(FieldError::new(source.clone(), "sheet", "is empty"));
+            errors.push(FieldError::new(source.clone(), "sheet", FieldReason::Empty));
             continue;
         }
         let title = grid
@@ -201,7 +202,7 @@ pub fn parse_lists(
             errors.push(FieldError::new(
                 source.clone(),
                 "sheet",
-                "cannot tell which list this is: name it in the title or sheet, or give --kind",
+                ImportReason::UnknownListKind,
             ));
             continue;
         };
@@ -209,10 +210,7 @@ pub fn parse_lists(
             errors.push(FieldError::new(
                 source.clone(),
                 "header",
-                format!(
-                    "no header row with 序号 and 事项名称 for {} in the first 10 rows",
-                    kind.label_zh()
-                ),
+                ImportReason::NoListHeader { kind },
             ));
             continue;
         };
@@ -237,7 +235,7 @@ pub fn parse_lists(
                 errors.push(FieldError::new(
                     format!("{source} row {}", h.row + 1),
                     super::columns::canonical_header(kind, *f),
-                    "required column is missing",
+                    ImportReason::ColumnMissing,
                 ));
             }
         }
@@ -284,14 +282,14 @@ pub fn parse_lists(
                 row_errors.push(FieldError::new(
                     &loc,
                     header_of(Field::Number),
-                    "the item number is empty",
+                    ListReason::NumberEmpty,
                 ));
             }
             if name.is_empty() {
                 row_errors.push(FieldError::new(
                     &loc,
                     header_of(Field::Name),
-                    "the item name is empty",
+                    ListReason::NameEmpty,
                 ));
             }
             let mut subkind = get(Field::Subkind);
@@ -337,7 +335,9 @@ pub fn parse_lists(
                         row_errors.push(FieldError::new(
                             &loc,
                             header_of(f),
-                            format!("'{v}' is not a number"),
+                            FieldReason::NotANumber {
+                                value: v.to_string(),
+                            },
                         ));
                         None
                     }
@@ -358,7 +358,9 @@ pub fn parse_lists(
                     row_errors.push(FieldError::new(
                         &loc,
                         header_of(f),
-                        format!("'{v}' is not a date"),
+                        FieldReason::NotADate {
+                            value: v.to_string(),
+                        },
                     ));
                     String::new()
                 })
@@ -371,7 +373,9 @@ pub fn parse_lists(
                     row_errors.push(FieldError::new(
                         &loc,
                         header_of(Field::PowerType),
-                        format!("unknown power type '{v}'"),
+                        ImportReason::UnknownPowerType {
+                            value: v.to_string(),
+                        },
                     ));
                     String::new()
                 }),
@@ -380,7 +384,7 @@ pub fn parse_lists(
                 row_errors.push(FieldError::new(
                     &loc,
                     header_of(Field::FlowType),
-                    "use 并联 or 串联",
+                    ImportReason::FlowType,
                 ));
                 FlowType::default()
             });
@@ -389,7 +393,9 @@ pub fn parse_lists(
                 row_errors.push(FieldError::new(
                     &loc,
                     header_of(Field::Subkind),
-                    format!("'{subkind}' must be 协同管理 or 协同办理"),
+                    ImportReason::Subkind {
+                        value: subkind.to_string(),
+                    },
                 ));
             }
             if !row_errors.is_empty() {
@@ -401,7 +407,10 @@ pub fn parse_lists(
                 errors.push(FieldError::new(
                     &loc,
                     header_of(Field::Number),
-                    format!("duplicate item number '{number}' (first used at {first})"),
+                    ImportReason::DuplicateNumber {
+                        number: number.to_string(),
+                        first,
+                    },
                 ));
                 continue;
             }
@@ -451,7 +460,7 @@ pub fn parse_lists(
                 transition_end,
             };
             for e in state.item_problems(&item) {
-                errors.push(FieldError::new(&loc, e.field, e.message));
+                errors.push(FieldError::new(&loc, e.field, e.reason));
             }
             out.origin.insert(id, loc);
             out.items.push(item);
@@ -516,7 +525,7 @@ pub fn describe(sheets: &[RawTable], kind: Option<ListKind>) -> Vec<(String, Str
 }
 
 /// "unknown unit 'X'", with the closest units when some are alike.
-pub fn unknown_unit(state: &CountyState, name: &str) -> String {
+pub fn unknown_unit(state: &CountyState, name: &str) -> FieldReason {
     let near: Vec<&str> = state
         .org
         .similar_units(name, 3)
@@ -524,8 +533,13 @@ pub fn unknown_unit(state: &CountyState, name: &str) -> String {
         .map(|u| u.name.as_str())
         .collect();
     if near.is_empty() {
-        format!("unknown unit '{name}'")
+        FieldReason::UnknownUnit {
+            unit: name.to_string(),
+        }
     } else {
-        format!("unknown unit '{name}' (did you mean: {}?)", near.join(", "))
+        FieldReason::UnknownUnitNear {
+            unit: name.to_string(),
+            near: near.join("、"),
+        }
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::lists::{
     self, Action, AdjustmentKind, Application, Item, ListKind, ReviewStage, VersionMeta,
 };
@@ -286,11 +287,7 @@ impl Engine {
             (AdjustmentKind::Cancel, _) => (vec![], vec![adj.app.item_id.clone()]),
             (_, Some(item)) => (vec![item], vec![]),
             (_, None) => {
-                return Err(DomainError::invalid(
-                    "proposed",
-                    "the application has no proposed item",
-                )
-                .into())
+                return Err(DomainError::invalid("proposed", ImportReason::NoProposedItem).into())
             }
         };
         let meta = VersionMeta {

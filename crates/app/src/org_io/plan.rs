@@ -5,7 +5,9 @@ use super::columns::{find, TableKind};
 use super::table::Table;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use tiaokuai_core::error::{FieldReason, ImportReason};
 use tiaokuai_core::org::{Grid, GridKind, Person, RoleGrant, Unit, UnitKind};
+use tiaokuai_core::Reason;
 use tiaokuai_core::{CountyState, DomainError, FieldError, Transition};
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -47,8 +49,8 @@ impl Row<'_> {
             .map(|c| c.header)
             .unwrap_or("?")
     }
-    fn err(&self, i: usize, msg: impl Into<String>) -> FieldError {
-        FieldError::new(self.loc(), self.header(i), msg)
+    fn err(&self, i: usize, reason: impl Into<Reason>) -> FieldError {
+        FieldError::new(self.loc(), self.header(i), reason)
     }
 }
 
@@ -78,7 +80,7 @@ pub fn plan_import(
                 errors.push(FieldError::new(
                     t.location(t.header_row),
                     c.header,
-                    "required column is missing",
+                    ImportReason::ColumnMissing,
                 ));
             }
         }
@@ -112,20 +114,23 @@ pub fn plan_import(
         let kind = match UnitKind::parse(&r.get(4)) {
             Some(k) => Some(k),
             None => {
-                row_errors.push(r.err(4, format!("unknown unit type '{}'", r.get(4))));
+                row_errors.push(r.err(4, ImportReason::UnknownUnitKind { value: r.get(4) }));
                 None
             }
         };
         if code.is_empty() {
-            row_errors.push(r.err(0, "code is empty"));
+            row_errors.push(r.err(0, FieldReason::CodeEmpty));
         } else if let Some(first) = seen.insert(code.clone(), r.line) {
             row_errors.push(r.err(
                 0,
-                format!("duplicate code '{code}' (first used on row {first})"),
+                ImportReason::DuplicateCode {
+                    code: code.clone(),
+                    first,
+                },
             ));
         }
         if name.is_empty() {
-            row_errors.push(r.err(1, "name is empty"));
+            row_errors.push(r.err(1, FieldReason::Empty));
         }
         let short = r.get(2);
         if let (true, Some(k)) = (row_errors.is_empty(), kind) {
@@ -183,7 +188,9 @@ pub fn plan_import(
                     None => errors.push(FieldError::new(
                         loc.clone(),
                         field,
-                        format!("unknown unit '{v}'"),
+                        FieldReason::UnknownUnit {
+                            unit: v.to_string(),
+                        },
                     )),
                 }
             }
@@ -223,7 +230,10 @@ pub fn plan_import(
         if let Some(first) = seen.insert(username.clone(), r.line) {
             errors.push(r.err(
                 0,
-                format!("duplicate username '{username}' (first used on row {first})"),
+                ImportReason::DuplicateUsername {
+                    user: username.clone(),
+                    first,
+                },
             ));
             continue;
         }
@@ -261,15 +271,15 @@ pub fn plan_import(
         if let Some(first) = seen.insert(code.clone(), r.line) {
             errors.push(r.err(
                 0,
-                format!("duplicate code '{code}' (first used on row {first})"),
+                ImportReason::DuplicateCode {
+                    code: code.clone(),
+                    first,
+                },
             ));
             continue;
         }
         let Some(kind) = GridKind::parse(&r.get(2)) else {
-            errors.push(r.err(
-                2,
-                format!("unknown grid type '{}' (use 综合 or 专属)", r.get(2)),
-            ));
+            errors.push(r.err(2, ImportReason::UnknownGridKind { value: r.get(2) }));
             continue;
         };
         let village_ref = r.get(3);
@@ -312,10 +322,13 @@ pub fn plan_import(
                 let header_of = |f: &str| field_header(&t, f);
                 errors.extend(
                     errs.into_iter()
-                        .map(|e| FieldError::new(loc.clone(), header_of(&e.field), e.message)),
+                        .map(|e| FieldError::new(loc.clone(), header_of(&e.field), e.reason)),
                 );
             }
-            Err(e) => errors.push(FieldError::new(loc.clone(), "", e.to_string())),
+            Err(e) => errors.extend(e.into_field_errors().into_iter().map(|f| FieldError {
+                location: loc.clone(),
+                ..f
+            })),
         }
     }
     summary.transitions = out.len();

@@ -4,6 +4,7 @@
 use super::columns::TableKind;
 use super::limits::{check_zip, CellBudget};
 use std::path::Path;
+use tiaokuai_core::error::{FieldReason, ImportReason};
 use tiaokuai_core::FieldError;
 
 /// One sheet (or CSV file) with its header row located.
@@ -35,12 +36,18 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Vec<FieldError>> {
     for (source, grid, cell_errors) in raw {
         errors.extend(cell_errors);
         if grid.iter().all(|r| r.iter().all(|c| c.trim().is_empty())) {
-            errors.push(FieldError::new(source, "sheet", "is empty"));
+            errors.push(FieldError::new(source, "sheet", FieldReason::Empty));
             continue;
         }
         match locate_header(&grid) {
             Some((idx, kind)) => {
-                let headers: Vec<String> = grid.get(idx).cloned().unwrap_or_default().iter().map(|h| normalise_header(h)).collect();
+                let headers: Vec<String> = grid
+                    .get(idx)
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|h| normalise_header(h))
+                    .collect();
                 let rows = grid
                     .iter()
                     .enumerate()
@@ -48,13 +55,15 @@ pub fn read_tables(path: &Path) -> Result<Vec<Table>, Vec<FieldError>> {
                     .filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty()))
                     .map(|(i, r)| (i + 1, r.clone()))
                     .collect();
-                tables.push(Table { source, kind, header_row: idx + 1, headers, rows });
+                tables.push(Table {
+                    source,
+                    kind,
+                    header_row: idx + 1,
+                    headers,
+                    rows,
+                });
             }
-            None => errors.push(FieldError::new(
-                source,
-                "header",
-                "no header row found in the first 10 rows (expected columns such as 编码/名称/类型, 账号/姓名, or 编码/边界)",
-            )),
+            None => errors.push(FieldError::new(source, "header", ImportReason::NoOrgHeader)),
         }
     }
     if errors.is_empty() {
@@ -86,7 +95,13 @@ pub fn read_raw(path: &Path) -> Result<Vec<RawTable>, Vec<FieldError>> {
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let err = |msg: String| vec![FieldError::new(name.clone(), "file", msg)];
+    let err = |detail: String| {
+        vec![FieldError::new(
+            name.clone(),
+            "file",
+            ImportReason::FileUnreadable { detail },
+        )]
+    };
     let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(err(format!(
@@ -191,10 +206,10 @@ fn read_xlsx(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
             budget.take(&source, row, col)?;
             match cell_text(cell.get_value()) {
                 Ok(text) => put(&mut grid, row, col, text),
-                Err(msg) => errors.push(FieldError::new(
+                Err(detail) => errors.push(FieldError::new(
                     format!("{source} row {}", row as u64 + 1),
                     format!("column {}", col as u64 + 1),
-                    msg,
+                    ImportReason::CellUnreadable { detail },
                 )),
             }
         }
@@ -239,10 +254,10 @@ fn read_xls(path: &Path, name: &str) -> Result<Vec<RawTable>, String> {
             };
             match text {
                 Ok(t) => put(&mut grid, row, col, t),
-                Err(msg) => errors.push(FieldError::new(
+                Err(detail) => errors.push(FieldError::new(
                     format!("{source} row {}", row as u64 + 1),
                     format!("column {}", col as u64 + 1),
-                    msg,
+                    ImportReason::CellUnreadable { detail },
                 )),
             }
         }

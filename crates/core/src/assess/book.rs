@@ -3,11 +3,12 @@
 
 use super::scheme::{Rule, Scheme, Source};
 use super::score::{ManualScore, UnitResult};
+use crate::error::{AssessReason as A, FieldReason, Reason};
 use crate::events::Party;
 use crate::org::RoleKind;
 use crate::state::OrgState;
 use crate::stats::Period;
-use crate::{DomainError, FieldError};
+use crate::DomainError;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,12 +105,12 @@ pub struct AssessmentBook {
     pub closed: BTreeMap<(String, String), ClosedPeriod>,
 }
 
-fn invalid(field: &str, msg: impl Into<String>) -> DomainError {
-    DomainError::Invalid(vec![FieldError::new("", field, msg)])
+fn invalid(field: &str, r: impl Into<Reason>) -> DomainError {
+    DomainError::invalid(field, r)
 }
 
-fn forbidden(msg: &str) -> DomainError {
-    DomainError::Forbidden(msg.into())
+fn forbidden(r: A) -> DomainError {
+    DomainError::forbidden(r)
 }
 
 impl AssessmentBook {
@@ -156,10 +157,10 @@ impl AssessmentBook {
         }
         let p = Period::parse(period).map_err(|e| invalid("period", e))?;
         if self.is_closed(scheme, &p.name) {
-            return Err(DomainError::Conflict(format!(
-                "period {} of scheme {scheme} is closed",
-                p.name
-            )));
+            return Err(DomainError::conflict(A::PeriodClosed {
+                period: p.name,
+                scheme: scheme.to_string(),
+            }));
         }
         Ok(p)
     }
@@ -175,9 +176,7 @@ impl AssessmentBook {
         match cmd {
             AssessmentCmd::SetScheme { scheme } => {
                 if !admin {
-                    return Err(forbidden(
-                        "only a system administrator edits assessment schemes",
-                    ));
+                    return Err(forbidden(A::SchemesAdmin));
                 }
                 let errs = scheme.problems();
                 if errs.is_empty() {
@@ -195,37 +194,45 @@ impl AssessmentBook {
                 evidence,
             } => {
                 if !admin {
-                    return Err(forbidden(
-                        "only a system administrator enters manual scores",
-                    ));
+                    return Err(forbidden(A::ScoresAdmin));
                 }
                 self.open_period(scheme, period)?;
                 let s = self
                     .scheme(scheme)
-                    .ok_or_else(|| invalid("scheme", "unknown"))?;
+                    .ok_or_else(|| invalid("scheme", A::UnknownScheme))?;
                 let Some(leaf) = s.leaf(indicator) else {
                     return Err(invalid(
                         "indicator",
-                        format!("no indicator '{indicator}' in {scheme}"),
+                        A::NoIndicator {
+                            indicator: indicator.clone(),
+                            scheme: scheme.clone(),
+                        },
                     ));
                 };
                 if !matches!(leaf.source, Some(Source::Manual)) && leaf.rule != Some(Rule::Manual) {
                     return Err(invalid(
                         "indicator",
-                        format!("'{indicator}' is not scored by hand"),
+                        A::NotManual {
+                            indicator: indicator.clone(),
+                        },
                     ));
                 }
                 if !score.is_finite() || *score < 0.0 || *score > leaf.weight {
                     return Err(invalid(
                         "score",
-                        format!("must be between 0 and {}", leaf.weight),
+                        A::ScoreRange {
+                            max: leaf.weight.to_string(),
+                        },
                     ));
                 }
                 if org.unit(unit).is_none() {
-                    return Err(invalid("unit", format!("unknown unit '{unit}'")));
+                    return Err(invalid(
+                        "unit",
+                        FieldReason::UnknownUnit { unit: unit.clone() },
+                    ));
                 }
                 if evidence.trim().is_empty() {
-                    return Err(invalid("evidence", "say what the score rests on"));
+                    return Err(invalid("evidence", A::EvidenceRequired));
                 }
                 Ok(())
             }
@@ -247,9 +254,7 @@ impl AssessmentBook {
                         | RoleKind::TownshipLeader
                 ) && (org.is_in_tree(&by.unit, unit) || org.is_in_tree(unit, &by.unit));
                 if !may {
-                    return Err(forbidden(
-                        "only the assessed unit's own staff may appeal its deductions",
-                    ));
+                    return Err(forbidden(A::AppealOwnUnit));
                 }
                 let p = self.open_period(scheme, period)?;
                 if self
@@ -259,11 +264,14 @@ impl AssessmentBook {
                 {
                     return Err(invalid(
                         "indicator",
-                        format!("no indicator '{indicator}' in {scheme}"),
+                        A::NoIndicator {
+                            indicator: indicator.clone(),
+                            scheme: scheme.clone(),
+                        },
                     ));
                 }
                 if reason.trim().is_empty() {
-                    return Err(invalid("reason", "give the reason for the appeal"));
+                    return Err(invalid("reason", A::AppealReason));
                 }
                 let again = self.appeals.values().any(|a| {
                     a.scheme == *scheme
@@ -273,15 +281,13 @@ impl AssessmentBook {
                         && a.event == *event
                 });
                 if again {
-                    return Err(DomainError::Conflict(
-                        "this deduction was already appealed (once only)".into(),
-                    ));
+                    return Err(DomainError::conflict(A::AppealedOnce));
                 }
                 Ok(())
             }
             AssessmentCmd::DecideAppeal { id, note, .. } => {
                 if !(admin || by.role == RoleKind::EstablishmentReviewer) {
-                    return Err(forbidden("only the assessment reviewer decides appeals"));
+                    return Err(forbidden(A::ReviewerDecides));
                 }
                 let Some(a) = self.appeals.get(id) else {
                     return Err(DomainError::NotFound {
@@ -290,16 +296,14 @@ impl AssessmentBook {
                     });
                 };
                 if a.decision.is_some() {
-                    return Err(DomainError::Conflict(
-                        "the appeal was already decided".into(),
-                    ));
+                    return Err(DomainError::conflict(A::AppealDecided));
                 }
                 if a.by == by.username {
-                    return Err(forbidden("nobody decides their own appeal"));
+                    return Err(forbidden(A::OwnAppeal));
                 }
                 self.open_period(&a.scheme, &a.period)?;
                 if note.trim().is_empty() {
-                    return Err(invalid("note", "give the reason for the decision"));
+                    return Err(invalid("note", A::DecisionReason));
                 }
                 Ok(())
             }
@@ -310,19 +314,24 @@ impl AssessmentBook {
                 results,
             } => {
                 if !admin {
-                    return Err(forbidden("only a system administrator closes a period"));
+                    return Err(forbidden(A::CloseAdmin));
                 }
                 self.open_period(scheme, period)?;
                 if self.scheme_version(scheme, *version).is_none() {
                     return Err(invalid(
                         "version",
-                        format!("{scheme} has no version {version}"),
+                        A::NoSchemeVersion {
+                            scheme: scheme.clone(),
+                            version: *version,
+                        },
                     ));
                 }
                 if results.iter().all(|r| r.events == 0 && r.hops == 0) {
                     return Err(invalid(
                         "period",
-                        format!("no events or hops in {period}: nothing to close"),
+                        A::NothingToClose {
+                            period: period.clone(),
+                        },
                     ));
                 }
                 if self
@@ -330,9 +339,7 @@ impl AssessmentBook {
                     .values()
                     .any(|a| a.scheme == *scheme && a.period == *period && a.decision.is_none())
                 {
-                    return Err(DomainError::Conflict(
-                        "appeals of this period are still undecided".into(),
-                    ));
+                    return Err(DomainError::conflict(A::AppealsUndecided));
                 }
                 Ok(())
             }

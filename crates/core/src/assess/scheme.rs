@@ -2,6 +2,7 @@
 //! cube measure, a count, or a manual score, by a scoring rule. Versioned in the log; see
 //! `docs/assessment.md` for the format and the seeds' rules as worked examples.
 
+use crate::error::{AssessReason as A, FieldReason as F};
 use crate::stats::{Kind, Measure};
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
@@ -135,17 +136,23 @@ impl Indicator {
     fn problems(&self, path: &str, out: &mut Vec<FieldError>, codes: &mut Vec<String>) {
         let at = format!("{path}{}", self.code);
         if self.code.trim().is_empty() {
-            out.push(FieldError::new(path, "code", "is empty"));
+            out.push(FieldError::new(path, "code", F::Empty));
         } else if codes.contains(&self.code) {
-            out.push(FieldError::new(&at, "code", "appears twice"));
+            out.push(FieldError::new(
+                &at,
+                "code",
+                F::AppearsTwice {
+                    value: self.code.clone(),
+                },
+            ));
         } else {
             codes.push(self.code.clone());
         }
         if self.name.trim().is_empty() {
-            out.push(FieldError::new(&at, "name", "is empty"));
+            out.push(FieldError::new(&at, "name", F::Empty));
         }
         if !self.weight.is_finite() || self.weight < 0.0 {
-            out.push(FieldError::new(&at, "weight", "must be a number ≥ 0"));
+            out.push(FieldError::new(&at, "weight", A::NotNegative));
         }
         if !self.is_leaf() {
             let sum: f64 = self.children.iter().map(|c| c.weight).sum();
@@ -153,15 +160,14 @@ impl Indicator {
                 out.push(FieldError::new(
                     &at,
                     "weight",
-                    format!("children add up to {sum}, not {}", self.weight),
+                    A::ChildrenSum {
+                        sum: sum.to_string(),
+                        weight: self.weight.to_string(),
+                    },
                 ));
             }
             if self.source.is_some() || self.rule.is_some() {
-                out.push(FieldError::new(
-                    &at,
-                    "source",
-                    "a node with children has no source or rule",
-                ));
+                out.push(FieldError::new(&at, "source", A::ParentHasRule));
             }
             for c in &self.children {
                 c.problems(&format!("{at}/"), out, codes);
@@ -169,11 +175,7 @@ impl Indicator {
             return;
         }
         let (Some(source), Some(rule)) = (&self.source, &self.rule) else {
-            out.push(FieldError::new(
-                &at,
-                "rule",
-                "a leaf needs a source and a rule",
-            ));
+            out.push(FieldError::new(&at, "rule", A::LeafNeedsRule));
             return;
         };
         let kind = match source {
@@ -186,11 +188,7 @@ impl Indicator {
             Rule::Manual => kind.is_none(),
         };
         if !fits {
-            out.push(FieldError::new(
-                &at,
-                "rule",
-                "proportional and threshold rules need a rate, per-event and bonus rules a count, a manual rule a manual source",
-            ));
+            out.push(FieldError::new(&at, "rule", A::RuleSource));
         }
         match rule {
             Rule::Threshold {
@@ -199,38 +197,26 @@ impl Indicator {
                 ..
             } => {
                 if !(0.0..=100.0).contains(threshold) {
-                    out.push(FieldError::new(
-                        &at,
-                        "threshold",
-                        "must be a percentage 0–100",
-                    ));
+                    out.push(FieldError::new(&at, "threshold", A::Percentage));
                 }
                 if !per_point.is_finite() || *per_point < 0.0 {
-                    out.push(FieldError::new(&at, "per_point", "must be ≥ 0"));
+                    out.push(FieldError::new(&at, "per_point", A::NotNegative));
                 }
             }
             Rule::PerEvent { per, cap } => {
                 if !per.is_finite() || *per < 0.0 {
-                    out.push(FieldError::new(&at, "per", "must be ≥ 0"));
+                    out.push(FieldError::new(&at, "per", A::NotNegative));
                 }
                 if cap.is_some_and(|c| !(0.0..=self.weight + EPS).contains(&c)) {
-                    out.push(FieldError::new(
-                        &at,
-                        "cap",
-                        "must be between 0 and the weight",
-                    ));
+                    out.push(FieldError::new(&at, "cap", A::CapRange));
                 }
             }
             Rule::Bonus { per, cap } => {
                 if self.weight != 0.0 {
-                    out.push(FieldError::new(
-                        &at,
-                        "weight",
-                        "a bonus has weight 0 (it adds on top)",
-                    ));
+                    out.push(FieldError::new(&at, "weight", A::BonusWeight));
                 }
                 if !per.is_finite() || *per < 0.0 || !cap.is_finite() || *cap < 0.0 {
-                    out.push(FieldError::new(&at, "cap", "per and cap must be ≥ 0"));
+                    out.push(FieldError::new(&at, "cap", A::PerAndCap));
                 }
             }
             Rule::Proportional | Rule::Manual => {}
@@ -257,26 +243,26 @@ impl Scheme {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
-            out.push(FieldError::new("", "id", "letters, digits, - and _ only"));
+            out.push(FieldError::new("", "id", A::SchemeIdChars));
         }
         if self.name.trim().is_empty() {
-            out.push(FieldError::new("", "name", "is empty"));
+            out.push(FieldError::new("", "name", F::Empty));
         }
         if !self.full_score.is_finite() || self.full_score <= 0.0 {
-            out.push(FieldError::new("", "full_score", "must be > 0"));
+            out.push(FieldError::new("", "full_score", A::Positive));
         }
         if self.indicators.is_empty() {
-            out.push(FieldError::new("", "indicators", "at least one indicator"));
+            out.push(FieldError::new("", "indicators", A::OneIndicator));
         }
         let sum: f64 = self.indicators.iter().map(|i| i.weight).sum();
         if (sum - self.full_score).abs() > EPS {
             out.push(FieldError::new(
                 "",
                 "indicators",
-                format!(
-                    "weights add up to {sum}, not the full score {}",
-                    self.full_score
-                ),
+                A::WeightsSum {
+                    sum: sum.to_string(),
+                    full: self.full_score.to_string(),
+                },
             ));
         }
         let mut codes = vec![];

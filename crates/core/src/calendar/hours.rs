@@ -1,6 +1,7 @@
 //! Office hours of a working day and the limits (时限) a due time is computed from.
 
 use super::time::MINUTE_MS;
+use crate::error::DataReason;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -38,24 +39,21 @@ fn parse_hhmm(s: &str) -> Option<u16> {
 impl OfficeHours {
     /// At least one period; each within 00:00–24:00 with start before end; sorted, not overlapping
     /// (one may start where the previous ends).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), DataReason> {
         if self.periods.is_empty() {
-            return Err("office hours need at least one period, e.g. 08:30-12:00".into());
+            return Err(DataReason::HoursNone);
         }
         let mut prev_end: Option<u16> = None;
         for &(s, e) in &self.periods {
-            let p = format!("{}-{}", hhmm(s), hhmm(e));
+            let period = format!("{}-{}", hhmm(s), hhmm(e));
             if e > 1440 {
-                return Err(format!("office period {p} ends after 24:00"));
+                return Err(DataReason::HoursPastMidnight { period });
             }
             if s >= e {
-                return Err(format!("office period {p} must start before it ends"));
+                return Err(DataReason::HoursBackwards { period });
             }
             if prev_end.is_some_and(|pe| s < pe) {
-                return Err(format!(
-                    "office period {p} overlaps or precedes the period before it; \
-                     periods must be in order and must not overlap"
-                ));
+                return Err(DataReason::HoursOverlap { period });
             }
             prev_end = Some(e);
         }
@@ -69,15 +67,16 @@ impl OfficeHours {
     }
 
     /// `08:30-12:00,13:30-17:30` (also `，`/`;` between periods and `–`/`~` within one).
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, DataReason> {
         let mut periods = Vec::new();
         for part in s.split([',', '，', ';', '；']) {
             let part = part.trim();
             if part.is_empty() {
                 continue;
             }
-            let bad =
-                || format!("cannot read the office period '{part}': expected e.g. 08:30-12:00");
+            let bad = || DataReason::HoursUnreadable {
+                part: part.to_string(),
+            };
             let (a, b) = part.split_once(['-', '–', '~', '～']).ok_or_else(bad)?;
             let (a, b) = (
                 parse_hhmm(a).ok_or_else(bad)?,
@@ -144,23 +143,21 @@ impl Limit {
 
     /// `30m` working minutes, `2h` working hours (= `WorkingMinutes(120)`), `5d` working days,
     /// `30cm` clock minutes.
-    pub fn parse(s: &str) -> Result<Limit, String> {
+    pub fn parse(s: &str) -> Result<Limit, DataReason> {
         let t = s.trim().to_ascii_lowercase();
         let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
         let (num, unit) = t.split_at(digits);
-        let bad = || {
-            format!(
-                "cannot read the limit '{s}': expected a number and a unit: 30m (working minutes), \
-                 2h (working hours), 5d (working days) or 30cm (clock minutes)"
-            )
+        let bad = || DataReason::LimitUnreadable {
+            input: s.to_string(),
         };
         let n: u32 = num.parse().map_err(|_| bad())?;
         match unit.trim() {
             "m" => Ok(Limit::WorkingMinutes(n)),
-            "h" => n
-                .checked_mul(60)
-                .map(Limit::WorkingMinutes)
-                .ok_or_else(|| format!("the limit '{s}' is too large")),
+            "h" => n.checked_mul(60).map(Limit::WorkingMinutes).ok_or_else(|| {
+                DataReason::LimitTooLarge {
+                    input: s.to_string(),
+                }
+            }),
             "d" => Ok(Limit::WorkingDays(n)),
             "cm" => Ok(Limit::ClockMinutes(n)),
             _ => Err(bad()),

@@ -1,6 +1,7 @@
 //! Reading special days from CSV: `date,kind,name[,source]`.
 
 use super::{DayKind, SpecialDay, WorkCalendar};
+use crate::error::DataReason as D;
 use crate::{DomainError, FieldError};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -29,13 +30,7 @@ fn header_columns(header: &csv::StringRecord) -> Result<Columns, Vec<FieldError>
             Err(missing
                 .iter()
                 .filter(|(_, c)| c.is_none())
-                .map(|(f, _)| {
-                    FieldError::new(
-                        "row 1",
-                        *f,
-                        format!("no '{f}' column: the header must be date,kind,name[,source]"),
-                    )
-                })
+                .map(|(f, _)| FieldError::new("row 1", *f, D::CalendarColumn { column: f }))
                 .collect())
         }
     }
@@ -115,7 +110,9 @@ impl WorkCalendar {
                     errors.push(FieldError::new(
                         format!("row {r}"),
                         "",
-                        format!("not readable as CSV: {e}"),
+                        D::CsvUnreadable {
+                            detail: e.to_string(),
+                        },
                     ));
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         break;
@@ -144,7 +141,7 @@ impl WorkCalendar {
             let field = |i: usize| record.get(i).unwrap_or("").trim();
             let (date_s, kind_s, name) = (field(c.date), field(c.kind), field(c.name));
             let date = if date_s.is_empty() {
-                errors.push(FieldError::new(&loc, "date", "missing date"));
+                errors.push(FieldError::new(&loc, "date", D::DateMissing));
                 None
             } else {
                 match parse_date(date_s) {
@@ -153,9 +150,9 @@ impl WorkCalendar {
                         errors.push(FieldError::new(
                             &loc,
                             "date",
-                            format!(
-                                "'{date_s}' is not a date (expected YYYY-MM-DD, e.g. 2026-02-14)"
-                            ),
+                            D::CalendarDate {
+                                value: date_s.to_string(),
+                            },
                         ));
                         None
                     }
@@ -163,15 +160,12 @@ impl WorkCalendar {
             };
             let kind = DayKind::parse(kind_s);
             if kind.is_none() {
-                let what = if kind_s.is_empty() {
-                    "missing kind".to_string()
-                } else {
-                    format!("'{kind_s}' is not a day kind")
-                };
                 errors.push(FieldError::new(
                     &loc,
                     "kind",
-                    format!("{what} (expected holiday or workday; 休/假 or 班/上班)"),
+                    D::DayKind {
+                        value: kind_s.to_string(),
+                    },
                 ));
             }
             if let Some(d) = date {
@@ -179,7 +173,10 @@ impl WorkCalendar {
                     errors.push(FieldError::new(
                         &loc,
                         "date",
-                        format!("{d} is listed twice (also row {first})"),
+                        D::DateTwice {
+                            date: d.to_string(),
+                            first: *first,
+                        },
                     ));
                 } else {
                     seen.insert(d, r);
@@ -194,11 +191,7 @@ impl WorkCalendar {
             }
         }
         if cols.is_none() {
-            errors.push(FieldError::new(
-                "row 1",
-                "date",
-                "empty file: expected the header date,kind,name[,source]",
-            ));
+            errors.push(FieldError::new("row 1", "date", D::CalendarEmpty));
         }
         if errors.is_empty() {
             Ok(out)

@@ -139,13 +139,13 @@ fn calendar_csv_errors_name_row_and_field() {
         ],
         "{errors:?}"
     );
-    assert!(errors[0].message.contains("2026-02-30"), "{errors:?}");
-    assert!(errors[2].message.contains("row 2"), "{errors:?}");
+    assert!(errors[0].message().contains("2026-02-30"), "{errors:?}");
+    assert!(errors[2].message().contains("row 2"), "{errors:?}");
     let Err(DomainError::Invalid(e)) = WorkCalendar::parse_csv("day,type\n2026-01-01,holiday\n")
     else {
         panic!("expected a header error");
     };
-    assert_eq!(e[0], FieldError::new("row 1", "date", e[0].message.clone()));
+    assert_eq!(e[0], FieldError::new("row 1", "date", e[0].reason.clone()));
     assert!(WorkCalendar::parse_csv("").is_err());
     let crlf = "date,kind,name\r\n\r\n2026-02-30,holiday,x\r\n";
     let Err(DomainError::Invalid(e)) = WorkCalendar::parse_csv(crlf) else {

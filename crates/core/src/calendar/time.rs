@@ -2,6 +2,7 @@
 //! calendar. Internally an instant is split into a *day index* (days since 1970-01-01 in CST)
 //! and the milliseconds since CST midnight; every step is total: no panics, no overflow.
 
+use crate::error::DataReason;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime};
 
 pub(super) const MINUTE_MS: i64 = 60_000;
@@ -69,13 +70,10 @@ pub fn cst_date(at_ms: i64) -> NaiveDate {
 /// Reads `2026-02-13T16:00`, `2026-02-13 16:00`, with optional `:ss` (and fraction) and an optional
 /// offset (`+08:00`, `Z`); without an offset the time is China Standard Time. A bare date means
 /// 00:00 that day.
-pub fn parse_cst(s: &str) -> Result<i64, String> {
+pub fn parse_cst(s: &str) -> Result<i64, DataReason> {
     let t = s.trim();
-    let err = || {
-        format!(
-            "cannot read the time '{s}': expected e.g. 2026-02-13T16:00 or 2026-02-13 16:00 \
-             (China Standard Time; optional :ss and +08:00)"
-        )
+    let err = || DataReason::TimeUnreadable {
+        input: s.to_string(),
     };
     if t.is_empty() || !t.is_ascii() {
         return Err(err());

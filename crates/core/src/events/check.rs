@@ -7,7 +7,7 @@ use super::guards::{check_item, check_receivers};
 use super::model::{AssignmentRole, AssignmentStatus as A, EventStatus as E, Party};
 use super::township::{is_township_hop, receives, sends};
 use super::who::{has_role, holds_grant, is_staff_of, is_system, party_sees};
-use crate::error::{DomainError, FieldError};
+use crate::error::{DomainError, EventReason as R, FieldError, FieldReason, Reason};
 use crate::lists::Catalogue;
 use crate::org::RoleKind;
 use crate::state::OrgState;
@@ -18,14 +18,14 @@ pub struct Ctx<'a> {
     pub lists: &'a Catalogue,
 }
 
-pub(super) fn forbidden(m: impl Into<String>) -> DomainError {
-    DomainError::Forbidden(m.into())
+pub(super) fn forbidden(r: impl Into<Reason>) -> DomainError {
+    DomainError::Forbidden(r.into())
 }
-pub(super) fn conflict(m: impl Into<String>) -> DomainError {
-    DomainError::Conflict(m.into())
+pub(super) fn conflict(r: impl Into<Reason>) -> DomainError {
+    DomainError::Conflict(r.into())
 }
-pub(super) fn invalid(field: &str, m: impl Into<String>) -> DomainError {
-    DomainError::invalid(field, m)
+pub(super) fn invalid(field: &str, r: impl Into<Reason>) -> DomainError {
+    DomainError::invalid(field, r)
 }
 /// The refusal of a command on an event that does not exist or that the party may not read:
 /// the same for both, so a refusal tells nothing about an event the caller may not see.
@@ -43,7 +43,7 @@ pub fn is_event_not_found(e: &DomainError) -> bool {
 
 fn required(field: &str, value: &str) -> Result<(), DomainError> {
     if value.trim().is_empty() {
-        Err(invalid(field, format!("{field} is required")))
+        Err(invalid(field, FieldReason::Required))
     } else {
         Ok(())
     }
@@ -64,12 +64,10 @@ impl EventBook {
         cmd: &EventCmd,
     ) -> Result<(), DomainError> {
         if !is_system(by) && !holds_grant(ctx.org, by) {
-            return Err(forbidden(format!(
-                "{} does not hold the role {}@{}",
-                by.username,
-                by.role.as_str(),
-                by.unit
-            )));
+            return Err(forbidden(R::NoGrant {
+                role: by.role,
+                unit: by.unit.clone(),
+            }));
         }
         if let EventCmd::Report { event } = cmd {
             return self.check_report(ctx, by, event);
@@ -88,11 +86,10 @@ impl EventBook {
             _ => false,
         };
         if e.status.is_final() && !side_record {
-            return Err(conflict(format!(
-                "event {} is {} and can no longer change",
-                e.no,
-                e.status.label_zh()
-            )));
+            return Err(conflict(R::EventFinal {
+                no: e.no.clone(),
+                status: e.status,
+            }));
         }
         let hop = match cmd.assignment() {
             Some(n) => Some(e.assignment(n).ok_or(DomainError::NotFound {
@@ -104,27 +101,27 @@ impl EventBook {
         let staff = |unit: &str| is_staff_of(ctx.org, by, unit);
         let caller = staff(&e.caller_unit);
         let dispatcher = has_role(ctx.org, by, RoleKind::CountyDispatcher);
-        let status_is = |ok: &[E], what: &str| -> Result<(), DomainError> {
+        let status_is = |ok: &[E], action: &'static str| -> Result<(), DomainError> {
             if ok.contains(&e.status) {
                 Ok(())
             } else {
-                Err(conflict(format!(
-                    "cannot {what}: event {} is {}",
-                    e.no,
-                    e.status.label_zh()
-                )))
+                Err(conflict(R::EventStatusIs {
+                    action,
+                    no: e.no.clone(),
+                    status: e.status,
+                }))
             }
         };
-        let hop_is = |ok: &[A], what: &str| -> Result<(), DomainError> {
-            let a = hop.ok_or_else(|| invalid("assignment", "an assignment is required"))?;
+        let hop_is = |ok: &[A], action: &'static str| -> Result<(), DomainError> {
+            let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
             if ok.contains(&a.status) {
                 Ok(())
             } else {
-                Err(conflict(format!(
-                    "cannot {what}: assignment {} is {}",
-                    a.n,
-                    a.status.label_zh()
-                )))
+                Err(conflict(R::AssignmentStatusIs {
+                    action,
+                    n: a.n,
+                    status: a.status,
+                }))
             }
         };
         let receiver = hop.is_some_and(|a| receives(ctx.org, by, a));
@@ -134,21 +131,17 @@ impl EventBook {
             EventCmd::SelfClose { note, .. } => {
                 let grid = by.role == RoleKind::GridWorker && e.reporter == by.username;
                 if !(caller || grid) {
-                    return Err(forbidden(
-                        "only the township or the reporting grid worker may close it locally",
-                    ));
+                    return Err(forbidden(R::SelfCloseNotAllowed));
                 }
                 status_is(&[E::Draft], "close locally")?;
                 required("note", note)
             }
             EventCmd::Call { item, .. } => {
                 if !caller {
-                    return Err(forbidden(
-                        "only the township command room may call the county",
-                    ));
+                    return Err(forbidden(R::CallNotAllowed));
                 }
                 if self.config.call_needs_leader && by.role != RoleKind::TownshipLeader {
-                    return Err(forbidden("a call needs a township leader's approval"));
+                    return Err(forbidden(R::CallNeedsLeader));
                 }
                 self.check_call_status(e)?;
                 if let Some(r) = item {
@@ -158,11 +151,11 @@ impl EventBook {
             }
             EventCmd::Cancel { reason, .. } => {
                 if !caller {
-                    return Err(forbidden("only the caller may withdraw it"));
+                    return Err(forbidden(R::WithdrawNotAllowed));
                 }
                 status_is(&[E::Draft, E::Called, E::Dispatched], "withdraw")?;
                 if e.live().any(|a| a.status != A::Dispatched) {
-                    return Err(conflict("a department has already signed for it"));
+                    return Err(conflict(R::AlreadySigned));
                 }
                 required("reason", reason)
             }
@@ -174,7 +167,7 @@ impl EventBook {
                 ..
             } => {
                 if !dispatcher {
-                    return Err(forbidden("only the county command centre dispatches"));
+                    return Err(forbidden(R::DispatchNotAllowed));
                 }
                 status_is(&[E::Called], "dispatch")?;
                 self.check_routing(ctx, e, item.as_ref(), lead, co, override_reason.as_deref())
@@ -184,29 +177,27 @@ impl EventBook {
             }
             EventCmd::Whistle { units, .. } => {
                 if !(dispatcher || caller) {
-                    return Err(forbidden(
-                        "only the caller or the command centre may blow the whistle",
-                    ));
+                    return Err(forbidden(R::WhistleNotAllowed));
                 }
                 status_is(&[E::Draft, E::Called], "blow the whistle")?;
                 if units.is_empty() {
-                    return Err(invalid("units", "name at least one department"));
+                    return Err(invalid("units", R::WhistleNeedsUnits));
                 }
                 check_receivers(ctx.org, "units", units, &e.caller_unit)
             }
             EventCmd::Sign { .. } => {
                 if !receiver {
-                    return Err(forbidden("only the receiving unit signs"));
+                    return Err(forbidden(R::SignNotAllowed));
                 }
                 hop_is(&[A::Dispatched], "sign")
             }
             EventCmd::CheckIn { .. } => {
                 if !receiver {
-                    return Err(forbidden("only the receiving unit checks in"));
+                    return Err(forbidden(R::CheckInNotAllowed));
                 }
                 hop_is(&[A::Dispatched, A::Signed, A::InProgress], "check in")?;
                 if hop.is_some_and(|a| a.arrived_ms.is_some()) {
-                    return Err(conflict("already checked in"));
+                    return Err(conflict(R::AlreadyCheckedIn));
                 }
                 Ok(())
             }
@@ -216,34 +207,26 @@ impl EventBook {
                 ..
             } => {
                 if !receiver {
-                    return Err(forbidden("only the receiving unit may ask to return it"));
+                    return Err(forbidden(R::ReturnNotAllowed));
                 }
                 hop_is(&[A::Dispatched, A::Signed], "return")?;
                 if let Some(a) = hop {
                     if at_ms > a.deadlines.return_window {
-                        return Err(conflict(
-                            "the return window has closed: the unit is now responsible (首办负责)",
-                        ));
+                        return Err(conflict(R::ReturnWindowClosed));
                     }
                     if a.role == AssignmentRole::Whistle {
-                        return Err(conflict("a whistle call cannot be returned"));
+                        return Err(conflict(R::WhistleNotReturnable));
                     }
                 }
                 if e.open_dispute().is_some() {
-                    return Err(conflict(
-                        "a dispute about this event is waiting for 编办's ruling",
-                    ));
+                    return Err(conflict(R::DisputeWaiting));
                 }
                 let mut errs = Vec::new();
                 if reason.trim().is_empty() {
-                    errs.push(FieldError::new("", "reason", "a reason is required"));
+                    errs.push(FieldError::new("", "reason", FieldReason::Required));
                 }
                 if legal_basis.trim().is_empty() {
-                    errs.push(FieldError::new(
-                        "",
-                        "legal_basis",
-                        "a legal basis is required",
-                    ));
+                    errs.push(FieldError::new("", "legal_basis", FieldReason::Required));
                 }
                 if errs.is_empty() {
                     Ok(())
@@ -256,7 +239,7 @@ impl EventBook {
                     return self.check_township_return(ctx, e, by, a, decision);
                 }
                 if !dispatcher {
-                    return Err(forbidden("only the county command centre decides returns"));
+                    return Err(forbidden(R::DecideReturnNotAllowed));
                 }
                 hop_is(&[A::ReturnRequested], "decide a return")?;
                 match decision {
@@ -267,9 +250,9 @@ impl EventBook {
                         note,
                     } => {
                         required("note", note)?;
-                        let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                        let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                         if lead == &a.receiver_unit {
-                            return Err(invalid("lead", "reassign to a different unit"));
+                            return Err(invalid("lead", R::ReassignSameUnit));
                         }
                         let co = if a.role == AssignmentRole::Lead {
                             co.as_slice()
@@ -297,10 +280,10 @@ impl EventBook {
                 ..
             } => {
                 if !has_role(ctx.org, by, RoleKind::EstablishmentReviewer) {
-                    return Err(forbidden("only 编办 rules on disputes"));
+                    return Err(forbidden(R::RuleNotAllowed));
                 }
                 if e.open_dispute().is_none() {
-                    return Err(conflict("there is no open dispute on this event"));
+                    return Err(conflict(R::NoOpenDispute));
                 }
                 required("reasoning", reasoning)?;
                 check_receivers(ctx.org, "primary", std::slice::from_ref(primary), "")?;
@@ -308,11 +291,11 @@ impl EventBook {
             }
             EventCmd::Respond { contacted, .. } => {
                 if !receiver {
-                    return Err(forbidden("only the receiving unit responds"));
+                    return Err(forbidden(R::RespondNotAllowed));
                 }
                 hop_is(&[A::Signed, A::InProgress], "respond")?;
                 if hop.is_some_and(|a| a.responded_ms.is_some() && a.status == A::InProgress) {
-                    return Err(conflict("already responded"));
+                    return Err(conflict(R::AlreadyResponded));
                 }
                 required("contacted", contacted)
             }
@@ -320,20 +303,18 @@ impl EventBook {
                 let involved =
                     caller || dispatcher || e.assignments.iter().any(|a| staff(&a.receiver_unit));
                 if !involved {
-                    return Err(forbidden("only units involved in the event may add notes"));
+                    return Err(forbidden(R::NoteNotAllowed));
                 }
                 required("text", text)
             }
             EventCmd::RequestExtension { days, reason, .. } => {
                 if !receiver {
-                    return Err(forbidden("only the receiving unit asks for more time"));
+                    return Err(forbidden(R::ExtensionNotAllowed));
                 }
                 hop_is(&[A::Signed, A::InProgress], "ask for an extension")?;
-                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                 if at_ms > a.deadlines.complete {
-                    return Err(conflict(
-                        "the deadline has passed: extensions are asked before it",
-                    ));
+                    return Err(conflict(R::DeadlinePassed));
                 }
                 let granted = a
                     .extensions
@@ -341,18 +322,16 @@ impl EventBook {
                     .filter(|x| x.approved == Some(true))
                     .count();
                 if granted as u32 >= self.config.extension_max_count {
-                    return Err(conflict(format!(
-                        "at most {} extensions",
-                        self.config.extension_max_count
-                    )));
+                    return Err(conflict(R::TooManyExtensions {
+                        max: self.config.extension_max_count,
+                    }));
                 }
                 if *days == 0 || *days > self.config.extension_max_days {
                     return Err(invalid(
                         "days",
-                        format!(
-                            "between 1 and {} working days",
-                            self.config.extension_max_days
-                        ),
+                        R::ExtensionDays {
+                            max: self.config.extension_max_days,
+                        },
                     ));
                 }
                 required("reason", reason)
@@ -360,38 +339,29 @@ impl EventBook {
             EventCmd::DecideExtension { .. } => {
                 match hop {
                     Some(a) if is_township_hop(a) && !sends(ctx.org, by, a) => {
-                        return Err(forbidden(
-                            "only the township that assigned it decides extensions",
-                        ))
+                        return Err(forbidden(R::TownshipDecidesExtension))
                     }
                     Some(a) if is_township_hop(a) => {}
-                    _ if !dispatcher => {
-                        return Err(forbidden(
-                            "only the county command centre decides extensions",
-                        ))
-                    }
+                    _ if !dispatcher => return Err(forbidden(R::DecideExtensionNotAllowed)),
                     _ => {}
                 }
                 hop_is(&[A::ExtensionRequested], "decide an extension")
             }
             EventCmd::ReportBack { report, .. } => {
                 if !receiver {
-                    return Err(forbidden("only the receiving unit reports back"));
+                    return Err(forbidden(R::ReportBackNotAllowed));
                 }
                 hop_is(&[A::Signed, A::InProgress], "report back")?;
-                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                 if a.role == AssignmentRole::Lead {
-                    let waiting: Vec<&str> = e
+                    let waiting: Vec<String> = e
                         .live()
                         .filter(|c| c.role == AssignmentRole::Co && c.parent == Some(a.n))
                         .filter(|c| c.status.is_open())
-                        .map(|c| c.receiver_unit.as_str())
+                        .map(|c| c.receiver_unit.clone())
                         .collect();
                     if !waiting.is_empty() {
-                        return Err(conflict(format!(
-                            "the co-departments have not reported yet: {}",
-                            waiting.join(", ")
-                        )));
+                        return Err(conflict(R::CoNotReported { units: waiting }));
                     }
                 }
                 let mut errs = Vec::new();
@@ -401,20 +371,16 @@ impl EventBook {
                     ("resolve_by", &report.resolve_by),
                 ] {
                     if v.trim().is_empty() {
-                        errs.push(FieldError::new("report", f, format!("{f} is required")));
+                        errs.push(FieldError::new("report", f, FieldReason::Required));
                     }
                 }
                 if report.accepted_at_ms > at_ms
                     || report.accepted_at_ms < a.dispatched_ms - 86_400_000
                 {
-                    errs.push(FieldError::new(
-                        "report",
-                        "accepted_at",
-                        "must lie between the dispatch and now",
-                    ));
+                    errs.push(FieldError::new("report", "accepted_at", R::AcceptedAtRange));
                 }
                 if report.photos.iter().any(|p| !valid_photo_hash(p)) {
-                    errs.push(FieldError::new("report", "photos", "not a photo hash"));
+                    errs.push(FieldError::new("report", "photos", R::NotAPhotoHash));
                 }
                 if errs.is_empty() {
                     Ok(())
@@ -426,62 +392,57 @@ impl EventBook {
                 let grid = by.role == RoleKind::GridWorker
                     && e.facts.location.village.as_deref() == Some(by.unit.as_str());
                 if !(caller || grid) {
-                    return Err(forbidden(
-                        "only the caller's township or grid worker verifies",
-                    ));
+                    return Err(forbidden(R::VerifyNotAllowed));
                 }
                 hop_is(&[A::Reported], "verify")?;
                 if photos.iter().any(|p| !valid_photo_hash(p)) {
-                    return Err(invalid("photos", "not a photo hash"));
+                    return Err(invalid("photos", R::NotAPhotoHash));
                 }
                 Ok(())
             }
             EventCmd::Evaluate { level, reason, .. } => {
                 if !sender {
-                    return Err(forbidden(
-                        "only the unit that sent this assignment grades it (谁派单、谁评价)",
-                    ));
+                    return Err(forbidden(R::GradeNotAllowed));
                 }
                 hop_is(&[A::Reported], "evaluate")?;
-                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                 if a.evaluation.is_some() {
-                    return Err(conflict("this assignment has already been graded"));
+                    return Err(conflict(R::AlreadyGraded));
                 }
                 if self.config.verification_required
                     && a.role != AssignmentRole::Co
                     && a.verified != Some(true)
                 {
-                    return Err(conflict("on-site verification must pass first"));
+                    return Err(conflict(R::VerificationFirst));
                 }
                 let scale = &self.config.scale;
                 if scale.label(*level).is_none() {
                     return Err(invalid(
                         "level",
-                        format!("0 to {}", scale.levels.len().saturating_sub(1)),
+                        R::LevelRange {
+                            max: scale.levels.len().saturating_sub(1),
+                        },
                     ));
                 }
                 if *level > 0 && reason.trim().is_empty() {
-                    return Err(invalid(
-                        "reason",
-                        "a reason is required below the top grade",
-                    ));
+                    return Err(invalid("reason", R::ReasonBelowTop));
                 }
                 Ok(())
             }
             EventCmd::Appeal { reason, .. } => {
                 if !receiver {
-                    return Err(forbidden("only the graded unit may appeal"));
+                    return Err(forbidden(R::AppealNotAllowed));
                 }
-                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                 let ev = a
                     .evaluation
                     .as_ref()
-                    .ok_or_else(|| conflict("not graded yet"))?;
+                    .ok_or_else(|| conflict(R::NotGraded))?;
                 if ev.level == 0 {
-                    return Err(conflict("the top grade cannot be appealed"));
+                    return Err(conflict(R::TopGradeFinal));
                 }
                 if ev.appeal.is_some() {
-                    return Err(conflict("an evaluation can be appealed once"));
+                    return Err(conflict(R::AppealedOnce));
                 }
                 required("reason", reason)
             }
@@ -492,45 +453,38 @@ impl EventBook {
                 ..
             } => {
                 if !dispatcher {
-                    return Err(forbidden("only the county command centre decides appeals"));
+                    return Err(forbidden(R::DecideAppealNotAllowed));
                 }
-                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                 let ev = a
                     .evaluation
                     .as_ref()
-                    .ok_or_else(|| conflict("not graded"))?;
+                    .ok_or_else(|| conflict(R::NotGraded))?;
                 match &ev.appeal {
                     Some(ap) if ap.decision.is_none() => {}
-                    _ => return Err(conflict("no appeal is waiting")),
+                    _ => return Err(conflict(R::NoAppealWaiting)),
                 }
                 required("note", note)?;
                 if !upheld {
                     match new_level {
                         Some(l) if *l < ev.level => {}
-                        _ => {
-                            return Err(invalid(
-                                "new_level",
-                                "name a better grade than the one appealed",
-                            ))
-                        }
+                        _ => return Err(invalid("new_level", R::BetterGrade)),
                     }
                 }
                 Ok(())
             }
             EventCmd::Close { .. } => {
                 if !caller {
-                    return Err(forbidden("only the caller closes the event"));
+                    return Err(forbidden(R::CloseNotAllowed));
                 }
                 self.check_close(e)
             }
             EventCmd::Shelve { reason, .. } => {
                 if !dispatcher {
-                    return Err(forbidden("only the county command centre shelves events"));
+                    return Err(forbidden(R::ShelveNotAllowed));
                 }
                 if e.called_ms.is_none() {
-                    return Err(conflict(
-                        "a draft is not shelved: the county shelves only what was called to it",
-                    ));
+                    return Err(conflict(R::DraftNotShelved));
                 }
                 required("reason", reason)
             }
@@ -541,20 +495,20 @@ impl EventBook {
                     || (*kind == ReminderKind::Supervise
                         && has_role(ctx.org, by, RoleKind::Leader));
                 if !allowed {
-                    return Err(forbidden(format!("may not issue a {}", kind.label_zh())));
+                    return Err(forbidden(R::RemindNotAllowed { kind: *kind }));
                 }
-                let a = hop.ok_or_else(|| invalid("assignment", "required"))?;
+                let a = hop.ok_or_else(|| invalid("assignment", R::AssignmentRequired))?;
                 if !a.status.is_open() {
-                    return Err(conflict("the assignment is no longer open"));
+                    return Err(conflict(R::AssignmentNotOpen));
                 }
                 Ok(())
             }
             EventCmd::PublicFeedback { level, .. } => {
                 if !dispatcher {
-                    return Err(forbidden("only the command centre records 回访"));
+                    return Err(forbidden(R::FeedbackNotAllowed));
                 }
                 if self.config.scale.label(*level).is_none() {
-                    return Err(invalid("level", "not on the scale"));
+                    return Err(invalid("level", R::NotOnScale));
                 }
                 Ok(())
             }
@@ -564,16 +518,14 @@ impl EventBook {
                 outcome,
             } => {
                 if !has_role(ctx.org, by, RoleKind::DisciplineInspector) {
-                    return Err(forbidden("only the discipline inspector concludes cases"));
+                    return Err(forbidden(R::ConcludeNotAllowed));
                 }
                 match self.cases.get(&(*event, *assignment)) {
                     None => Err(DomainError::NotFound {
                         kind: "case",
                         id: format!("{event}-{assignment}"),
                     }),
-                    Some(c) if c.outcome.is_some() => {
-                        Err(conflict("the case is already concluded"))
-                    }
+                    Some(c) if c.outcome.is_some() => Err(conflict(R::CaseConcluded)),
                     Some(_) => required("outcome", outcome),
                 }
             }

@@ -42,6 +42,8 @@ impl ReminderKind {
     }
 }
 
+// Free-text fields default to empty so the rules report a missing one as `required` at its
+// field: serde reads a tagged enum whole, which hides the field from the body's error path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
 pub enum EventCmd {
@@ -52,6 +54,7 @@ pub enum EventCmd {
     /// 自办结: handled within the grid or township.
     SelfClose {
         event: u64,
+        #[serde(default)]
         note: String,
     },
     /// 一键呼叫: the township asks the county.
@@ -59,11 +62,13 @@ pub enum EventCmd {
         event: u64,
         #[serde(default)]
         item: Option<ItemRef>,
+        #[serde(default)]
         note: String,
     },
     /// The caller withdraws it before anyone signed.
     Cancel {
         event: u64,
+        #[serde(default)]
         reason: String,
     },
     /// The command centre dispatches by the list: one lead and N co-departments.
@@ -113,7 +118,9 @@ pub enum EventCmd {
     RequestReturn {
         event: u64,
         assignment: u32,
+        #[serde(default)]
         reason: String,
+        #[serde(default)]
         legal_basis: String,
     },
     DecideReturn {
@@ -127,6 +134,7 @@ pub enum EventCmd {
         primary: String,
         #[serde(default)]
         supporting: Vec<String>,
+        #[serde(default)]
         reasoning: String,
         #[serde(default)]
         open_adjustment: bool,
@@ -135,6 +143,7 @@ pub enum EventCmd {
     Respond {
         event: u64,
         assignment: u32,
+        #[serde(default)]
         contacted: String,
         #[serde(default)]
         arrived: bool,
@@ -145,12 +154,14 @@ pub enum EventCmd {
         event: u64,
         #[serde(default)]
         assignment: Option<u32>,
+        #[serde(default)]
         text: String,
     },
     RequestExtension {
         event: u64,
         assignment: u32,
         days: u32,
+        #[serde(default)]
         reason: String,
     },
     DecideExtension {
@@ -189,6 +200,7 @@ pub enum EventCmd {
     Appeal {
         event: u64,
         assignment: u32,
+        #[serde(default)]
         reason: String,
     },
     DecideAppeal {
@@ -197,6 +209,7 @@ pub enum EventCmd {
         upheld: bool,
         #[serde(default)]
         new_level: Option<u8>,
+        #[serde(default)]
         note: String,
     },
     Close {
@@ -207,6 +220,7 @@ pub enum EventCmd {
     /// 挂账: cannot be solved within the limit; kept in the problem library.
     Shelve {
         event: u64,
+        #[serde(default)]
         reason: String,
     },
     Remind {
@@ -227,6 +241,7 @@ pub enum EventCmd {
     ConcludeCase {
         event: u64,
         assignment: u32,
+        #[serde(default)]
         outcome: String,
     },
 }

@@ -3,6 +3,7 @@
 
 use super::model::{RequestType, Urgency};
 use crate::calendar::Limit;
+use crate::error::EventReason as R;
 use crate::lists::TimeLimits;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -248,18 +249,15 @@ impl WorkflowConfig {
     /// Problems with a proposed configuration, by field.
     pub fn problems(&self) -> Vec<crate::FieldError> {
         let mut errs = Vec::new();
-        let mut err = |f: &str, m: &str| errs.push(crate::FieldError::new("", f, m));
+        let mut err = |f: &str, r: R| errs.push(crate::FieldError::new("", f, r));
         if self.scale.levels.len() < 2 || self.scale.levels.len() > 7 {
-            err("scale", "a scale has 2 to 7 levels");
+            err("scale", R::ScaleLevels);
         }
         if self.scale.fail_from == 0 || self.scale.fail_from as usize > self.scale.levels.len() {
-            err(
-                "scale.fail_from",
-                "must be between 1 and the number of levels",
-            );
+            err("scale.fail_from", R::FailFrom);
         }
         if self.scale.levels.iter().any(|l| l.trim().is_empty()) {
-            err("scale", "a level label is empty");
+            err("scale", R::LevelLabelEmpty);
         }
         for (name, l) in [
             ("labels.call", &self.labels.call),
@@ -268,7 +266,7 @@ impl WorkflowConfig {
             ("labels.evaluate", &self.labels.evaluate),
         ] {
             if l.trim().is_empty() {
-                err(name, "label is empty");
+                err(name, R::LabelEmpty);
             }
         }
         for (name, set) in [("normal", &self.normal), ("urgent", &self.urgent)] {
@@ -282,7 +280,7 @@ impl WorkflowConfig {
                     errs.push(crate::FieldError::new(
                         "",
                         format!("{name}.{f}"),
-                        "a time limit must be longer than zero",
+                        R::ZeroLimit,
                     ));
                 }
             }
@@ -292,7 +290,7 @@ impl WorkflowConfig {
                 errs.push(crate::FieldError::new(
                     "",
                     format!("by_item.{id}"),
-                    "an item override needs at least one limit",
+                    R::OverrideEmpty,
                 ));
             }
             for (f, l) in o.fields() {
@@ -300,7 +298,7 @@ impl WorkflowConfig {
                     errs.push(crate::FieldError::new(
                         "",
                         format!("by_item.{id}.{f}"),
-                        "a time limit must be longer than zero",
+                        R::ZeroLimit,
                     ));
                 }
             }
@@ -309,7 +307,7 @@ impl WorkflowConfig {
             errs.push(crate::FieldError::new(
                 "",
                 "extension_max_days",
-                "at most 180 days per extension",
+                R::ExtensionMaxDays { max: 180 },
             ));
         }
         errs

@@ -5,7 +5,7 @@ use super::book::EventBook;
 use super::check::{conflict, forbidden, invalid, valid_photo_hash, Ctx};
 use super::model::{AssignmentRole, AssignmentStatus as A, Event, ItemRef, NewEvent, Party};
 use super::who::{location_townships, may_receive, reporting_township};
-use crate::error::{DomainError, FieldError};
+use crate::error::{DomainError, EventReason as R, FieldError, FieldReason, OrgReason, Reason};
 use crate::lists::Catalogue;
 use crate::org::RoleKind;
 use crate::state::OrgState;
@@ -25,36 +25,33 @@ impl EventBook {
                 | RoleKind::CountyDispatcher
         );
         if !allowed {
-            return Err(forbidden(
-                "grid workers, township command rooms and the command centre report events",
-            ));
+            return Err(forbidden(R::ReportNotAllowed));
         }
         // Scope: a grid worker or a township reports only within its own township.
         if let Some(home) = reporting_township(ctx.org, by) {
             let outside = location_townships(ctx.org, &ev.location)
                 .into_iter()
                 .find(|(_, _, t)| *t != Some(home.as_str()));
-            if let Some((field, value, t)) = outside {
-                return Err(forbidden(format!(
-                    "{} reports only within township {home}: {field} '{value}' is in {}",
-                    by.username,
-                    t.unwrap_or("no township")
-                )));
+            if let Some((_, _, t)) = outside {
+                return Err(forbidden(R::OutsideTownship {
+                    home: home.to_string(),
+                    place: t.unwrap_or("-").to_string(),
+                }));
             }
         }
         let mut errs = Vec::new();
-        let mut err = |f: &str, m: &str| errs.push(FieldError::new("", f, m));
+        let mut err = |f: &str, r: Reason| errs.push(FieldError::new("", f, r));
         if ev.title.trim().is_empty() {
-            err("title", "a title is required");
+            err("title", FieldReason::Required.into());
         }
         if ev.title.chars().count() > 200 {
-            err("title", "at most 200 characters");
+            err("title", FieldReason::TooLong { max: 200 }.into());
         }
         if ev.description.trim().is_empty() {
-            err("description", "describe the problem");
+            err("description", R::DescribeProblem.into());
         }
         if ev.description.chars().count() > 5000 {
-            err("description", "at most 5000 characters");
+            err("description", FieldReason::TooLong { max: 5000 }.into());
         }
         let l = &ev.location;
         let in_china = l.lon.is_finite()
@@ -62,36 +59,33 @@ impl EventBook {
             && (73.0..=136.0).contains(&l.lon)
             && (3.0..=54.0).contains(&l.lat);
         if !in_china {
-            err(
-                "location",
-                "a location (GPS or a point on the map) is required",
-            );
+            err("location", R::LocationRequired.into());
         }
         if ev.photos.len() > 9 {
-            err("photos", "at most 9 photos");
+            err("photos", R::TooManyPhotos { max: 9 }.into());
         }
         if ev.photos.iter().any(|p| !valid_photo_hash(p)) {
-            err("photos", "not a photo hash");
+            err("photos", R::NotAPhotoHash.into());
         }
         if let Some(g) = &l.grid {
             match ctx.org.grids.get(g) {
-                None => err("location.grid", "unknown grid"),
+                None => err("location.grid", R::UnknownGrid.into()),
                 Some(grid) if l.village.as_deref() != Some(grid.village.as_str()) => {
-                    err("location.village", "does not match the grid")
+                    err("location.village", R::VillageNotGrid.into())
                 }
                 Some(_) => {}
             }
         }
         if let Some(t) = &l.township {
             if !ctx.org.unit(t).is_some_and(|u| u.kind.is_township()) {
-                err("location.township", "not a township");
+                err(
+                    "location.township",
+                    OrgReason::NotATownship { unit: t.clone() }.into(),
+                );
             }
         }
         if by.role == RoleKind::GridWorker && ev.call {
-            err(
-                "call",
-                "a grid worker reports to the township, which calls the county",
-            );
+            err("call", R::GridWorkerCalls.into());
         }
         if !errs.is_empty() {
             return Err(DomainError::Invalid(errs));
@@ -118,13 +112,10 @@ impl EventBook {
         match item {
             None => {
                 if !self.config.allow_off_list {
-                    return Err(invalid("item", "every dispatch cites a list item"));
+                    return Err(invalid("item", R::ItemRequired));
                 }
                 if reason.is_empty() {
-                    return Err(invalid(
-                        "override_reason",
-                        "an off-list dispatch needs a reason",
-                    ));
+                    return Err(invalid("override_reason", R::OffListReason));
                 }
             }
             Some(r) => {
@@ -134,10 +125,7 @@ impl EventBook {
                         .iter()
                         .all(|c| it.primary.contains(c) || it.supporting.contains(c));
                 if !named && reason.is_empty() {
-                    return Err(invalid(
-                        "override_reason",
-                        "the units differ from the list item's: give the reason",
-                    ));
+                    return Err(invalid("override_reason", R::UnitsDiffer));
                 }
             }
         }
@@ -146,27 +134,26 @@ impl EventBook {
 
     pub(super) fn check_close(&self, e: &Event) -> Result<(), DomainError> {
         if e.open_dispute().is_some() {
-            return Err(conflict("a dispute is waiting for 编办's ruling"));
+            return Err(conflict(R::DisputeWaiting));
         }
         let principal: Vec<_> = e.live().filter(|a| a.role != AssignmentRole::Co).collect();
         // Once called, the county must have answered: the township's own hops do not count.
         let county = principal.iter().any(|a| a.role != AssignmentRole::Township);
         if principal.is_empty() || (e.called_ms.is_some() && !county) {
-            return Err(conflict("nothing has been handled yet"));
+            return Err(conflict(R::NothingHandled));
         }
         for a in &principal {
             let ok = a.status == A::Evaluated && a.evaluation.as_ref().is_some_and(|v| v.passed);
             if !ok {
-                return Err(conflict(format!(
-                    "assignment {} ({}) is {}: grade it first",
-                    a.n,
-                    a.receiver_unit,
-                    a.status.label_zh()
-                )));
+                return Err(conflict(R::GradeFirst {
+                    n: a.n,
+                    unit: a.receiver_unit.clone(),
+                    status: a.status,
+                }));
             }
         }
         if let Some(a) = e.live().find(|a| a.status.is_open()) {
-            return Err(conflict(format!("assignment {} is still open", a.n)));
+            return Err(conflict(R::StillOpen { n: a.n }));
         }
         if e.assignments.iter().any(|a| {
             a.evaluation
@@ -174,7 +161,7 @@ impl EventBook {
                 .and_then(|v| v.appeal.as_ref())
                 .is_some_and(|ap| ap.decision.is_none())
         }) {
-            return Err(conflict("an appeal is waiting for a decision"));
+            return Err(conflict(R::AppealWaiting));
         }
         Ok(())
     }
@@ -189,17 +176,19 @@ pub(super) fn check_item<'a>(
     let it = lists.item_at(&r.id, r.version).ok_or_else(|| {
         invalid(
             "item",
-            format!("list item {} does not exist in version {}", r.id, r.version),
+            R::ItemMissing {
+                id: r.id.clone(),
+                version: r.version,
+            },
         )
     })?;
     if current && r.version != lists.latest() {
         return Err(invalid(
             "item.version",
-            format!(
-                "version {} is not the current one ({})",
-                r.version,
-                lists.latest()
-            ),
+            R::ItemNotCurrent {
+                version: r.version,
+                latest: lists.latest(),
+            },
         ));
     }
     Ok(it)
@@ -218,16 +207,20 @@ pub(super) fn check_receivers(
             errs.push(FieldError::new(
                 "",
                 field,
-                format!("'{u}' cannot receive an assignment"),
+                R::CannotReceive { unit: u.clone() },
             ));
         } else if u == not {
             errs.push(FieldError::new(
                 "",
                 field,
-                format!("'{u}' cannot send work to itself"),
+                R::SendsToItself { unit: u.clone() },
             ));
         } else if !seen.insert(u) {
-            errs.push(FieldError::new("", field, format!("'{u}' is named twice")));
+            errs.push(FieldError::new(
+                "",
+                field,
+                R::NamedTwice { unit: u.clone() },
+            ));
         }
     }
     if errs.is_empty() {

@@ -13,7 +13,7 @@ use super::model::{
     Assignment, AssignmentRole, AssignmentStatus as A, Event, EventStatus as E, ItemRef, Party,
 };
 use super::who::{is_staff_of, may_receive};
-use crate::error::DomainError;
+use crate::error::{DomainError, EventReason as R, FieldReason};
 use crate::org::{RoleKind, Unit, UnitKind};
 use crate::state::OrgState;
 
@@ -87,31 +87,28 @@ impl EventBook {
         item: Option<&ItemRef>,
     ) -> Result<(), DomainError> {
         if !(township_role(by) && is_staff_of(ctx.org, by, &e.caller_unit)) {
-            return Err(forbidden(
-                "only the event's township command room assigns it to its stationed units",
-            ));
+            return Err(forbidden(R::AssignNotAllowed));
         }
         if e.called_ms.is_some() {
-            return Err(conflict(format!(
-                "event {} has been called to the county: the command centre dispatches it",
-                e.no
-            )));
+            return Err(conflict(R::CalledToCounty { no: e.no.clone() }));
         }
         if unit.trim().is_empty() {
-            return Err(invalid("unit", "name the stationed unit"));
+            return Err(invalid("unit", R::StationedUnitRequired));
         }
         if !assignable(ctx.org, &e.caller_unit, unit) {
             return Err(invalid(
                 "unit",
-                format!(
-                    "'{unit}' is not a unit stationed in this township: call the county for county departments and other townships"
-                ),
+                R::NotStationed {
+                    unit: unit.to_string(),
+                },
             ));
         }
         if e.live()
             .any(|a| is_township_hop(a) && a.status.is_open() && a.receiver_unit == unit)
         {
-            return Err(conflict(format!("'{unit}' already has this event")));
+            return Err(conflict(R::AlreadyHasEvent {
+                unit: unit.to_string(),
+            }));
         }
         if let Some(r) = item {
             check_item(ctx.lists, r, false)?;
@@ -124,11 +121,11 @@ impl EventBook {
     /// township hop must be finished (graded) first.
     pub(super) fn check_call_status(&self, e: &Event) -> Result<(), DomainError> {
         if e.called_ms.is_some() {
-            return Err(conflict(format!(
-                "cannot call: event {} is {}",
-                e.no,
-                e.status.label_zh()
-            )));
+            return Err(conflict(R::EventStatusIs {
+                action: "call",
+                no: e.no.clone(),
+                status: e.status,
+            }));
         }
         let busy = e.live().find(|a| {
             is_township_hop(a)
@@ -136,12 +133,11 @@ impl EventBook {
                     || a.status == A::Reported)
         });
         match busy {
-            Some(a) => Err(conflict(format!(
-                "assignment {} ({}) is {}: wait for its report and grade it, or for its return, before calling the county",
-                a.n,
-                a.receiver_unit,
-                a.status.label_zh()
-            ))),
+            Some(a) => Err(conflict(R::TownshipHopBusy {
+                n: a.n,
+                unit: a.receiver_unit.clone(),
+                status: a.status,
+            })),
             None => Ok(()),
         }
     }
@@ -158,40 +154,37 @@ impl EventBook {
         decision: &ReturnDecision,
     ) -> Result<(), DomainError> {
         if !sends(ctx.org, by, a) {
-            return Err(forbidden(
-                "only the township that assigned it decides the return",
-            ));
+            return Err(forbidden(R::TownshipDecidesReturn));
         }
         if a.status != A::ReturnRequested {
-            return Err(conflict(format!(
-                "cannot decide a return: assignment {} is {}",
-                a.n,
-                a.status.label_zh()
-            )));
+            return Err(conflict(R::AssignmentStatusIs {
+                action: "decide a return",
+                n: a.n,
+                status: a.status,
+            }));
         }
         let note = match decision {
             ReturnDecision::Reassign { lead, note, .. } => {
                 if lead == &a.receiver_unit {
-                    return Err(invalid("lead", "reassign to a different unit"));
+                    return Err(invalid("lead", R::ReassignSameUnit));
                 }
                 if !assignable(ctx.org, &e.caller_unit, lead) {
                     return Err(invalid(
                         "lead",
-                        format!("'{lead}' is not a unit stationed in this township"),
+                        R::NotStationed {
+                            unit: lead.to_string(),
+                        },
                     ));
                 }
                 note
             }
             ReturnDecision::Reject { note } => note,
             ReturnDecision::Dispute { .. } => {
-                return Err(invalid(
-                    "decision",
-                    "a township assignment is not referred to 编办: reassign it, reject the return, or call the county",
-                ))
+                return Err(invalid("decision", R::NoDisputeForTownship))
             }
         };
         if note.trim().is_empty() {
-            return Err(invalid("note", "note is required"));
+            return Err(invalid("note", FieldReason::Required));
         }
         Ok(())
     }

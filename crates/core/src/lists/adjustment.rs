@@ -4,7 +4,7 @@
 
 use super::item::Item;
 use crate::access::Principal;
-use crate::error::DomainError;
+use crate::error::{DomainError, ListReason as L};
 use crate::org::RoleKind;
 use serde::{Deserialize, Serialize};
 
@@ -156,7 +156,7 @@ pub fn authorize(
     action: Action,
     adj: Option<&Adjustment>,
 ) -> Result<(), DomainError> {
-    let deny = |m: &str| Err(DomainError::Forbidden(m.to_string()));
+    let deny = |r: L| Err(DomainError::forbidden(r));
     let own = adj.map(|a| a.app.applicant == p.username).unwrap_or(false);
     match action {
         Action::File => {
@@ -172,29 +172,27 @@ pub fn authorize(
             if ok {
                 Ok(())
             } else {
-                deny("only departments, townships and 编办 may apply for a list adjustment")
+                deny(L::FileNotAllowed)
             }
         }
         Action::Review(ReviewStage::Establishment) if !p.has(RoleKind::EstablishmentReviewer) => {
-            deny("only 编办 reviewers review adjustments")
+            deny(L::EstablishmentReviewOnly)
         }
         Action::Review(ReviewStage::Justice) if !p.has(RoleKind::JusticeReviewer) => {
-            deny("only 司法局 reviewers check legality")
+            deny(L::JusticeReviewOnly)
         }
-        Action::Review(_) if own => deny("an application cannot be reviewed by its applicant"),
+        Action::Review(_) if own => deny(L::OwnReview),
         Action::Review(_) => Ok(()),
-        Action::Resubmit if !own => deny("only the applicant may resubmit"),
+        Action::Resubmit if !own => deny(L::ApplicantResubmits),
         Action::Resubmit => Ok(()),
-        Action::Approve if own => deny("an application cannot be approved by its applicant"),
-        Action::Approve if !p.is_county_leader(org) => {
-            deny("only a county leader approves list adjustments")
-        }
+        Action::Approve if own => deny(L::OwnApproval),
+        Action::Approve if !p.is_county_leader(org) => deny(L::LeaderApproves),
         Action::Approve => Ok(()),
         Action::Publish
             if p.has(RoleKind::EstablishmentReviewer) || p.has(RoleKind::SystemAdmin) =>
         {
             Ok(())
         }
-        Action::Publish => deny("only 编办 publishes list versions"),
+        Action::Publish => deny(L::PublishNotAllowed),
     }
 }

@@ -10,6 +10,7 @@ pub use geo::{validate_polygon, BBox, GeoError};
 pub use role::{RoleGrant, RoleKind};
 pub use unit::{Unit, UnitKind};
 
+use crate::error::FieldReason;
 use serde::{Deserialize, Serialize};
 
 /// What a personal field (name, phone, password hash, contact text) reads as once the person's
@@ -76,20 +77,20 @@ pub struct Grid {
 }
 
 /// Unit codes, usernames and grid codes share one shape: short, ASCII, no spaces.
-pub fn validate_code(field: &str, code: &str) -> Result<(), String> {
+pub fn validate_code(code: &str) -> Result<(), FieldReason> {
     if code.is_empty() {
-        return Err(format!("{field} is empty"));
+        return Err(FieldReason::CodeEmpty);
     }
     if code.len() > 64 {
-        return Err(format!("{field} is longer than 64 characters"));
+        return Err(FieldReason::CodeTooLong { max: 64 });
     }
     if !code
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
     {
-        return Err(format!(
-            "{field} '{code}' may contain only ASCII letters, digits, '_', '-' and '.'"
-        ));
+        return Err(FieldReason::CodeChars {
+            code: code.to_string(),
+        });
     }
     Ok(())
 }

@@ -1,4 +1,5 @@
 use super::UnitKind;
+use crate::error::ImportReason;
 use serde::{Deserialize, Serialize};
 
 /// The roles people hold. Each grant is scoped to one unit.
@@ -128,11 +129,13 @@ pub struct RoleGrant {
 
 impl RoleGrant {
     /// Parses `role@UNIT` (role by code name or Chinese label).
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let (r, u) = s
-            .split_once('@')
-            .ok_or_else(|| format!("'{s}' is not of the form role@unit"))?;
-        let role = RoleKind::parse(r).ok_or_else(|| format!("unknown role '{}'", r.trim()))?;
+    pub fn parse(s: &str) -> Result<Self, ImportReason> {
+        let (r, u) = s.split_once('@').ok_or_else(|| ImportReason::GrantShape {
+            value: s.to_string(),
+        })?;
+        let role = RoleKind::parse(r).ok_or_else(|| ImportReason::UnknownRole {
+            value: r.trim().to_string(),
+        })?;
         Ok(RoleGrant {
             role,
             unit: u.trim().to_string(),

@@ -1,15 +1,15 @@
 //! Checks and folding for list versions and adjustment applications.
 
 use super::CountyState;
-use crate::error::{DomainError, FieldError};
+use crate::error::{DomainError, FieldError, FieldReason as F, ListReason as L, Reason};
 use crate::lists::{
     valid_date, Adjustment, AdjustmentKind, AdjustmentStatus, Item, ListKind, ReviewStage, Step,
 };
 use crate::transition::Transition;
 use std::collections::BTreeSet;
 
-fn conflict(m: impl Into<String>) -> DomainError {
-    DomainError::Conflict(m.into())
+fn conflict(r: impl Into<Reason>) -> DomainError {
+    DomainError::Conflict(r.into())
 }
 
 impl CountyState {
@@ -18,37 +18,29 @@ impl CountyState {
         let mut errs = Vec::new();
         let loc = item.id.clone();
         if item.number.trim().is_empty() {
-            errs.push(FieldError::new(&loc, "number", "the item number is empty"));
+            errs.push(FieldError::new(&loc, "number", L::NumberEmpty));
         }
         if item.id != Item::make_id(item.kind, &item.number) {
-            errs.push(FieldError::new(&loc, "id", "id must be kind/number"));
+            errs.push(FieldError::new(&loc, "id", L::IdShape));
         }
         if item.name.trim().is_empty() {
-            errs.push(FieldError::new(&loc, "name", "the item name is empty"));
+            errs.push(FieldError::new(&loc, "name", L::NameEmpty));
         }
         for u in item.primary.iter().chain(&item.supporting) {
             if !self.org.units.contains_key(u) {
                 errs.push(FieldError::new(
                     &loc,
                     "units",
-                    format!("unknown unit '{u}'"),
+                    F::UnknownUnit { unit: u.clone() },
                 ));
             }
         }
         let needs_primary = !matches!(item.kind, ListKind::Village);
         if needs_primary && item.primary.is_empty() {
-            errs.push(FieldError::new(
-                &loc,
-                "primary",
-                "the primary (lead) unit is missing",
-            ));
+            errs.push(FieldError::new(&loc, "primary", L::PrimaryMissing));
         }
         if item.kind == ListKind::Joint && item.primary.len() != 1 {
-            errs.push(FieldError::new(
-                &loc,
-                "primary",
-                "a joint matter has exactly one lead department",
-            ));
+            errs.push(FieldError::new(&loc, "primary", L::OneLead));
         }
         for (f, d) in [
             ("delegated_on", &item.delegated_on),
@@ -58,7 +50,9 @@ impl CountyState {
                 errs.push(FieldError::new(
                     &loc,
                     f,
-                    format!("'{d}' is not a date (YYYY-MM-DD)"),
+                    F::NotADate {
+                        value: d.to_string(),
+                    },
                 ));
             }
         }
@@ -74,40 +68,34 @@ impl CountyState {
             } => {
                 let latest = self.lists.latest();
                 if meta.version != latest + 1 {
-                    return Err(conflict(format!(
-                        "version {} cannot follow version {latest}",
-                        meta.version
-                    )));
+                    return Err(conflict(L::VersionOrder {
+                        version: meta.version,
+                        latest,
+                    }));
                 }
                 let mut errs = Vec::new();
                 if !valid_date(&meta.effective_date) {
                     errs.push(FieldError::new(
                         "",
                         "effective_date",
-                        format!("'{}' is not a date (YYYY-MM-DD)", meta.effective_date),
+                        F::NotADate {
+                            value: meta.effective_date.clone(),
+                        },
                     ));
                 }
                 if upserts.is_empty() && removals.is_empty() {
-                    errs.push(FieldError::new(
-                        "",
-                        "items",
-                        "a version must change something",
-                    ));
+                    errs.push(FieldError::new("", "items", L::NoChange));
                 }
                 let mut seen = BTreeSet::new();
                 for i in upserts {
                     if !seen.insert(i.id.as_str()) {
-                        errs.push(FieldError::new(&i.id, "number", "duplicate item number"));
+                        errs.push(FieldError::new(&i.id, "number", L::DuplicateNumber));
                     }
                     errs.extend(self.item_problems(i));
                 }
                 for r in removals {
                     if self.lists.item_at(r, latest).is_none() {
-                        errs.push(FieldError::new(
-                            r,
-                            "id",
-                            "no such item in the current version",
-                        ));
+                        errs.push(FieldError::new(r, "id", L::NoSuchItem));
                     }
                 }
                 if let Some(id) = meta.source.strip_prefix("adjustment:") {
@@ -116,11 +104,7 @@ impl CountyState {
                         .ok()
                         .and_then(|id| self.adjustments.get(&id));
                     if adj.map(|a| a.status) != Some(AdjustmentStatus::Approved) {
-                        errs.push(FieldError::new(
-                            "",
-                            "source",
-                            "only an approved adjustment can be published",
-                        ));
+                        errs.push(FieldError::new("", "source", L::ApprovedOnly));
                     }
                 }
                 if errs.is_empty() {
@@ -134,7 +118,9 @@ impl CountyState {
                 let filed = matches!(t, Transition::AdjustmentFiled { .. });
                 match (filed, self.adjustments.get(&a.id)) {
                     (true, Some(_)) => {
-                        return Err(conflict(format!("application {} exists", a.id)))
+                        return Err(conflict(L::ApplicationExists {
+                            id: a.id.to_string(),
+                        }))
                     }
                     (false, None) => {
                         return Err(DomainError::NotFound {
@@ -143,7 +129,7 @@ impl CountyState {
                         })
                     }
                     (false, Some(old)) if old.status != AdjustmentStatus::SentBack => {
-                        return Err(conflict("only a sent-back application can be resubmitted"))
+                        return Err(conflict(L::SentBackOnly))
                     }
                     _ => {}
                 }
@@ -168,16 +154,10 @@ impl CountyState {
                     ReviewStage::Justice => AdjustmentStatus::AwaitingJustice,
                 };
                 if a.status != expected {
-                    return Err(conflict(format!(
-                        "the application is {}, not awaiting this review",
-                        a.status.label_zh()
-                    )));
+                    return Err(conflict(L::NotAwaitingReview { status: a.status }));
                 }
                 if !approve && comment.trim().is_empty() {
-                    return Err(DomainError::invalid(
-                        "comment",
-                        "say why the application is sent back",
-                    ));
+                    return Err(DomainError::invalid("comment", L::SendBackReason));
                 }
                 Ok(())
             }
@@ -195,24 +175,19 @@ impl CountyState {
                         id: id.to_string(),
                     })?;
                 if a.status != AdjustmentStatus::AwaitingApproval {
-                    return Err(conflict(format!(
-                        "the application is {}, not awaiting approval",
-                        a.status.label_zh()
-                    )));
+                    return Err(conflict(L::NotAwaitingApproval { status: a.status }));
                 }
                 let mut errs = Vec::new();
                 if document_no.trim().is_empty() {
-                    errs.push(FieldError::new(
-                        "",
-                        "document_no",
-                        "the approval document number is required",
-                    ));
+                    errs.push(FieldError::new("", "document_no", L::DocumentNoRequired));
                 }
                 if !valid_date(effective_date) {
                     errs.push(FieldError::new(
                         "",
                         "effective_date",
-                        format!("'{effective_date}' is not a date (YYYY-MM-DD)"),
+                        F::NotADate {
+                            value: effective_date.clone(),
+                        },
                     ));
                 }
                 if errs.is_empty() {
@@ -228,57 +203,35 @@ impl CountyState {
     fn check_application(&self, a: &crate::lists::Application) -> Result<(), DomainError> {
         let mut errs = Vec::new();
         if a.reason.trim().is_empty() {
-            errs.push(FieldError::new("", "reason", "the reason is required"));
+            errs.push(FieldError::new("", "reason", F::Required));
         }
         if a.basis.trim().is_empty() {
-            errs.push(FieldError::new(
-                "",
-                "basis",
-                "the basis (law, document or ruling) is required",
-            ));
+            errs.push(FieldError::new("", "basis", L::BasisRequired));
         }
         let latest = self.lists.latest();
         let current = self.lists.item_at(&a.item_id, latest);
         match (a.kind, current, &a.proposed) {
-            (AdjustmentKind::Add, Some(_), _) => errs.push(FieldError::new(
-                "",
-                "item_id",
-                "an item with this number already exists",
-            )),
-            (AdjustmentKind::Add, None, None) => {
-                errs.push(FieldError::new("", "proposed", "describe the new item"))
+            (AdjustmentKind::Add, Some(_), _) => {
+                errs.push(FieldError::new("", "item_id", L::ItemExists))
             }
-            (AdjustmentKind::Cancel, None, _) => errs.push(FieldError::new(
-                "",
-                "item_id",
-                "no such item in the current version",
-            )),
+            (AdjustmentKind::Add, None, None) => {
+                errs.push(FieldError::new("", "proposed", L::DescribeNewItem))
+            }
+            (AdjustmentKind::Cancel, None, _) => {
+                errs.push(FieldError::new("", "item_id", L::NoSuchItem))
+            }
             (AdjustmentKind::Cancel, Some(_), _) => {}
-            (_, None, _) if a.kind != AdjustmentKind::Add => errs.push(FieldError::new(
-                "",
-                "item_id",
-                "no such item in the current version",
-            )),
-            (_, _, None) => errs.push(FieldError::new(
-                "",
-                "proposed",
-                "describe the item after the change",
-            )),
+            (_, None, _) if a.kind != AdjustmentKind::Add => {
+                errs.push(FieldError::new("", "item_id", L::NoSuchItem))
+            }
+            (_, _, None) => errs.push(FieldError::new("", "proposed", L::DescribeChangedItem)),
             (_, _, Some(p)) => {
                 if p.id != a.item_id {
-                    errs.push(FieldError::new(
-                        "",
-                        "proposed",
-                        "the proposed item must keep its number",
-                    ));
+                    errs.push(FieldError::new("", "proposed", L::KeepNumber));
                 }
                 errs.extend(self.item_problems(p));
                 if current == Some(p) {
-                    errs.push(FieldError::new(
-                        "",
-                        "proposed",
-                        "the proposal changes nothing",
-                    ));
+                    errs.push(FieldError::new("", "proposed", L::ChangesNothing));
                 }
                 // Changing who is responsible needs the other units' opinions (涉及部门意见).
                 let others = p
@@ -288,11 +241,7 @@ impl CountyState {
                     .any(|u| u != &a.applicant_unit);
                 if a.kind == AdjustmentKind::ChangeParties && others && a.opinions.trim().is_empty()
                 {
-                    errs.push(FieldError::new(
-                        "",
-                        "opinions",
-                        "record the opinions of the units involved",
-                    ));
+                    errs.push(FieldError::new("", "opinions", L::OpinionsRequired));
                 }
             }
         }

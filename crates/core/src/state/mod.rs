@@ -1,7 +1,7 @@
 //! The county's current state, folded from its transitions. `check` says whether a transition
 //! may be appended; `apply` folds it in. Both are pure.
 
-use crate::error::{DomainError, FieldError};
+use crate::error::{DataReason, DomainError, FieldError, FieldReason as F, OrgReason as O, Reason};
 use crate::events::{Ctx, EventBook};
 use crate::lists::{Adjustment, Catalogue};
 use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
@@ -56,8 +56,8 @@ fn grid_shape(grid: &Grid) -> Option<(crate::org::BBox, geo::Polygon<f64>)> {
     Some((bbox, geo::Polygon::new(geo::LineString::from(ring), vec![])))
 }
 
-fn invalid(field: &str, msg: impl Into<String>) -> DomainError {
-    DomainError::Invalid(vec![FieldError::new("", field, msg)])
+fn invalid(field: &str, r: impl Into<Reason>) -> DomainError {
+    DomainError::invalid(field, r)
 }
 
 impl OrgState {
@@ -189,40 +189,38 @@ impl OrgState {
 
     fn check_unit(&self, u: &Unit) -> Result<(), DomainError> {
         let mut errs = Vec::new();
-        if let Err(e) = validate_code("code", &u.code) {
+        if let Err(e) = validate_code(&u.code) {
             errs.push(FieldError::new("", "code", e));
         }
         if u.name.trim().is_empty() {
-            errs.push(FieldError::new("", "name", "name is empty"));
+            errs.push(FieldError::new("", "name", F::Empty));
         }
         if u.short_name.trim().is_empty() {
-            errs.push(FieldError::new("", "short_name", "short name is empty"));
+            errs.push(FieldError::new("", "short_name", F::Empty));
         }
         let allowed = u.kind.allowed_parents();
         match (&u.parent, allowed.is_empty()) {
             (None, true) => {}
-            (None, false) => errs.push(FieldError::new("", "parent", "a parent unit is required")),
+            (None, false) => errs.push(FieldError::new("", "parent", O::ParentRequired)),
             (Some(p), _) => match self.units.get(p) {
-                None if p == &u.code => errs.push(FieldError::new(
+                None if p == &u.code => errs.push(FieldError::new("", "parent", O::OwnParent)),
+                None => errs.push(FieldError::new(
                     "",
                     "parent",
-                    "a unit cannot be its own parent",
+                    F::UnknownUnit { unit: p.clone() },
                 )),
-                None => errs.push(FieldError::new("", "parent", format!("unknown unit '{p}'"))),
                 Some(pu) if !allowed.contains(&pu.kind) => errs.push(FieldError::new(
                     "",
                     "parent",
-                    format!(
-                        "a {} cannot belong to a {} ('{p}')",
-                        u.kind.label_zh(),
-                        pu.kind.label_zh()
-                    ),
+                    O::ParentKind {
+                        kind: u.kind,
+                        parent_kind: pu.kind,
+                        parent: p.clone(),
+                    },
                 )),
-                Some(_) if self.is_within(p, &u.code) => errs.push(FieldError::new(
-                    "",
-                    "parent",
-                    "the parent lies below this unit (a cycle)",
-                )),
+                Some(_) if self.is_within(p, &u.code) => {
+                    errs.push(FieldError::new("", "parent", O::ParentCycle))
+                }
                 Some(_) => {}
             },
         }
@@ -232,56 +230,43 @@ impl OrgState {
                 .as_deref()
                 .map(|d| (d, self.units.get(d)))
             {
-                None => errs.push(FieldError::new(
-                    "",
-                    "owner_department",
-                    "a stationed unit needs its owning department",
-                )),
+                None => errs.push(FieldError::new("", "owner_department", O::OwnerRequired)),
                 Some((d, None)) => errs.push(FieldError::new(
                     "",
                     "owner_department",
-                    format!("unknown unit '{d}'"),
+                    F::UnknownUnit { unit: d.into() },
                 )),
                 Some((d, Some(du))) if du.kind != UnitKind::Department => errs.push(
-                    FieldError::new("", "owner_department", format!("'{d}' is not a department")),
+                    FieldError::new("", "owner_department", O::NotADepartment { unit: d.into() }),
                 ),
                 _ => {}
             }
             match u.township.as_deref().map(|t| (t, self.units.get(t))) {
-                None => errs.push(FieldError::new(
-                    "",
-                    "township",
-                    "a stationed unit needs the township it sits in",
-                )),
+                None => errs.push(FieldError::new("", "township", O::TownshipRequired)),
                 Some((t, None)) => errs.push(FieldError::new(
                     "",
                     "township",
-                    format!("unknown unit '{t}'"),
+                    F::UnknownUnit { unit: t.into() },
                 )),
                 Some((t, Some(tu))) if !tu.kind.is_township() => errs.push(FieldError::new(
                     "",
                     "township",
-                    format!("'{t}' is not a township"),
+                    O::NotATownship { unit: t.into() },
                 )),
                 _ => {}
             }
         } else if u.owner_department.is_some() || u.township.is_some() {
-            errs.push(FieldError::new(
-                "",
-                "owner_department",
-                "only stationed units have an owning department and township",
-            ));
+            errs.push(FieldError::new("", "owner_department", O::NotStationedKind));
         }
         if let Some(old) = self.units.get(&u.code) {
             if old.kind != u.kind {
                 errs.push(FieldError::new(
                     "",
                     "kind",
-                    format!(
-                        "unit '{}' exists as a {}; its kind cannot change",
-                        u.code,
-                        old.kind.label_zh()
-                    ),
+                    O::KindFixed {
+                        unit: u.code.clone(),
+                        kind: old.kind,
+                    },
                 ));
             }
         }
@@ -294,11 +279,11 @@ impl OrgState {
 
     fn check_person(&self, p: &Person) -> Result<(), DomainError> {
         let mut errs = Vec::new();
-        if let Err(e) = validate_code("username", &p.username) {
+        if let Err(e) = validate_code(&p.username) {
             errs.push(FieldError::new("", "username", e));
         }
         if p.name.trim().is_empty() {
-            errs.push(FieldError::new("", "name", "name is empty"));
+            errs.push(FieldError::new("", "name", F::Empty));
         }
         errs.extend(personal::reserved_marker(&p.name));
         if !p.phone.is_empty()
@@ -310,14 +295,18 @@ impl OrgState {
             errs.push(FieldError::new(
                 "",
                 "phone",
-                format!("'{}' is not a phone number", p.phone),
+                O::BadPhone {
+                    value: p.phone.clone(),
+                },
             ));
         }
         if !self.units.contains_key(&p.unit) {
             errs.push(FieldError::new(
                 "",
                 "unit",
-                format!("unknown unit '{}'", p.unit),
+                F::UnknownUnit {
+                    unit: p.unit.clone(),
+                },
             ));
         }
         if errs.is_empty() {
@@ -340,17 +329,20 @@ impl OrgState {
                 None => errs.push(FieldError::new(
                     "",
                     "roles",
-                    format!("{g}: unknown unit '{}'", g.unit),
+                    O::GrantUnknownUnit {
+                        grant: g.to_string(),
+                        unit: g.unit.clone(),
+                    },
                 )),
                 Some(u) if !g.role.scope_kinds().contains(&u.kind) => errs.push(FieldError::new(
                     "",
                     "roles",
-                    format!(
-                        "{g}: a {} role cannot be scoped to a {} ({})",
-                        g.role.label_zh(),
-                        u.kind.label_zh(),
-                        u.name
-                    ),
+                    O::GrantScope {
+                        grant: g.to_string(),
+                        role: g.role,
+                        kind: u.kind,
+                        unit_name: u.name.clone(),
+                    },
                 )),
                 _ => {}
             }
@@ -364,22 +356,26 @@ impl OrgState {
 
     fn check_grid(&self, g: &Grid) -> Result<(), DomainError> {
         let mut errs = Vec::new();
-        if let Err(e) = validate_code("code", &g.code) {
+        if let Err(e) = validate_code(&g.code) {
             errs.push(FieldError::new("", "code", e));
         }
         if g.name.trim().is_empty() {
-            errs.push(FieldError::new("", "name", "name is empty"));
+            errs.push(FieldError::new("", "name", F::Empty));
         }
         match self.units.get(&g.village) {
             None => errs.push(FieldError::new(
                 "",
                 "village",
-                format!("unknown unit '{}'", g.village),
+                F::UnknownUnit {
+                    unit: g.village.clone(),
+                },
             )),
             Some(u) if !u.kind.is_village() => errs.push(FieldError::new(
                 "",
                 "village",
-                format!("'{}' is not a village or community", g.village),
+                O::NotAVillage {
+                    unit: g.village.clone(),
+                },
             )),
             _ => {}
         }
@@ -388,12 +384,18 @@ impl OrgState {
                 errs.push(FieldError::new(
                     "",
                     "workers",
-                    format!("unknown person '{w}'"),
+                    F::UnknownPerson { user: w.clone() },
                 ));
             }
         }
         if let Err(e) = validate_polygon(&g.geometry) {
-            errs.push(FieldError::new("", "geometry", e.to_string()));
+            errs.push(FieldError::new(
+                "",
+                "geometry",
+                O::BadGeometry {
+                    detail: e.to_string(),
+                },
+            ));
         }
         if errs.is_empty() {
             Ok(())
@@ -426,7 +428,7 @@ impl CountyState {
                 }
                 org.check_not_erased(username)?;
                 if !password_hash.starts_with("$argon2id$") {
-                    return Err(invalid("password_hash", "must be an argon2id hash"));
+                    return Err(invalid("password_hash", O::PasswordHash));
                 }
                 Ok(())
             }
@@ -444,7 +446,7 @@ impl CountyState {
             }
             Transition::CalendarSet { days, hours } => {
                 if days.is_empty() && hours.is_none() {
-                    return Err(invalid("days", "no special days and no office hours"));
+                    return Err(invalid("days", DataReason::NothingSet));
                 }
                 match hours.as_ref().map(|h| h.validate()) {
                     Some(Err(e)) => Err(invalid("hours", e)),
@@ -458,7 +460,7 @@ impl CountyState {
                         errs.push(crate::FieldError::new(
                             "",
                             format!("by_item.{id}"),
-                            format!("no list item '{id}'"),
+                            crate::error::ListReason::UnknownItem { id: id.clone() },
                         ));
                     }
                 }
@@ -470,18 +472,14 @@ impl CountyState {
             }
             Transition::CategoriesSet { categories } => {
                 if categories.is_empty() {
-                    return Err(invalid("categories", "no categories"));
+                    return Err(invalid("categories", DataReason::NoCategories));
                 }
                 let mut t = (*self.categories).clone();
                 t.upsert(categories.iter().cloned());
                 let mut errs = t.problems();
                 for c in categories {
                     if c.code.trim().is_empty() || c.name.trim().is_empty() {
-                        errs.push(FieldError::new(
-                            &c.code,
-                            "name",
-                            "code and name are required",
-                        ));
+                        errs.push(FieldError::new(&c.code, "name", DataReason::CodeAndName));
                     }
                 }
                 if errs.is_empty() {

@@ -3,7 +3,7 @@
 //! account can never log in again.
 
 use super::OrgState;
-use crate::error::{DomainError, FieldError};
+use crate::error::{DomainError, FieldError, OrgReason};
 use crate::org::ERASED;
 
 impl OrgState {
@@ -14,9 +14,9 @@ impl OrgState {
                 kind: "person",
                 id: username.to_string(),
             }),
-            Some(r) if r.erased => Err(DomainError::Conflict(format!(
-                "the personal data of '{username}' was already erased"
-            ))),
+            Some(r) if r.erased => Err(DomainError::conflict(OrgReason::AlreadyErased {
+                user: username.to_string(),
+            })),
             Some(_) => Ok(()),
         }
     }
@@ -25,10 +25,9 @@ impl OrgState {
     /// and no one else may take the erased marker as their name or phone.
     pub(super) fn check_not_erased(&self, username: &str) -> Result<(), DomainError> {
         match self.people.get(username) {
-            Some(r) if r.erased => Err(DomainError::Conflict(format!(
-                "the personal data of '{username}' was erased; the account cannot be changed \
-                 (create a person with another username)"
-            ))),
+            Some(r) if r.erased => Err(DomainError::conflict(OrgReason::ErasedAccount {
+                user: username.to_string(),
+            })),
             _ => Ok(()),
         }
     }
@@ -51,7 +50,9 @@ pub(super) fn reserved_marker(name: &str) -> Option<FieldError> {
         FieldError::new(
             "",
             "name",
-            format!("'{ERASED}' is reserved for erased people"),
+            OrgReason::ReservedName {
+                marker: ERASED.to_string(),
+            },
         )
     })
 }

@@ -3,6 +3,7 @@
 //! Standard Time.
 
 use crate::calendar::{Datelike, NaiveDate};
+use crate::error::DataReason;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,16 +82,16 @@ impl Period {
         })
     }
 
-    pub fn parse(s: &str) -> Result<Period, String> {
+    pub fn parse(s: &str) -> Result<Period, DataReason> {
         let s = s.trim();
-        let bad = || {
-            format!("unknown period '{s}': use 2026-11, 2026-Q4, 2026, 2026-W45, 2026-11-03 or 2026-10-01..2026-12-31")
+        let bad = || DataReason::BadPeriod {
+            input: s.to_string(),
         };
         if let Some((a, b)) = s.split_once("..") {
             let from = NaiveDate::parse_from_str(a.trim(), "%Y-%m-%d").map_err(|_| bad())?;
             let last = NaiveDate::parse_from_str(b.trim(), "%Y-%m-%d").map_err(|_| bad())?;
             if last < from {
-                return Err(format!("period '{s}' ends before it starts"));
+                return Err(DataReason::PeriodReversed);
             }
             return Ok(Period {
                 name: format!("{from}..{last}"),

@@ -6,6 +6,7 @@ use super::cube::Query;
 use super::dims::Dim;
 use super::measure::Measure;
 use super::period::Period;
+use crate::error::DataReason as D;
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -39,14 +40,14 @@ fn dim(field: &str, v: Option<&str>, errs: &mut Vec<FieldError>) -> Dim {
             errs.push(FieldError::new(
                 "",
                 field,
-                format!(
-                    "unknown dimension '{s}'; one of {}",
-                    Dim::CHOICES
+                D::UnknownDim {
+                    value: s.to_string(),
+                    choices: Dim::CHOICES
                         .iter()
                         .map(|d| d.code())
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                        .join(", "),
+                },
             ));
             Dim::All
         }),
@@ -64,8 +65,8 @@ impl QuerySpec {
             (Some(a), Some(b)) => {
                 Period::parse(&format!("{a}..{b}")).map_err(|e| FieldError::new("", "from", e))
             }
-            (None, Some(_)) => Err(FieldError::new("", "from", "give the first day too")),
-            (Some(_), None) => Err(FieldError::new("", "to", "give the last day too")),
+            (None, Some(_)) => Err(FieldError::new("", "from", D::FirstDay)),
+            (Some(_), None) => Err(FieldError::new("", "to", D::LastDay)),
         }
     }
 
@@ -85,7 +86,9 @@ impl QuerySpec {
                         None => errs.push(FieldError::new(
                             "",
                             "measures",
-                            format!("unknown measure '{m}'"),
+                            D::UnknownMeasure {
+                                value: m.to_string(),
+                            },
                         )),
                     }
                 }
@@ -95,7 +98,7 @@ impl QuerySpec {
             errs.push(FieldError::new(
                 "",
                 "measures",
-                "at most 24 measures at once",
+                D::TooManyMeasures { max: 24 },
             ));
         }
         let mut filters = vec![];
@@ -105,7 +108,9 @@ impl QuerySpec {
                     errs.push(FieldError::new(
                         "",
                         "filter",
-                        format!("'{part}' is not dim:value,value"),
+                        D::FilterShape {
+                            part: part.to_string(),
+                        },
                     ));
                     continue;
                 };
@@ -119,7 +124,9 @@ impl QuerySpec {
                     errs.push(FieldError::new(
                         "",
                         "filter",
-                        format!("'{part}' names no value"),
+                        D::FilterEmpty {
+                            part: part.to_string(),
+                        },
                     ));
                 }
                 filters.push((d, vals));
@@ -222,7 +229,7 @@ mod tests {
         let e = s.to_query(NOW).unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, vec!["rows", "measures", "filter", "period"]);
-        assert!(e[1].message.contains("happiness"));
+        assert!(e[1].message().contains("happiness"));
         let half = QuerySpec {
             to: Some("2026-10-31".into()),
             ..Default::default()

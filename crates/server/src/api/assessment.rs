@@ -1,7 +1,7 @@
 //! Assessment over JSON: schemes (versioned), results with per-point explanations, manual
 //! scores, appeals and their decisions, and closing a period. Every change is a log entry.
 
-use super::events::{invalid, serde_invalid};
+use super::events::{from_json_value, invalid};
 use crate::api::ApiJson;
 use crate::error::ApiError;
 use crate::session::ApiSession;
@@ -52,7 +52,7 @@ async fn step(
 
 /// The JSON body as `T`, or 422 naming the field.
 fn body<T: serde::de::DeserializeOwned>(v: Value) -> Result<T, ApiError> {
-    serde_json::from_value(v).map_err(|e| serde_invalid(&e))
+    from_json_value(v)
 }
 
 /// Records a new version of a scheme (administrators). The body is the scheme: `id` must
@@ -71,7 +71,10 @@ pub async fn put_scheme(
     if scheme.id != id {
         return Err(invalid(
             "id",
-            format!("the body names '{}', the path '{id}'", scheme.id),
+            tiaokuai_core::error::ImportReason::BodyPathMismatch {
+                body: scheme.id.clone(),
+                path: id.clone(),
+            },
         ));
     }
     step(&state, &s, AssessmentCmd::SetScheme { scheme }).await

@@ -9,6 +9,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tiaokuai_app::now_ms;
 use tiaokuai_core::access::Area;
+use tiaokuai_core::error::FieldReason;
 use tiaokuai_core::lists::{AdjustmentKind, Item, ListKind, ReviewStage};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,11 +22,10 @@ fn need_staff(s: &crate::session::Session) -> Result<(), ApiError> {
 }
 
 fn not_found(what: &str) -> ApiError {
-    ApiError(
+    ApiError::new(
         axum::http::StatusCode::NOT_FOUND,
-        "not_found".into(),
+        "not_found",
         format!("{what} not found"),
-        vec![],
     )
 }
 
@@ -62,10 +62,9 @@ pub async fn items(
 ) -> Result<Json<Vec<Item>>, ApiError> {
     need_staff(&s)?;
     let kind = match &q.kind {
-        Some(k) => Some(
-            ListKind::parse(k)
-                .ok_or_else(|| ApiError::bad_request("kind", format!("unknown list kind '{k}'")))?,
-        ),
+        Some(k) => Some(ListKind::parse(k).ok_or_else(|| {
+            ApiError::bad_request("kind", FieldReason::UnknownValue { value: k.clone() })
+        })?),
         None => None,
     };
     let out = state
@@ -227,7 +226,12 @@ pub async fn file(
 ) -> Result<(axum::http::StatusCode, Json<serde_json::Value>), ApiError> {
     s.require_csrf()?;
     let kind = AdjustmentKind::parse(&req.kind).ok_or_else(|| {
-        ApiError::bad_request("kind", format!("unknown adjustment kind '{}'", req.kind))
+        ApiError::bad_request(
+            "kind",
+            FieldReason::UnknownValue {
+                value: req.kind.clone(),
+            },
+        )
     })?;
     let id = state
         .engine
@@ -308,7 +312,9 @@ pub async fn decide(
         other => {
             return Err(ApiError::bad_request(
                 "action",
-                format!("unknown action '{other}'"),
+                FieldReason::UnknownValue {
+                    value: other.to_string(),
+                },
             ))
         }
     }

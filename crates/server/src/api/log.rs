@@ -29,11 +29,10 @@ pub struct CheckpointOut {
 #[utoipa::path(get, path = "/log/checkpoint", responses((status = 200, body = CheckpointOut)))]
 pub async fn checkpoint(State(state): State<AppState>) -> Result<Json<CheckpointOut>, ApiError> {
     let cp = state.engine.latest_checkpoint().await?.ok_or_else(|| {
-        ApiError(
+        ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
-            "not_found".into(),
-            "the log is empty".into(),
-            vec![],
+            "not_found",
+            "the log is empty",
         )
     })?;
     let public_key = signing_key(&state, &cp.key_id).await?;

@@ -28,6 +28,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
     ),
     components(schemas(
         crate::error::ErrorBody,
+        crate::error::FieldErrorDoc,
         session::LoginRequest,
         session::SessionInfo,
         org::UnitOut,
@@ -82,10 +83,23 @@ pub struct ApiJson<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(ApiError::bad_request("body", e.body_text())),
-        }
+        let Json(v) = Json::<serde_json::Value>::from_request(req, state)
+            .await
+            .map_err(|e| {
+                ApiError::bad_request(
+                    "body",
+                    tiaokuai_core::error::ImportReason::BadBody {
+                        detail: e.body_text(),
+                    },
+                )
+            })?;
+        // The field path of a body that does not fit goes into the error's `field`.
+        events::from_json_value(v)
+            .map(ApiJson)
+            .map_err(|e| ApiError {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                ..e
+            })
     }
 }
 
@@ -134,11 +148,10 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             }),
         )
         .fallback(|| async {
-            ApiError(
+            ApiError::new(
                 axum::http::StatusCode::NOT_FOUND,
-                "not_found".into(),
-                "no such API route".into(),
-                vec![],
+                "not_found",
+                "no such API route",
             )
         })
         .layer(axum::middleware::map_response(openapi_errors::json_errors));
@@ -187,12 +200,30 @@ mod tests {
             }
         }
         let schemas = &doc.components.as_ref().unwrap().schemas;
-        for name in ["ReportRequest", "LoginRequest", "NewPerson", "ErrorBody"] {
+        for name in [
+            "ReportRequest",
+            "LoginRequest",
+            "NewPerson",
+            "ErrorBody",
+            "FieldErrorDoc",
+        ] {
             let Some(RefOr::T(utoipa::openapi::schema::Schema::Object(o))) = schemas.get(name)
             else {
                 panic!("{name} is not an object schema");
             };
             assert!(!o.required.is_empty(), "{name} marks no field required");
+            if name == "ErrorBody" {
+                for p in [
+                    "code",
+                    "message",
+                    "reason",
+                    "message_zh",
+                    "message_en",
+                    "errors",
+                ] {
+                    assert!(o.properties.contains_key(p), "ErrorBody has no {p}");
+                }
+            }
         }
     }
 }

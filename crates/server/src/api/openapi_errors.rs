@@ -98,6 +98,9 @@ pub async fn json_errors(res: Response<Body>) -> Response<Body> {
     let body = ErrorBody {
         code: code.into(),
         message,
+        reason: None,
+        message_zh: None,
+        message_en: None,
         errors: vec![],
     };
     let mut res = (status, axum::Json(body)).into_response();

@@ -72,11 +72,10 @@ pub async fn unit(
         .with_state(|st| st.org.resolve_unit(&code).map(UnitOut::from))
         .await?;
     u.map(Json).ok_or_else(|| {
-        ApiError(
+        ApiError::new(
             axum::http::StatusCode::NOT_FOUND,
-            "not_found".into(),
+            "not_found",
             format!("unit not found: {code}"),
-            vec![],
         )
     })
 }

@@ -42,11 +42,10 @@ pub async fn login(
         .limiter
         .allow(&client.to_string(), req.username.trim())
     {
-        return Err(ApiError(
+        return Err(ApiError::new(
             axum::http::StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited".into(),
-            "too many login attempts".into(),
-            vec![],
+            "rate_limited",
+            "too many login attempts",
         ));
     }
     let Some(p) = state
@@ -54,11 +53,10 @@ pub async fn login(
         .authenticate(req.username.trim(), &req.password)
         .await?
     else {
-        return Err(ApiError(
+        return Err(ApiError::new(
             axum::http::StatusCode::UNAUTHORIZED,
-            "unauthorized".into(),
-            "wrong username or password".into(),
-            vec![],
+            "unauthorized",
+            "wrong username or password",
         ));
     };
     let (cookie, csrf) = sess::start(&state, &p.username).await?;

@@ -75,7 +75,12 @@ pub struct StatsOut {
 }
 
 fn query_error(e: QueryRejection) -> ApiError {
-    ApiError::bad_request("query", e.body_text())
+    ApiError::bad_request(
+        "query",
+        tiaokuai_core::error::ImportReason::BadQuery {
+            detail: e.body_text(),
+        },
+    )
 }
 
 /// The cube: counts, rates and working-time durations by any two dimensions over a period,
@@ -134,7 +139,7 @@ pub async fn drill(
             errs.push(FieldError::new(
                 "",
                 "measure",
-                "name one measure of the cell",
+                tiaokuai_core::error::DataReason::CellMeasure,
             ));
             None
         }

@@ -164,7 +164,12 @@ pub async fn add(
         .filter(|l| !l.trim().is_empty())
         .filter_map(|l| {
             RoleGrant::parse(l)
-                .map_err(|e| errors.push(format!("角色 roles: {e}")))
+                .map_err(|e| {
+                    errors.push(format!(
+                        "角色 roles: {}",
+                        crate::error::reason_text(&e.into(), s.lang)
+                    ))
+                })
                 .ok()
         })
         .collect();

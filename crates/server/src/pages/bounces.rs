@@ -79,7 +79,7 @@ pub async fn page(
         Ok(p) => (p, None),
         Err(e) => (
             tiaokuai_core::stats::Period::month_of(now_ms()),
-            Some(e.message),
+            Some(crate::error::reason_text(&e.reason, s.lang)),
         ),
     };
     let r = state

@@ -132,7 +132,7 @@ fn reports_stay_in_the_reporters_township() {
     ] {
         let e = refused(&mut s, "op2", when, report(t, v));
         assert!(
-            matches!(&e, DomainError::Forbidden(m) if m.contains("location")),
+            matches!(&e, DomainError::Forbidden(m) if m.code() == "outside_township"),
             "{e}"
         );
     }

@@ -2,7 +2,7 @@
 //! to every logged-in user; changes are system-administrator log entries.
 
 use super::queries::query_error;
-use super::{admin_actor, invalid, invalid_all, serde_invalid, ApiError};
+use super::{admin_actor, from_json_slice, invalid, invalid_all, ApiError};
 use crate::session::ApiSession;
 use crate::settings_input::{office_hours, special_day};
 use crate::AppState;
@@ -14,6 +14,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tiaokuai_app::now_ms;
 use tiaokuai_core::calendar::{format_cst, Datelike, OfficeHours, SpecialDay, WorkCalendar};
+use tiaokuai_core::error::{DataReason, ImportReason};
 use tiaokuai_core::events::WorkflowConfig;
 use tiaokuai_core::Transition;
 use utoipa::{IntoParams, ToSchema};
@@ -152,7 +153,7 @@ pub struct CalendarSetOut {
 }
 
 fn parse_days_json(body: &[u8]) -> Result<(Vec<SpecialDay>, Option<OfficeHours>), ApiError> {
-    let d: DaysIn = serde_json::from_slice(body).map_err(|e| serde_invalid(&e))?;
+    let d: DaysIn = from_json_slice(body)?;
     let mut errs = Vec::new();
     let mut out = Vec::new();
     for (i, day) in d.days.iter().enumerate() {
@@ -198,12 +199,12 @@ pub async fn set_days(
         parse_days_json(&body)?
     } else {
         let text =
-            std::str::from_utf8(&body).map_err(|_| invalid("body", "the CSV is not UTF-8 text"))?;
+            std::str::from_utf8(&body).map_err(|_| invalid("body", ImportReason::NotUtf8))?;
         let days = WorkCalendar::parse_csv(text).map_err(tiaokuai_app::AppError::from)?;
         (days, None)
     };
     if days.is_empty() && hours.is_none() {
-        return Err(invalid("days", "no special days and no office hours"));
+        return Err(invalid("days", DataReason::NothingSet));
     }
     let n = days.len();
     let seqs = state
@@ -254,7 +255,7 @@ pub async fn put_config(
 ) -> Result<Json<WorkflowConfig>, ApiError> {
     s.require_csrf()?;
     let actor = admin_actor(&s.0.principal)?;
-    let config: WorkflowConfig = serde_json::from_slice(&body).map_err(|e| serde_invalid(&e))?;
+    let config: WorkflowConfig = from_json_slice(&body)?;
     state
         .engine
         .submit(

@@ -1,6 +1,6 @@
 //! `POST /events/{id}/commands`: every workflow step after the report, one endpoint.
 
-use super::{invalid, serde_invalid, summary, ApiError, EventSummary};
+use super::{from_json_value, invalid, summary, ApiError, EventSummary};
 use crate::api::ApiJson;
 use crate::session::ApiSession;
 use crate::AppState;
@@ -9,6 +9,7 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
 use tiaokuai_app::now_ms;
+use tiaokuai_core::error::{FieldReason, ImportReason};
 use tiaokuai_core::events::EventCmd;
 use utoipa::ToSchema;
 
@@ -53,33 +54,29 @@ pub struct CommandOut {
 /// must match it, and a report's missing `accepted_at_ms` is `now`.
 pub(super) fn parse_command(id: u64, mut body: Value, now: i64) -> Result<EventCmd, ApiError> {
     let Some(obj) = body.as_object_mut() else {
-        return Err(invalid(
-            "body",
-            "expected a JSON object such as {\"cmd\":\"sign\",\"assignment\":1}",
-        ));
+        return Err(invalid("body", ImportReason::ExpectedObject));
     };
     let cmd = match obj.get("cmd") {
         Some(Value::String(c)) => c.clone(),
         _ => {
             return Err(invalid(
                 "cmd",
-                format!("name the command: one of {}", COMMANDS.join(", ")),
+                FieldReason::RequiredOneOf {
+                    allowed: COMMANDS.join(", "),
+                },
             ))
         }
     };
     if cmd == "report" {
-        return Err(invalid(
-            "cmd",
-            "a new report is POST /api/v1/events, not a command",
-        ));
+        return Err(invalid("cmd", ImportReason::ReportNotCommand));
     }
     if !COMMANDS.contains(&cmd.as_str()) {
         return Err(invalid(
             "cmd",
-            format!(
-                "unknown command '{cmd}': use one of {}",
-                COMMANDS.join(", ")
-            ),
+            FieldReason::NotAllowedValue {
+                value: cmd.clone(),
+                allowed: COMMANDS.join(", "),
+            },
         ));
     }
     match obj.get("event") {
@@ -88,7 +85,10 @@ pub(super) fn parse_command(id: u64, mut body: Value, now: i64) -> Result<EventC
         Some(v) => {
             return Err(invalid(
                 "event",
-                format!("{v} does not match the event {id} in the path"),
+                ImportReason::BodyPathMismatch {
+                    body: v.to_string(),
+                    path: id.to_string(),
+                },
             ))
         }
     }
@@ -100,7 +100,7 @@ pub(super) fn parse_command(id: u64, mut body: Value, now: i64) -> Result<EventC
             }
         }
     }
-    serde_json::from_value(body).map_err(|e| serde_invalid(&e))
+    from_json_value(body)
 }
 
 /// One workflow step on an event.
@@ -190,15 +190,15 @@ mod tests {
         ));
         assert!(parse_command(7, json!({"cmd": "sign", "event": 7, "assignment": 1}), 0).is_ok());
         let e = parse_command(7, json!({"cmd": "sign", "event": 8, "assignment": 1}), 0);
-        assert!(matches!(e, Err(ApiError(_, _, _, ref f)) if f[0].field == "event"));
+        assert!(matches!(e, Err(ApiError { ref errors, .. }) if errors[0].field == "event"));
     }
 
     #[test]
     fn names_the_problem_field() {
         let field = |v: Value| match parse_command(1, v, 0) {
-            Err(ApiError(st, _, _, f)) => {
-                assert_eq!(st.as_u16(), 422);
-                f.first().map(|x| x.field.clone()).unwrap_or_default()
+            Err(ApiError { status, errors, .. }) => {
+                assert_eq!(status.as_u16(), 422);
+                errors.first().map(|x| x.field.clone()).unwrap_or_default()
             }
             Ok(c) => panic!("accepted {c:?}"),
         };
@@ -206,10 +206,12 @@ mod tests {
         assert_eq!(field(json!({"cmd": "fly"})), "cmd");
         assert_eq!(field(json!({"cmd": "report"})), "cmd");
         assert_eq!(field(json!([1])), "body");
-        assert_eq!(
-            field(json!({"cmd": "request_return", "assignment": 1, "reason": "x"})),
-            "legal_basis"
-        );
+        assert_eq!(field(json!({"cmd": "sign", "assignment": "one"})), "body");
+        // A missing text field reads as empty: the rules name it (`legal_basis: required`).
+        assert!(matches!(
+            parse_command(1, json!({"cmd": "request_return", "assignment": 1, "reason": "x"}), 0),
+            Ok(EventCmd::RequestReturn { ref legal_basis, .. }) if legal_basis.is_empty()
+        ));
     }
 
     #[test]

@@ -11,11 +11,13 @@ mod report;
 
 use crate::error::ApiError;
 use crate::AppState;
-use axum::http::StatusCode;
+use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::events::{Assignment, Event, EventBook, Flag};
-use tiaokuai_core::{CountyState, FieldError};
+use tiaokuai_core::{CountyState, DomainError, FieldError, Reason};
 use utoipa::{OpenApi, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -68,45 +70,43 @@ pub fn routes() -> OpenApiRouter<AppState> {
 
 /// 422 naming every field problem.
 pub(super) fn invalid_all(errors: Vec<FieldError>) -> ApiError {
-    let message = errors
-        .iter()
-        .map(|e| e.to_string())
-        .collect::<Vec<_>>()
-        .join("; ");
-    ApiError(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid".into(),
-        format!("invalid input: {message}"),
-        errors,
-    )
+    ApiError::from_domain(DomainError::Invalid(errors))
 }
 
 /// 422 naming one field.
-pub(super) fn invalid(field: &str, msg: impl Into<String>) -> ApiError {
-    invalid_all(vec![FieldError::new("", field, msg)])
+pub(super) fn invalid(field: &str, reason: impl Into<Reason>) -> ApiError {
+    invalid_all(vec![FieldError::new("", field, reason)])
 }
 
 pub(super) fn not_found(what: &str) -> ApiError {
-    ApiError(
-        StatusCode::NOT_FOUND,
-        "not_found".into(),
-        format!("{what} not found"),
-        vec![],
-    )
+    ApiError::not_found(format!("{what} not found"))
 }
 
-/// A JSON body that did not deserialise: 422 naming the field serde complained about.
-pub(super) fn serde_invalid(e: &serde_json::Error) -> ApiError {
-    let msg = e.to_string();
-    let named = |prefix: &str| {
-        msg.split_once(prefix)
-            .and_then(|(_, rest)| rest.split('`').next())
-            .map(str::to_string)
+/// A JSON value read as `T`; a failure is 422 naming the path serde stopped at
+/// (`report.accepted_at_ms`, `units[2]`), or `body` at the top.
+pub(super) fn from_json_value<T: DeserializeOwned>(v: Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(v).map_err(body_invalid)
+}
+
+/// Like [`from_json_value`], from the body's bytes.
+pub(super) fn from_json_slice<T: DeserializeOwned>(b: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(b);
+    serde_path_to_error::deserialize(de).map_err(body_invalid)
+}
+
+pub(super) fn body_invalid(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
+    let path = e.path().to_string();
+    let field = if path.is_empty() || path == "." {
+        "body".to_string()
+    } else {
+        path
     };
-    let field = named("missing field `")
-        .or_else(|| named("unknown field `"))
-        .unwrap_or_else(|| "body".into());
-    invalid(&field, msg)
+    invalid(
+        &field,
+        ImportReason::BadBody {
+            detail: e.inner().to_string(),
+        },
+    )
 }
 
 /// One hop in a list row.
@@ -228,4 +228,34 @@ pub(super) fn visible<'a>(
 pub(super) fn admin_actor(p: &Principal) -> Result<tiaokuai_app::engine::Actor, ApiError> {
     crate::settings_input::admin_actor(p)
         .ok_or_else(|| ApiError::forbidden("only a system administrator may change this"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        items: Vec<Inner>,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        n: u32,
+    }
+
+    #[test]
+    fn a_body_error_names_the_path() {
+        let e = from_json_value::<Outer>(serde_json::json!({"items": [{"n": 1}, {"n": "x"}]}))
+            .unwrap_err();
+        assert_eq!(e.status.as_u16(), 422);
+        assert_eq!(e.errors[0].field, "items[1].n");
+        assert_eq!(e.errors[0].reason.code(), "bad_body");
+        let e = from_json_slice::<Outer>(br#"{"items": 5}"#).unwrap_err();
+        assert_eq!(e.errors[0].field, "items");
+        let e = from_json_slice::<Outer>(b"{}").unwrap_err();
+        assert_eq!(e.errors[0].field, "body");
+    }
 }

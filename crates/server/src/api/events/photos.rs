@@ -11,9 +11,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use tiaokuai_app::{now_ms, AppError};
+use tiaokuai_core::error::ImportReason;
 use tiaokuai_core::events::check::valid_photo_hash;
 use tiaokuai_core::events::who::may_see;
-use tiaokuai_core::{DomainError, FieldError};
+use tiaokuai_core::{DomainError, Reason};
 use utoipa::ToSchema;
 
 /// Largest upload request: several photos of up to 10 MB each are refused one by one with a
@@ -26,13 +27,15 @@ pub struct PhotosOut {
     pub hashes: Vec<String>,
 }
 
-fn multipart_error(status: axum::http::StatusCode, text: String) -> ApiError {
-    ApiError(
+fn body_error(detail: String) -> ImportReason {
+    ImportReason::BadBody { detail }
+}
+
+fn multipart_error(status: axum::http::StatusCode, reason: impl Into<Reason>) -> ApiError {
+    ApiError {
         status,
-        "invalid".into(),
-        format!("photo: {text}"),
-        vec![FieldError::new("", "photo", text)],
-    )
+        ..ApiError::from_domain(DomainError::invalid("photo", reason))
+    }
 }
 
 /// Upload photos (multipart/form-data, one or more files in the field `photo`).
@@ -48,7 +51,7 @@ pub async fn upload(
     mp: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<PhotosOut>, ApiError> {
     s.require_csrf()?;
-    let mut mp = mp.map_err(|e| multipart_error(e.status(), e.body_text()))?;
+    let mut mp = mp.map_err(|e| multipart_error(e.status(), body_error(e.body_text())))?;
     let now = now_ms();
     let mut hashes = Vec::new();
     let mut errors = Vec::new();
@@ -56,16 +59,15 @@ pub async fn upload(
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(multipart_error(e.status(), e.body_text())),
+            Err(e) => return Err(multipart_error(e.status(), body_error(e.body_text()))),
         };
         if field.name() != Some("photo") {
             continue;
         }
         let name = field.file_name().unwrap_or("photo").to_string();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| multipart_error(e.status(), format!("{name}: {}", e.body_text())))?;
+        let bytes = field.bytes().await.map_err(|e| {
+            multipart_error(e.status(), body_error(format!("{name}: {}", e.body_text())))
+        })?;
         match state.engine.put_photo("photo", &name, &bytes, now).await {
             Ok(h) => hashes.push(h),
             Err(AppError::Domain(DomainError::Invalid(v))) => errors.extend(v),
@@ -76,7 +78,7 @@ pub async fn upload(
         return Err(invalid_all(errors));
     }
     if hashes.is_empty() {
-        return Err(invalid("photo", "no file in the field 'photo'"));
+        return Err(invalid("photo", ImportReason::NoPhoto));
     }
     Ok(Json(PhotosOut { hashes }))
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use tiaokuai_app::events::timeline::TimelineEntry;
 use tiaokuai_app::now_ms;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::error::{FieldReason, ImportReason};
 use tiaokuai_core::events::scope::read_scope;
 use tiaokuai_core::events::{Event, EventBook, EventStatus, Flag};
 use tiaokuai_core::CountyState;
@@ -21,7 +22,12 @@ use tiaokuai_store::{EventListQuery, Involvement, UnitConcern};
 use utoipa::IntoParams;
 
 pub(super) fn query_error(e: QueryRejection) -> ApiError {
-    ApiError::bad_request("query", e.body_text())
+    ApiError::bad_request(
+        "query",
+        ImportReason::BadQuery {
+            detail: e.body_text(),
+        },
+    )
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -68,7 +74,10 @@ pub async fn list(
             let all: Vec<&str> = EventStatus::ALL.iter().map(|x| x.as_str()).collect();
             invalid(
                 "status",
-                format!("unknown status '{part}': use one of {}", all.join(", ")),
+                FieldReason::NotAllowedValue {
+                    value: part.to_string(),
+                    allowed: all.join(", "),
+                },
             )
         })?;
         statuses.push(st);
@@ -82,7 +91,14 @@ pub async fn list(
             let concerning = match q.unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
                 Some(u) => match st.org.resolve_unit(u) {
                     Some(x) => Some(UnitConcern::of(&st.org, &x.code)),
-                    None => return Err(invalid("unit", format!("unknown unit '{u}'"))),
+                    None => {
+                        return Err(invalid(
+                            "unit",
+                            FieldReason::UnknownUnit {
+                                unit: u.to_string(),
+                            },
+                        ))
+                    }
                 },
                 None => None,
             };

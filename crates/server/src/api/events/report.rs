@@ -10,6 +10,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use tiaokuai_app::now_ms;
 use tiaokuai_core::calendar::parse_cst;
+use tiaokuai_core::error::{EventReason, FieldReason};
 use tiaokuai_core::events::{Channel, Grade, ItemRef, Location, NewEvent, RequestType, Urgency};
 use tiaokuai_core::FieldError;
 use utoipa::ToSchema;
@@ -90,7 +91,10 @@ fn one_of<T>(
         errs.push(FieldError::new(
             "",
             field,
-            format!("unknown {field} '{s}': use one of {allowed}"),
+            FieldReason::NotAllowedValue {
+                value: s.to_string(),
+                allowed: allowed.to_string(),
+            },
         ));
     }
     out
@@ -105,7 +109,9 @@ pub(super) fn to_new_event(r: ReportRequest) -> Result<NewEvent, Vec<FieldError>
             errs.push(FieldError::new(
                 "",
                 "channel",
-                format!("channel is required: one of {}", channels.join(", ")),
+                FieldReason::RequiredOneOf {
+                    allowed: channels.join(", "),
+                },
             ));
             None
         }
@@ -161,13 +167,13 @@ pub(super) fn to_new_event(r: ReportRequest) -> Result<NewEvent, Vec<FieldError>
             errs.push(FieldError::new(
                 "",
                 "location",
-                "a location (GPS or a point on the map) is required",
+                EventReason::LocationRequired,
             ));
         }
         return Err(errs);
     }
     let Some(channel) = channel else {
-        return Err(vec![FieldError::new("", "channel", "channel is required")]);
+        return Err(vec![FieldError::new("", "channel", FieldReason::Required)]);
     };
     Ok(NewEvent {
         channel,

@@ -103,11 +103,12 @@ fn problems(id: &str, text: &str, zh: bool) -> Result<Scheme, Vec<String>> {
 }
 
 fn indicator_error(e: &tiaokuai_core::FieldError, zh: bool) -> String {
+    let message = if zh { e.reason.zh() } else { e.reason.en() };
     if e.location.is_empty() {
-        format!("{}: {}", e.field, e.message)
+        format!("{}: {message}", e.field)
     } else {
         let word = if zh { "指标" } else { "indicator" };
-        format!("{word} {} · {}: {}", e.location, e.field, e.message)
+        format!("{word} {} · {}: {message}", e.location, e.field)
     }
 }
 

@@ -376,10 +376,7 @@ pub async fn store_photos(
             }
             Err(AppError::Domain(DomainError::Invalid(errs))) => {
                 for e in errs {
-                    let msg = match l {
-                        crate::i18n::Lang::Zh => view::field_message(&e),
-                        crate::i18n::Lang::En => e.message.clone(),
-                    };
+                    let msg = view::field_message(&e, l);
                     add(errors, field, format!("{}：{msg}", up.name));
                 }
             }
@@ -511,10 +508,7 @@ pub async fn submit(
             Ok(id) => return Ok(Redirect::to(&format!("/events/{id}")).into_response()),
             Err(AppError::Domain(DomainError::Invalid(errs))) => {
                 for e in errs {
-                    let msg = match l {
-                        crate::i18n::Lang::Zh => view::field_message(&e),
-                        crate::i18n::Lang::En => e.message.clone(),
-                    };
+                    let msg = view::field_message(&e, l);
                     add(&mut errors, form_field(&e.field), msg);
                 }
             }

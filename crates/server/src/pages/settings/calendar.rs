@@ -16,7 +16,7 @@ use axum::Form;
 use serde::Deserialize;
 use tiaokuai_app::now_ms;
 use tiaokuai_core::calendar::{cst_date, format_cst, Datelike, SpecialDay, WorkCalendar};
-use tiaokuai_core::{DomainError, FieldError, Transition};
+use tiaokuai_core::{FieldError, Transition};
 
 pub struct DueView {
     pub from: String,
@@ -255,11 +255,10 @@ pub async fn upload(
         Ok(d) if d.is_empty() => Err(vec![FieldError::new(
             "row 2",
             "date",
-            "no special days in the file",
+            tiaokuai_core::error::DataReason::NoDaysInFile,
         )]),
         Ok(d) => Ok(d),
-        Err(DomainError::Invalid(errs)) => Err(errs),
-        Err(e) => Err(vec![FieldError::new("", "", e.to_string())]),
+        Err(e) => Err(e.into_field_errors()),
     };
     let days = match days {
         Ok(d) => d,

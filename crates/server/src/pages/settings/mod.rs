@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tiaokuai_app::{now_ms, Actor, AppError};
 use tiaokuai_core::calendar::Limit;
-use tiaokuai_core::{DomainError, FieldError, Transition};
+use tiaokuai_core::{FieldError, Transition};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,8 +64,7 @@ async fn append(
 ) -> Result<Result<(), Vec<FieldError>>, PageError> {
     match state.engine.submit(actor, now_ms(), vec![t]).await {
         Ok(_) => Ok(Ok(())),
-        Err(AppError::Domain(DomainError::Invalid(errs))) => Ok(Err(errs)),
-        Err(AppError::Domain(e)) => Ok(Err(vec![FieldError::new("", "", e.to_string())])),
+        Err(AppError::Domain(e)) => Ok(Err(e.into_field_errors())),
         Err(e) => Err(PageError::from_app(e, s.lang)),
     }
 }
@@ -119,22 +118,7 @@ fn error_line(e: &FieldError, lang: Lang) -> String {
         .join(" · ")
 }
 
-/// A calendar input problem in the page's language: in Chinese, what is expected, then the
-/// shared rule's own message (which quotes the value) in brackets.
+/// A calendar input problem in the page's language, from the reasons' catalogue.
 fn say(e: &FieldError, lang: Lang) -> String {
-    let m = e.message.as_str();
-    let zh = match e.field.as_str() {
-        "date" if m.contains("twice") => "日期重复",
-        "date" if m.contains("missing") => "缺少日期",
-        "date" if m.contains("not a date") => "不是有效日期，应为 YYYY-MM-DD（如 2027-02-14）",
-        "kind" => "类型应为 holiday（休）或 workday（班）",
-        "from" => "起算时间应为 2026-02-13T16:00 或 2026-02-13 16:00（北京时间）",
-        "limit" => "时限应为数字加单位：5d 工作日、2h 工作小时、30m 工作分钟、30cm 自然分钟",
-        "hours" => "办公时间应为 08:30-12:00,13:30-17:30 这样的时段，按先后排列且不重叠",
-        _ => "",
-    };
-    match lang {
-        Lang::Zh if !zh.is_empty() => format!("{zh}（{m}）"),
-        _ => m.to_string(),
-    }
+    crate::error::reason_text(&e.reason, lang)
 }

@@ -217,7 +217,7 @@ pub async fn page(
         months[0].from,
         month.until.pred_opt().unwrap_or(month.until)
     ))
-    .map_err(bad)?;
+    .map_err(|e| bad(crate::error::reason_text(&e.into(), l)))?;
     let by_month = Dim::Period(Grain::Month);
     let trend_t = table(
         &state,

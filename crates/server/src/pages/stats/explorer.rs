@@ -144,7 +144,7 @@ pub async fn page(
                         .into_iter()
                         .map(|e| ParamError {
                             field: if e.field == "to" { "period" } else { "m" },
-                            message: e.message,
+                            message: crate::error::reason_text(&e.reason, l),
                         })
                         .collect()
                 }

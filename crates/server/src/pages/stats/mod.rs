@@ -203,7 +203,7 @@ pub fn parse(pairs: &[(String, String)], now_ms: i64) -> Result<(Query, Params),
             if errs.iter().all(|x| x.field != "from" && x.field != "to") {
                 errs.push(ParamError {
                     field: "period",
-                    message: e,
+                    message: e.to_string(),
                 });
             }
             None
@@ -261,7 +261,7 @@ pub fn parse(pairs: &[(String, String)], now_ms: i64) -> Result<(Query, Params),
                         .filter(|e| e.field == "filter")
                         .map(|e| ParamError {
                             field: "filter",
-                            message: e.message,
+                            message: e.message(),
                         }),
                 )
             }

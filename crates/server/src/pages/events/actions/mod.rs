@@ -15,7 +15,6 @@ use super::form::{kept_photos, Fields};
 use super::report::store_photos;
 use super::view;
 use crate::error::PageError;
-use crate::i18n::Lang;
 use crate::session::PageSession;
 use crate::AppState;
 use axum::extract::{Multipart, Path, State};
@@ -113,10 +112,7 @@ pub async fn act(
             Err(AppError::Domain(e)) => {
                 if let DomainError::Invalid(errs) = &e {
                     for fe in errs {
-                        let msg = match l {
-                            Lang::Zh => view::field_message(fe),
-                            Lang::En => fe.message.clone(),
-                        };
+                        let msg = view::field_message(fe, l);
                         fields.insert(fe.field.clone(), msg);
                     }
                 }

@@ -9,10 +9,11 @@ use crate::pages::events::view;
 use std::collections::BTreeMap;
 use tiaokuai_app::events::choose_party;
 use tiaokuai_core::access::Principal;
+use tiaokuai_core::error::EventReason;
 use tiaokuai_core::events::township::assignable_units;
 use tiaokuai_core::events::{AssignmentRole, Event, EventCmd, ItemRef, StepLabels};
 use tiaokuai_core::state::CountyState;
-use tiaokuai_core::DomainError;
+use tiaokuai_core::{DomainError, Reason};
 
 /// One form on the event page.
 pub struct ActionView {
@@ -227,11 +228,10 @@ pub fn available(
             let mut units = Vec::new();
             match usable(&cmd) {
                 Ok(()) => {}
-                Err(DomainError::Conflict(m))
-                    if code == "report_back"
-                        && m.starts_with("the co-departments have not reported yet") =>
-                {
-                    notice = view::refusal(&DomainError::Conflict(m), &st.org, l);
+                Err(
+                    e @ DomainError::Conflict(Reason::Event(EventReason::CoNotReported { .. })),
+                ) if code == "report_back" => {
+                    notice = view::refusal(&e, &st.org, l);
                 }
                 Err(_) => continue,
             }

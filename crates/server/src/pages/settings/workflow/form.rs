@@ -6,6 +6,7 @@ use super::Values;
 use crate::i18n::Lang;
 use std::collections::HashMap;
 use tiaokuai_core::calendar::Limit;
+use tiaokuai_core::error::DataReason;
 use tiaokuai_core::events::{ItemLimits, LimitSet, RequestType, Scale, WorkflowConfig};
 use tiaokuai_core::FieldError;
 
@@ -194,29 +195,12 @@ pub fn field_key(f: &str) -> String {
     f.replace('.', "_")
 }
 
-/// A settings problem in the page's language.
+/// A settings problem in the page's language, from the reasons' catalogue.
 pub fn localise(e: &FieldError, lang: Lang) -> String {
-    let m = e.message.as_str();
-    let zh = if m.contains("longer than zero") {
-        "时限必须大于零"
-    } else if m.contains("180 days") {
-        "每次延期最多 180 天"
-    } else if m.contains("2 to 7 levels") {
-        "评价等级须为 2 至 7 级"
-    } else if m.contains("label is empty") {
-        "名称不能为空"
-    } else if m.contains("between 1 and the number of levels") {
-        "不通过等级须在 1 与等级数之间"
-    } else {
-        return m.to_string();
-    };
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => m.to_string(),
-    }
+    crate::error::reason_text(&e.reason, lang)
 }
 
-fn limit_error(lang: Lang, raw: &str, e: &str) -> String {
+fn limit_error(lang: Lang, raw: &str, e: &DataReason) -> String {
     if raw.is_empty() {
         return lang
             .pick(
@@ -225,12 +209,7 @@ fn limit_error(lang: Lang, raw: &str, e: &str) -> String {
             )
             .into();
     }
-    match lang {
-        Lang::Zh => format!(
-            "无法识别“{raw}”：请填写数字加单位，5d 为工作日，2h 为工作小时，30m 为工作分钟，30cm 为自然分钟"
-        ),
-        Lang::En => e.to_string(),
-    }
+    crate::error::reason_text(&e.clone().into(), lang)
 }
 
 /// The settings the form asks for, from the current ones; with an error per form field.
