@@ -21,6 +21,9 @@ pub struct Router {
     /// L2 penalty of the logistic regression.
     pub alpha: f64,
     pub max_iterations: u64,
+    /// Weight of the complement naive Bayes voter added to the regression's logits (0 = off).
+    /// Naive Bayes is strong on small classes where the regression has too few examples.
+    pub cnb_weight: f32,
 }
 
 impl Default for Router {
@@ -28,9 +31,10 @@ impl Default for Router {
         Self {
             terms: TermOptions::default(),
             min_df: 2,
-            max_features: 20_000,
-            alpha: 0.1,
+            max_features: 5_000,
+            alpha: 0.01,
             max_iterations: 200,
+            cnb_weight: 1.0,
         }
     }
 }
@@ -95,7 +99,7 @@ impl Router {
                 x[(r, f as usize)] = v as f64;
             }
         }
-        let dataset = Dataset::new(x, Array1::from(y));
+        let dataset = Dataset::new(x, Array1::from(y.clone()));
         let fitted = MultiLogisticRegression::default()
             .alpha(self.alpha)
             .max_iterations(self.max_iterations)
@@ -111,6 +115,13 @@ impl Router {
             for f in 0..d {
                 weights[f * k + c] = params[(f, j)] as f32;
             }
+        }
+        if self.cnb_weight != 0.0 {
+            let cnb = complement_nb(&rows, &y, k, d);
+            weights
+                .iter_mut()
+                .zip(cnb)
+                .for_each(|(w, c)| *w += self.cnb_weight * c);
         }
         for row in weights.chunks_mut(k) {
             let mean = row.iter().sum::<f32>() / k as f32;
@@ -201,6 +212,38 @@ impl Model {
         }
         out
     }
+}
+
+/// Complement naive Bayes (Rennie et al. 2003) weights, `d × k` row-major: a term common in the
+/// texts of *other* labels counts against a label. linfa has no complement variant; it is a
+/// closed-form count, smoothed with 1.
+fn complement_nb(rows: &[Sparse], y: &[usize], k: usize, d: usize) -> Vec<f32> {
+    let mut per_class = vec![0f64; d * k];
+    for (row, &c) in rows.iter().zip(y) {
+        for &(f, v) in row {
+            per_class[f as usize * k + c] += v as f64;
+        }
+    }
+    let mut all = vec![0f64; d];
+    for (f, a) in all.iter_mut().enumerate() {
+        *a = per_class[f * k..(f + 1) * k].iter().sum();
+    }
+    let total: f64 = all.iter().sum();
+    let mut class_total = vec![0f64; k];
+    for f in 0..d {
+        for c in 0..k {
+            class_total[c] += per_class[f * k + c];
+        }
+    }
+    let mut w = vec![0f32; d * k];
+    for f in 0..d {
+        for c in 0..k {
+            let comp = all[f] - per_class[f * k + c] + 1.0;
+            let comp_total = total - class_total[c] + d as f64;
+            w[f * k + c] = -(comp / comp_total).ln() as f32;
+        }
+    }
+    w
 }
 
 fn softmax(s: &mut [f32]) {
