@@ -15,6 +15,7 @@ fn main() {
     if let Some(v) = env("NGRAM") { router.terms.max_ngram = v.parse().unwrap(); }
     if let Some(v) = env("TITLE") { router.terms.title_terms = v == "1"; }
     if let Some(v) = env("ITER") { router.max_iterations = v.parse().unwrap(); }
+    if let Some(v) = env("BAL") { router.balance = v.parse().unwrap(); }
     if let Some(v) = env("CNB") { router.cnb_weight = v.parse().unwrap(); }
     let t = std::time::Instant::now();
     for seed in [1u64, 2] {

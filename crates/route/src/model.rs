@@ -24,6 +24,9 @@ pub struct Router {
     /// Weight of the complement naive Bayes voter added to the regression's logits (0 = off).
     /// Naive Bayes is strong on small classes where the regression has too few examples.
     pub cnb_weight: f32,
+    /// Moves the decision towards small labels: `balance × ln(label share)` is taken off each
+    /// label's bias (0 = plain maximum likelihood, 1 = as if all labels were equally frequent).
+    pub balance: f32,
 }
 
 impl Default for Router {
@@ -34,7 +37,8 @@ impl Default for Router {
             max_features: 5_000,
             alpha: 0.01,
             max_iterations: 200,
-            cnb_weight: 1.0,
+            cnb_weight: 0.0,
+            balance: 0.0,
         }
     }
 }
@@ -115,6 +119,11 @@ impl Router {
             for f in 0..d {
                 weights[f * k + c] = params[(f, j)] as f32;
             }
+        }
+        let mut count = vec![0f32; k];
+        y.iter().for_each(|&c| count[c] += 1.0);
+        for (b, c) in bias.iter_mut().zip(&count) {
+            *b -= self.balance * (c / y.len() as f32).ln();
         }
         if self.cnb_weight != 0.0 {
             let cnb = complement_nb(&rows, &y, k, d);

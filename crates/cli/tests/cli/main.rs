@@ -10,4 +10,5 @@ mod evidence;
 mod keys;
 mod operator;
 mod person;
+mod route;
 mod witness;
