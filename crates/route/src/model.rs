@@ -38,7 +38,7 @@ impl Default for Router {
             alpha: 0.01,
             max_iterations: 200,
             cnb_weight: 0.0,
-            balance: 0.0,
+            balance: 0.5,
         }
     }
 }
