@@ -73,7 +73,10 @@ pub fn read_examples(
             eprintln!("{}: row {} has no label, skipped", path.display(), i + 2);
             continue;
         }
-        let parts: Vec<&str> = text_cols.iter().map(|&c| rec.get(c).unwrap_or("")).collect();
+        let parts: Vec<&str> = text_cols
+            .iter()
+            .map(|&c| rec.get(c).unwrap_or(""))
+            .collect();
         out.push((parts.join("\n"), label.to_string()));
     }
     if out.is_empty() {

@@ -5,6 +5,8 @@
 //! TF-IDF vectors of jieba words and character n-grams; [`Model::suggest`] ranks the labels
 //! with probabilities and the terms that weighed most for each.
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 mod eval;
 mod features;
 mod model;

@@ -233,23 +233,18 @@ fn complement_nb(rows: &[Sparse], y: &[usize], k: usize, d: usize) -> Vec<f32> {
             per_class[f as usize * k + c] += v as f64;
         }
     }
-    let mut all = vec![0f64; d];
-    for (f, a) in all.iter_mut().enumerate() {
-        *a = per_class[f * k..(f + 1) * k].iter().sum();
-    }
+    let all: Vec<f64> = per_class.chunks(k).map(|r| r.iter().sum()).collect();
     let total: f64 = all.iter().sum();
     let mut class_total = vec![0f64; k];
-    for f in 0..d {
-        for c in 0..k {
-            class_total[c] += per_class[f * k + c];
-        }
+    for row in per_class.chunks(k) {
+        class_total.iter_mut().zip(row).for_each(|(t, v)| *t += v);
     }
     let mut w = vec![0f32; d * k];
-    for f in 0..d {
-        for c in 0..k {
+    for (f, row) in w.chunks_mut(k).enumerate() {
+        for (c, w) in row.iter_mut().enumerate() {
             let comp = all[f] - per_class[f * k + c] + 1.0;
             let comp_total = total - class_total[c] + d as f64;
-            w[f * k + c] = -(comp / comp_total).ln() as f32;
+            *w = -(comp / comp_total).ln() as f32;
         }
     }
     w

@@ -10,7 +10,10 @@ fn history() -> Vec<(String, String)> {
     for (label, words) in topics {
         for (i, a) in words.iter().enumerate() {
             for b in &words[i + 1..] {
-                v.push((format!("反映{a}问题\n小区附近{a}和{b}的情况很严重，请处理"), label.to_string()));
+                v.push((
+                    format!("反映{a}问题\n小区附近{a}和{b}的情况很严重，请处理"),
+                    label.to_string(),
+                ));
             }
         }
     }
@@ -30,33 +33,56 @@ fn learns_a_synthetic_history() {
 #[test]
 fn bad_training_sets_are_errors_or_well_defined() {
     let none: Vec<(String, String)> = Vec::new();
-    assert_eq!(Router::default().train(&none).unwrap_err(), RouteError::NoExamples);
     assert_eq!(
-        Router::default().train(&[("路灯坏了", "城管"), ("x", " ")]).unwrap_err(),
+        Router::default().train(&none).unwrap_err(),
+        RouteError::NoExamples
+    );
+    assert_eq!(
+        Router::default()
+            .train(&[("路灯坏了", "城管"), ("x", " ")])
+            .unwrap_err(),
         RouteError::EmptyLabel(1)
     );
     // One class: always that label, with certainty.
-    let one = Router::default().train(&[("路灯坏了", "城管"), ("垃圾没人清", "城管")]).unwrap();
+    let one = Router::default()
+        .train(&[("路灯坏了", "城管"), ("垃圾没人清", "城管")])
+        .unwrap();
     let s = one.suggest("学校收费", 3);
     assert_eq!((s.len(), s[0].label.as_str(), s[0].score), (1, "城管", 1.0));
     // Only empty texts: the label frequencies.
-    let empty = Router::default().train(&[("", "a"), ("", "a"), ("", "b")]).unwrap();
+    let empty = Router::default()
+        .train(&[("", "a"), ("", "a"), ("", "b")])
+        .unwrap();
     let s = empty.suggest("", 2);
     assert_eq!(s[0].label, "a");
     assert!((s[0].score - 2.0 / 3.0).abs() < 1e-5);
     // A label seen once is learned and can be suggested.
     let mut h = history();
-    h.push(("消防通道被堵\n楼下消防通道被私家车堵住".into(), "消防".into()));
+    h.push((
+        "消防通道被堵\n楼下消防通道被私家车堵住".into(),
+        "消防".into(),
+    ));
     let m = Router::default().train(&h).unwrap();
     assert!(m.labels().iter().any(|l| l == "消防"));
-    assert!(m.suggest("消防通道堵了", 3).iter().any(|s| s.label == "消防"));
+    assert!(m
+        .suggest("消防通道堵了", 3)
+        .iter()
+        .any(|s| s.label == "消防"));
 }
 
 #[test]
 fn odd_texts_get_well_formed_suggestions() {
     let model = Router::default().train(&history()).unwrap();
     let long = "学校老师补课".repeat(20_000);
-    for text in ["", " \n\t", "🙂🙂🚧", "Bus站台 broken 公交 ١٢٣ ÄÖ", &long, "\n", "ＡＢＣ学校"] {
+    for text in [
+        "",
+        " \n\t",
+        "🙂🙂🚧",
+        "Bus站台 broken 公交 ١٢٣ ÄÖ",
+        &long,
+        "\n",
+        "ＡＢＣ学校",
+    ] {
         let s = model.suggest(text, 10);
         assert_eq!(s.len(), 3, "{text:.20}");
         let total: f32 = s.iter().map(|x| x.score).sum();
@@ -69,12 +95,19 @@ fn odd_texts_get_well_formed_suggestions() {
 #[test]
 fn terms_mix_words_title_words_and_char_ngrams() {
     let mut terms = Vec::new();
-    for_each_term("公交站\n公交站牌坏了😀", TermOptions::default(), |t| terms.push(t.to_string()));
+    for_each_term(
+        "公交站\n公交站牌坏了😀",
+        TermOptions::default(),
+        |t| terms.push(t.to_string()),
+    );
     for want in ["t公交站", "w公交站", "c公", "c公交", "c公交站", "c站牌坏"] {
         assert!(terms.iter().any(|t| t == want), "{want} not in {terms:?}");
     }
     // Emoji and the newline break character runs: no n-gram holds them.
-    assert!(!terms.iter().any(|t| t.contains('😀') || t.contains('\n')), "{terms:?}");
+    assert!(
+        !terms.iter().any(|t| t.contains('😀') || t.contains('\n')),
+        "{terms:?}"
+    );
     let mut n = 0;
     for_each_term(&"长".repeat(100_000), TermOptions::default(), |_| n += 1);
     assert!(n <= 5 * MAX_CHARS, "{n}");

@@ -14,7 +14,11 @@ fn rows(file: &str, label: &str) -> Option<Vec<(String, String)>> {
     let mut rdr = csv::Reader::from_path(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let h = rdr.headers().unwrap().clone();
-    let col = |n: &str| h.iter().position(|x| x == n).unwrap_or_else(|| panic!("no {n}"));
+    let col = |n: &str| {
+        h.iter()
+            .position(|x| x == n)
+            .unwrap_or_else(|| panic!("no {n}"))
+    };
     let (t, d, l) = (col("title"), col("detail"), col(label));
     Some(
         rdr.records()
@@ -31,7 +35,10 @@ fn check(file: &str, label: &str, min_top1: f64, min_top3: f64) {
         return;
     };
     let r = cross_validate(&Router::default(), &rows, 5, 1).unwrap();
-    println!("{file}: {} rows, 5-fold top-1 {:.3}, top-3 {:.3}", r.examples, r.top1, r.top3);
+    println!(
+        "{file}: {} rows, 5-fold top-1 {:.3}, top-3 {:.3}",
+        r.examples, r.top1, r.top3
+    );
     for c in &r.per_class {
         println!("  {:<20} {:.3} (n={})", c.label, c.recall, c.support);
     }

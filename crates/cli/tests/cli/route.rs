@@ -29,25 +29,45 @@ fn route_eval_reports_accuracy_and_recall() {
     let train = write_csv(d.path(), "train.csv", "id,title,detail,kind", 0);
     let test = write_csv(d.path(), "test.csv", "id,title,detail,kind", 1);
     let args = [
-        "route", "eval", "--train", &train, "--test", &test, "--text", "title,detail", "--label",
+        "route",
+        "eval",
+        "--train",
+        &train,
+        "--test",
+        &test,
+        "--text",
+        "title,detail",
+        "--label",
         "kind",
     ];
     let (code, out) = run(&args);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("train 24 rows, test 24 rows"), "{out}");
-    let top1 = out.lines().find(|l| l.starts_with("top-1 accuracy: ")).expect(&out);
+    let top1 = out
+        .lines()
+        .find(|l| l.starts_with("top-1 accuracy: "))
+        .expect(&out);
     let top1: f64 = top1["top-1 accuracy: ".len()..].parse().unwrap();
     assert!(top1 >= 0.8, "{out}");
     assert!(out.contains("top-3 accuracy: 1.000"), "{out}");
     for label in ["教育", "城管", "交通"] {
-        assert!(out.lines().any(|l| l.trim_start().starts_with(label) && l.contains("(n=8)")), "{out}");
+        assert!(
+            out.lines()
+                .any(|l| l.trim_start().starts_with(label) && l.contains("(n=8)")),
+            "{out}"
+        );
     }
     // Same figures on a second run.
     assert_eq!(run(&args).1, out);
 
-    let (code, cv) = run(&["route", "eval", "--train", &train, "--folds", "4", "--label", "kind"]);
+    let (code, cv) = run(&[
+        "route", "eval", "--train", &train, "--folds", "4", "--label", "kind",
+    ]);
     assert_eq!(code, 0, "{cv}");
-    assert!(cv.contains("4-fold stratified cross-validation (seed 1) on 24 rows"), "{cv}");
+    assert!(
+        cv.contains("4-fold stratified cross-validation (seed 1) on 24 rows"),
+        "{cv}"
+    );
     assert!(cv.contains("top-3 accuracy: "), "{cv}");
 }
 
@@ -55,12 +75,33 @@ fn route_eval_reports_accuracy_and_recall() {
 fn route_eval_names_a_missing_column() {
     let d = tempfile::tempdir().unwrap();
     let train = write_csv(d.path(), "train.csv", "id,title,detail,kind", 0);
-    let (code, out) = run(&["route", "eval", "--train", &train, "--folds", "3", "--label", "unit_type"]);
+    let (code, out) = run(&[
+        "route",
+        "eval",
+        "--train",
+        &train,
+        "--folds",
+        "3",
+        "--label",
+        "unit_type",
+    ]);
     assert_eq!(code, 2, "{out}");
-    assert!(out.contains("no column \"unit_type\"") && out.contains("train.csv"), "{out}");
+    assert!(
+        out.contains("no column \"unit_type\"") && out.contains("train.csv"),
+        "{out}"
+    );
     assert!(!out.contains("panicked"), "{out}");
     let (code, out) = run(&[
-        "route", "eval", "--train", &train, "--folds", "3", "--label", "kind", "--text", "title,body",
+        "route",
+        "eval",
+        "--train",
+        &train,
+        "--folds",
+        "3",
+        "--label",
+        "kind",
+        "--text",
+        "title,body",
     ]);
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("no column \"body\""), "{out}");
