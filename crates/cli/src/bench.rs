@@ -41,6 +41,9 @@ pub enum BenchCmd {
     /// A server with N closed events behind it: restart time, idle memory, list/desk/public
     /// latency and workflow throughput (`--closed 0` for the empty-county baseline).
     History(crate::bench_history::HistoryArgs),
+    /// Routing suggestions: train on a few thousand messages, then suggestions/s on one core
+    /// and p50/p99 latency per suggestion.
+    Route(crate::bench_route::RouteArgs),
 }
 
 pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
@@ -54,6 +57,7 @@ pub async fn run(cmd: BenchCmd) -> anyhow::Result<ExitCode> {
         BenchCmd::Workflow(args) => crate::bench_workflow::run(args).await,
         BenchCmd::Stats(args) => crate::bench_stats::run(args).await,
         BenchCmd::History(args) => crate::bench_history::run(args).await,
+        BenchCmd::Route(args) => crate::bench_route::run(args),
     }
 }
 

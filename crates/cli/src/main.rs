@@ -3,6 +3,7 @@
 mod backup;
 mod bench;
 mod bench_history;
+mod bench_route;
 mod bench_stats;
 mod bench_workflow;
 mod calendar;
@@ -14,6 +15,7 @@ mod lifecycle;
 mod lists;
 mod person;
 mod proof;
+mod route;
 mod stats;
 mod witness;
 
@@ -56,7 +58,9 @@ const EXAMPLES: &str = "Examples:
   tiaokuai assess --scheme dept-monthly --period 2026-11
   tiaokuai bench log
   tiaokuai bench lists
-  tiaokuai bench stats --events 100000";
+  tiaokuai bench stats --events 100000
+  tiaokuai route eval --train units.csv --folds 5 --text title,detail --label unit_type
+  tiaokuai bench route";
 
 /// Where the data lives. Unset flags come from the configuration (`--config`, `TIAOKUAI_*`).
 #[derive(clap::Args, Clone, Default)]
@@ -190,6 +194,11 @@ enum Cmd {
     Stats(stats::StatsArgs),
     /// Assessment results of a scheme for a period, with per-point explanations.
     Assess(stats::AssessArgs),
+    /// Routing suggestions: evaluate the model on labelled messages.
+    Route {
+        #[command(subcommand)]
+        cmd: route::RouteCmd,
+    },
     /// Benchmarks.
     Bench {
         #[command(subcommand)]
@@ -262,6 +271,7 @@ fn main() -> std::process::ExitCode {
             Cmd::Proof { cmd } => proof::run(cmd).await,
             Cmd::Stats(a) => stats::stats(a).await,
             Cmd::Assess(a) => stats::assess(a).await,
+            Cmd::Route { cmd } => route::run(cmd),
             Cmd::Bench { cmd } => bench::run(cmd).await,
         }
     });

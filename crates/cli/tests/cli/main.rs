@@ -12,4 +12,5 @@ mod keys;
 mod lifecycle;
 mod operator;
 mod person;
+mod route;
 mod witness;
