@@ -9,7 +9,8 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-async fn login(s: &TestServer, user: &str) -> (reqwest::Client, String) {
+/// A client logged in through the API as `user` (demo password) and its CSRF token.
+pub(crate) async fn login(s: &TestServer, user: &str) -> (reqwest::Client, String) {
     login_with(s, user, "tiaokuai2026").await
 }
 

@@ -1,11 +1,8 @@
 //! Operations: queued appends committed by `flush` (what shutdown waits for), request ids in
-//! responses and log lines, readiness, and an upload checked on one server and confirmed on
-//! another over the same database.
+//! responses, readiness, and an upload checked on one server and confirmed on another over the
+//! same database.
 
-use serde_json::{json, Value};
 use tiaokuai_app::{demo, Actor, Engine};
-use tiaokuai_core::org::Person;
-use tiaokuai_core::Transition;
 use tiaokuai_server::{AppState, ServerConfig};
 use tiaokuai_testkit::{demo_engine, demo_server, test_signer};
 
@@ -19,15 +16,7 @@ async fn flush_waits_for_every_append_queued_before_it() {
             Box::pin(engine.submit(
                 &actor,
                 1_763_800_000_000 + i,
-                vec![Transition::PersonSaved {
-                    person: Person {
-                        username: "grid_qs01".into(),
-                        name: "测试".into(),
-                        phone: format!("1380000{i:04}"),
-                        unit: "370999001001".into(),
-                        active: true,
-                    },
-                }],
+                vec![crate::log::phone_change(i as usize)],
             ))
         })
         .collect();
@@ -97,25 +86,8 @@ async fn an_upload_checked_on_one_server_is_confirmed_on_another() {
     let b = tiaokuai_server::spawn_local(AppState::new(engine_b.clone(), ServerConfig::default()))
         .await
         .unwrap();
-    let c = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let r: Value = c
-        .post(a.url("/api/v1/session"))
-        .json(&json!({"username": "bianban", "password": demo::PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let csrf = r["csrf"].as_str().unwrap().to_string();
-    let bytes = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../demo/lists/属地管理事项清单.xlsx"),
-    )
-    .unwrap();
+    let (c, csrf) = crate::api::login(&a, "bianban").await;
+    let bytes = std::fs::read(crate::lists::demo_list("属地管理事项清单.xlsx")).unwrap();
     let form = reqwest::multipart::Form::new().part(
         "file",
         reqwest::multipart::Part::bytes(bytes).file_name("属地.xlsx"),

@@ -6,7 +6,7 @@ use tiaokuai_core::lists::{AdjustmentKind, AdjustmentStatus, ListKind, ReviewSta
 use tiaokuai_core::DomainError;
 use tiaokuai_testkit::{demo_engine, demo_server};
 
-fn demo_list(name: &str) -> std::path::PathBuf {
+pub(crate) fn demo_list(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../demo/lists")
         .join(name)

@@ -3,7 +3,7 @@ use tiaokuai_core::org::Person;
 use tiaokuai_core::Transition;
 use tiaokuai_testkit::{demo_engine, test_signer};
 
-fn phone_change(i: usize) -> Transition {
+pub(crate) fn phone_change(i: usize) -> Transition {
     Transition::PersonSaved {
         person: Person {
             username: "grid_qs01".into(),
