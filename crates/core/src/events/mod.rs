@@ -3,7 +3,6 @@
 
 mod apply;
 pub mod archive;
-pub mod ball;
 pub mod book;
 pub mod check;
 pub mod cmd;
@@ -15,6 +14,7 @@ pub mod model;
 pub mod scope;
 pub mod township;
 pub mod who;
+pub mod work;
 
 pub use archive::ArchivedEvent;
 pub use book::{EventBook, Flag, PublicFeedback};

@@ -8,6 +8,7 @@ use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use tiaokuai_app::now_ms;
 use tiaokuai_core::org::{RoleKind, UnitKind};
 
 pub struct RoleView {
@@ -180,7 +181,7 @@ pub async fn home(
         .await
         .map_err(|e| PageError::from_app(e, l))?;
     let (log_size, _) = state.engine.tree_head().await;
-    let todo = todo(&state, &s.principal).await;
+    let todo = todo(&state, &s.principal, s.lang).await;
     Ok(render(&HomePage {
         c: Chrome::for_session(&s, "/"),
         name: s.principal.name.clone(),
@@ -201,6 +202,7 @@ pub async fn home(
 async fn todo(
     state: &AppState,
     p: &tiaokuai_core::access::Principal,
+    l: Lang,
 ) -> Vec<(String, &'static str, usize)> {
     use tiaokuai_core::lists::adjustment::authorize;
     use tiaokuai_core::lists::{Action, AdjustmentStatus as S, ReviewStage};
@@ -222,21 +224,12 @@ async fn todo(
     state
         .engine
         .with_state(|st| {
-            let work = tiaokuai_core::events::who::todo(&st.org, &st.events, p)
+            // The workflow's steps, from the core's one "who acts next" query.
+            let work = tiaokuai_core::events::work::work_for(st, p, now_ms());
+            let work = tiaokuai_core::events::work::counts(&work)
                 .into_iter()
-                .map(|(key, n)| {
-                    let label = match key {
-                        "sign" => "事件待签收",
-                        "handle" => "事件办理中",
-                        "grade" => "办理结果待我评价",
-                        "drafts" => "网格上报待处置",
-                        "dispatch" => "呼叫待分拨",
-                        "decide" => "退单/延期申请待审核",
-                        "disputes" => "职责争议待裁定",
-                        _ => "追责案件待处理",
-                    };
-                    ("/desk".to_string(), label, n)
-                });
+                .filter(|(k, _)| k.is_action())
+                .map(|(k, n)| ("/desk".to_string(), l.pick(k.label_zh(), k.label_en()), n));
             work.chain(queues.iter().map(|(status, action, label)| {
                 let n = st
                     .adjustments

@@ -9,7 +9,7 @@ use crate::engine::{Committed, Engine};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use tiaokuai_core::events::ball::{units_to_act, COMMAND_CENTRE, ESTABLISHMENT_OFFICE};
+use tiaokuai_core::events::work::{units_to_act, COMMAND_CENTRE, ESTABLISHMENT_OFFICE};
 use tiaokuai_core::events::{EventCmd, ReminderKind};
 use tiaokuai_core::org::RoleKind;
 use tiaokuai_core::state::OrgState;
@@ -28,7 +28,7 @@ pub struct Notice {
     pub status: String,
     pub units: Vec<String>,
     pub at_ms: i64,
-    /// The units that hold the ball after this step (`ball::units_to_act`; the command centre
+    /// The units that hold the ball after this step (`work::units_to_act`; the command centre
     /// and 编办 appear as the markers `@command_centre` and `@establishment_office`).
     pub to_act: Vec<String>,
     /// For `event.remind`: the receiver of the reminded hop and the reminder's kind
@@ -182,7 +182,7 @@ pub async fn notice_for(engine: &Engine, c: &Committed, with_phones: bool) -> Op
     engine
         .with_state(|s| {
             let e = s.events.event(id)?;
-            let to_act = units_to_act(e);
+            let to_act = units_to_act(&s.events, e);
             // The reminded hop is the one this entry changed.
             let reminded = reminder.and_then(|k| {
                 e.assignments

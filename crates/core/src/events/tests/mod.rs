@@ -215,3 +215,5 @@ mod read_scope;
 mod scope;
 mod snapshot;
 mod township;
+mod work_props;
+mod work_units;

@@ -65,11 +65,19 @@ fn request_return(event: u64, n: u32) -> EventCmd {
     }
 }
 
+/// How many steps of these kinds wait for `who` (`grade`: verify or evaluate; `decide`: a
+/// return or an extension).
 fn count(s: &CountyState, who: &str, key: &str) -> usize {
-    who::todo(&s.org, &s.events, &principal(who))
-        .into_iter()
-        .find(|(k, _)| *k == key)
-        .map_or(0, |(_, n)| n)
+    use crate::events::work::{work_for, WorkKind as K};
+    let kinds: &[K] = match key {
+        "grade" => &[K::Verify, K::Evaluate],
+        "decide" => &[K::DecideReturn, K::DecideExtension],
+        k => &[K::parse(k).unwrap()],
+    };
+    work_for(s, &principal(who), at("2026-12-31T00:00"))
+        .iter()
+        .filter(|w| kinds.contains(&w.kind))
+        .count()
 }
 
 #[test]

@@ -17,7 +17,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::{AssignmentStatus, EventStatus, Flag, Urgency};
+use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::work::{work_for, Holder, WorkKind};
+use tiaokuai_core::events::{Event, EventStatus, Flag, Urgency};
 use tiaokuai_core::state::CountyState;
 
 pub struct TriageRow {
@@ -70,7 +72,32 @@ struct Data {
     disputes: usize,
 }
 
-fn collect(st: &CountyState, now: i64, l: Lang) -> Data {
+/// A call waiting for dispatch, as the triage queue shows it.
+fn triage_row(st: &CountyState, e: &Event, now: i64, l: Lang) -> TriageRow {
+    let called_ms = e.called_ms.unwrap_or(e.created_ms);
+    let mut kind = vec![e.facts.channel.label_zh().to_string()];
+    if let Some(r) = e.facts.request_type {
+        kind.push(r.label_zh().to_string());
+    }
+    if l == Lang::En {
+        kind = vec![e.facts.channel.as_str().replace('_', " ")];
+        kind.extend(e.facts.request_type.map(|r| r.as_str().to_string()));
+    }
+    TriageRow {
+        event: e.id,
+        no: e.no.clone(),
+        title: e.facts.title.clone(),
+        caller: unit_name(&st.org, &e.caller_unit),
+        urgent: e.facts.urgency == Urgency::Urgent,
+        kind: kind.join(" · "),
+        called: time(called_ms),
+        waited: waited(&st.events, called_ms, now, l),
+        item: item_view(st, e.item.as_ref()),
+        called_ms,
+    }
+}
+
+fn collect(st: &CountyState, p: &Principal, now: i64, l: Lang) -> Data {
     let book = &st.events;
     let mut d = Data {
         triage: vec![],
@@ -91,29 +118,6 @@ fn collect(st: &CountyState, now: i64, l: Lang) -> Data {
             d.disputes += 1;
         }
         let waiting = e.status == EventStatus::Called;
-        if waiting {
-            let called_ms = e.called_ms.unwrap_or(e.created_ms);
-            let mut kind = vec![e.facts.channel.label_zh().to_string()];
-            if let Some(r) = e.facts.request_type {
-                kind.push(r.label_zh().to_string());
-            }
-            if l == Lang::En {
-                kind = vec![e.facts.channel.as_str().replace('_', " ")];
-                kind.extend(e.facts.request_type.map(|r| r.as_str().to_string()));
-            }
-            d.triage.push(TriageRow {
-                event: e.id,
-                no: e.no.clone(),
-                title: e.facts.title.clone(),
-                caller: unit_name(&st.org, &e.caller_unit),
-                urgent: e.facts.urgency == Urgency::Urgent,
-                kind: kind.join(" · "),
-                called: time(called_ms),
-                waited: waited(book, called_ms, now, l),
-                item: item_view(st, e.item.as_ref()),
-                called_ms,
-            });
-        }
         let flag = event_flag(book, e, now);
         let (class, word) = if waiting {
             ("flag-wait", l.pick("待分拨", "Awaiting dispatch"))
@@ -130,51 +134,63 @@ fn collect(st: &CountyState, now: i64, l: Lang) -> Data {
             word,
         });
         for a in e.live() {
-            match a.status {
-                AssignmentStatus::ReturnRequested => {
-                    if let Some(r) = a.returns.last() {
-                        d.returns.push(RequestRow {
-                            hop: HopRow::new(st, e, a, now, l),
-                            at: time(r.at_ms),
-                            what: match l {
-                                Lang::Zh => format!("第 {} 次退单", a.returns.len()),
-                                Lang::En => format!("return #{}", a.returns.len()),
-                            },
-                            reason: r.reason.clone(),
-                            basis: r.legal_basis.clone(),
-                        });
-                    }
-                }
-                AssignmentStatus::ExtensionRequested => {
-                    if let Some(x) = a.extensions.iter().rev().find(|x| x.approved.is_none()) {
-                        d.extensions.push(RequestRow {
-                            hop: HopRow::new(st, e, a, now, l),
-                            at: time(x.at_ms),
-                            what: match l {
-                                Lang::Zh => format!("延期 {} 个工作日", x.days),
-                                Lang::En => format!("{} more working days", x.days),
-                            },
-                            reason: x.reason.clone(),
-                            basis: String::new(),
-                        });
-                    }
-                }
-                _ => {}
-            }
-            if let Some(ev) = &a.evaluation {
-                if let Some(ap) = ev.appeal.as_ref().filter(|ap| ap.decision.is_none()) {
-                    d.appeals.push(RequestRow {
-                        hop: HopRow::new(st, e, a, now, l),
-                        at: time(ap.at_ms),
-                        what: format!("{} · {}", ev.label, unit_name(&st.org, &ev.unit)),
-                        reason: ap.reason.clone(),
-                        basis: ev.reason.clone(),
-                    });
-                }
-            }
             if a.status.is_open() && book.flag(a, now) != Flag::None {
                 d.overdue.push(HopRow::new(st, e, a, now, l));
             }
+        }
+    }
+    // What waits for the command centre, oldest first, from the core's one query.
+    let mut work = work_for(st, p, now);
+    work.retain(|w| w.holder == Holder::CommandCentre);
+    for w in work.into_iter().rev() {
+        let Some(e) = book.event(w.event) else {
+            continue;
+        };
+        let a = w.hop.and_then(|n| e.assignment(n));
+        match (w.kind, a) {
+            (WorkKind::Dispatch, _) => d.triage.push(triage_row(st, e, now, l)),
+            (WorkKind::DecideReturn, Some(a)) => {
+                if let Some(r) = a.returns.last() {
+                    d.returns.push(RequestRow {
+                        hop: HopRow::new(st, e, a, now, l),
+                        at: time(r.at_ms),
+                        what: match l {
+                            Lang::Zh => format!("第 {} 次退单", a.returns.len()),
+                            Lang::En => format!("return #{}", a.returns.len()),
+                        },
+                        reason: r.reason.clone(),
+                        basis: r.legal_basis.clone(),
+                    });
+                }
+            }
+            (WorkKind::DecideExtension, Some(a)) => {
+                if let Some(x) = a.extensions.iter().rev().find(|x| x.approved.is_none()) {
+                    d.extensions.push(RequestRow {
+                        hop: HopRow::new(st, e, a, now, l),
+                        at: time(x.at_ms),
+                        what: match l {
+                            Lang::Zh => format!("延期 {} 个工作日", x.days),
+                            Lang::En => format!("{} more working days", x.days),
+                        },
+                        reason: x.reason.clone(),
+                        basis: String::new(),
+                    });
+                }
+            }
+            (WorkKind::DecideAppeal, Some(a)) => {
+                if let Some(ev) = &a.evaluation {
+                    if let Some(ap) = ev.appeal.as_ref() {
+                        d.appeals.push(RequestRow {
+                            hop: HopRow::new(st, e, a, now, l),
+                            at: time(ap.at_ms),
+                            what: format!("{} · {}", ev.label, unit_name(&st.org, &ev.unit)),
+                            reason: ap.reason.clone(),
+                            basis: ev.reason.clone(),
+                        });
+                    }
+                }
+            }
+            _ => {}
         }
     }
     // Urgent first, then the longest waiting.
@@ -196,7 +212,7 @@ pub async fn page(
     let (d, map, flash, live_from) = state
         .engine
         .with_state(|st| {
-            let d = collect(st, now, l);
+            let d = collect(st, &s.principal, now, l);
             let grids: Vec<_> = st.org.grids.values().cloned().collect();
             let map = map::render(&grids, &st.org, &d.points, label);
             (d, map, q.view(st, l), st.log_len)

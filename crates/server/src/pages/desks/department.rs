@@ -1,6 +1,6 @@
 //! The department desk (部门工作台): hops received by the viewer's unit and its divisions,
 //! grouped 待签收 / 处置中 / 退单申请中 / 延期申请中 / 已反馈, each with its deadline and flag and a
-//! one-click 签收; and the co-department hops it must grade as the lead.
+//! one-click 签收; and the hops it sent and must grade (the co-departments, as the lead).
 
 use super::view::{sort_hops, tabs, unit_name, Count, Flash, FlashQuery, HopRow, Tab};
 use super::{require, Desk};
@@ -13,7 +13,9 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::{AssignmentRole, AssignmentStatus as A, EventStatus};
+use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::work::{work_for, Holder, WorkKind as K};
+use tiaokuai_core::events::{AssignmentStatus as A, EventStatus};
 use tiaokuai_core::org::RoleKind;
 use tiaokuai_core::state::{CountyState, OrgState};
 
@@ -42,7 +44,13 @@ fn within_any(org: &OrgState, unit: &str, scope: &[String]) -> bool {
     scope.iter().any(|u| u == unit || org.is_within(unit, u))
 }
 
-fn collect(st: &CountyState, units: &[String], now: i64, l: Lang) -> (Vec<Group>, Vec<HopRow>) {
+fn collect(
+    st: &CountyState,
+    p: &Principal,
+    units: &[String],
+    now: i64,
+    l: Lang,
+) -> (Vec<Group>, Vec<HopRow>) {
     let mut groups = vec![
         Group {
             id: "to-sign",
@@ -75,30 +83,43 @@ fn collect(st: &CountyState, units: &[String], now: i64, l: Lang) -> (Vec<Group>
             rows: vec![],
         },
     ];
+    // The department's own moves, from the core's one "who acts next" query.
     let mut grade = Vec::new();
+    for w in work_for(st, p, now).into_iter().rev() {
+        let Some((e, a)) = st
+            .events
+            .event(w.event)
+            .and_then(|e| Some((e, e.assignment(w.hop?)?)))
+        else {
+            continue;
+        };
+        let g = match (w.kind, w.holder) {
+            (K::Verify | K::Evaluate, Holder::Sender)
+                if within_any(&st.org, &a.sender_unit, units) =>
+            {
+                grade.push(HopRow::new(st, e, a, now, l));
+                continue;
+            }
+            _ if w.holder != Holder::Receiver || !within_any(&st.org, &a.receiver_unit, units) => {
+                continue
+            }
+            (K::Sign, _) => 0,
+            (K::Respond | K::ReportBack, _) => 1,
+            (K::AwaitDecision, _) if a.status == A::ReturnRequested => 2,
+            (K::AwaitDecision, _) => 3,
+            _ => continue,
+        };
+        groups[g].rows.push(HopRow::new(st, e, a, now, l));
+    }
+    // Reported back and waiting for the sender's grade: not the department's move.
     for e in st.events.events.values() {
         if e.status.is_final() || e.status == EventStatus::Draft {
             continue;
         }
         for a in e.live() {
-            if a.role == AssignmentRole::Co
-                && a.status == A::Reported
-                && within_any(&st.org, &a.sender_unit, units)
-            {
-                grade.push(HopRow::new(st, e, a, now, l));
+            if a.status == A::Reported && within_any(&st.org, &a.receiver_unit, units) {
+                groups[4].rows.push(HopRow::new(st, e, a, now, l));
             }
-            if !within_any(&st.org, &a.receiver_unit, units) {
-                continue;
-            }
-            let g = match a.status {
-                A::Dispatched => 0,
-                A::Signed | A::InProgress => 1,
-                A::ReturnRequested => 2,
-                A::ExtensionRequested => 3,
-                A::Reported => 4,
-                _ => continue,
-            };
-            groups[g].rows.push(HopRow::new(st, e, a, now, l));
         }
     }
     for g in groups.iter_mut() {
@@ -138,7 +159,7 @@ pub async fn page(
                 .collect::<Vec<_>>()
                 .join("、");
             (
-                collect(st, &units, now, l),
+                collect(st, &s.principal, &units, now, l),
                 names,
                 q.view(st, l),
                 st.log_len,

@@ -15,6 +15,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use tiaokuai_app::now_ms;
+use tiaokuai_core::events::work::{work_for, WorkKind};
 use tiaokuai_core::events::Event;
 use tiaokuai_core::state::CountyState;
 
@@ -118,35 +119,45 @@ pub async fn page(
         .with_state(|st| {
             let mut open = Vec::new();
             let mut rulings = Vec::new();
+            // Open disputes: 编办's move, from the core's one "who acts next" query.
+            for w in work_for(st, &s.principal, now).into_iter().rev() {
+                let Some(e) = st
+                    .events
+                    .event(w.event)
+                    .filter(|_| w.kind == WorkKind::Rule)
+                else {
+                    continue;
+                };
+                if let Some(d) = e.open_dispute() {
+                    open.push(DisputeRow {
+                        event: e.id,
+                        no: e.no.clone(),
+                        title: e.facts.title.clone(),
+                        caller: unit_name(&st.org, &e.caller_unit),
+                        opened: time(d.opened_ms),
+                        reason: d.reason.clone(),
+                        hop: e
+                            .assignment(d.assignment)
+                            .map(|a| HopRow::new(st, e, a, now, l)),
+                        returns: returns(st, e, l),
+                        item: item_view(st, e.item.as_ref()),
+                    });
+                }
+            }
             for e in st.events.events.values() {
-                for d in &e.disputes {
-                    match &d.ruling {
-                        None => open.push(DisputeRow {
-                            event: e.id,
-                            no: e.no.clone(),
-                            title: e.facts.title.clone(),
-                            caller: unit_name(&st.org, &e.caller_unit),
-                            opened: time(d.opened_ms),
-                            reason: d.reason.clone(),
-                            hop: e
-                                .assignment(d.assignment)
-                                .map(|a| HopRow::new(st, e, a, now, l)),
-                            returns: returns(st, e, l),
-                            item: item_view(st, e.item.as_ref()),
-                        }),
-                        Some(r) => rulings.push(RulingRow {
-                            event: e.id,
-                            no: e.no.clone(),
-                            title: e.facts.title.clone(),
-                            at: time(r.at_ms),
-                            by: person_name(&st.org, &r.by),
-                            primary: unit_name(&st.org, &r.primary),
-                            supporting: names(st, &r.supporting),
-                            reasoning: r.reasoning.clone(),
-                            adjustment: r.open_adjustment,
-                            at_ms: r.at_ms,
-                        }),
-                    }
+                for r in e.disputes.iter().filter_map(|d| d.ruling.as_ref()) {
+                    rulings.push(RulingRow {
+                        event: e.id,
+                        no: e.no.clone(),
+                        title: e.facts.title.clone(),
+                        at: time(r.at_ms),
+                        by: person_name(&st.org, &r.by),
+                        primary: unit_name(&st.org, &r.primary),
+                        supporting: names(st, &r.supporting),
+                        reasoning: r.reasoning.clone(),
+                        adjustment: r.open_adjustment,
+                        at_ms: r.at_ms,
+                    });
                 }
             }
             (open, rulings, q.view(st, l), st.log_len)

@@ -17,9 +17,11 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::township::{assignable_units, is_township_hop};
+use tiaokuai_core::access::Principal;
+use tiaokuai_core::events::township::assignable_units;
 use tiaokuai_core::events::who::effective_unit;
-use tiaokuai_core::events::{AssignmentStatus, Event, EventStatus};
+use tiaokuai_core::events::work::{work_for, Holder as H, WorkKind as K};
+use tiaokuai_core::events::{Event, EventStatus};
 use tiaokuai_core::org::RoleKind;
 use tiaokuai_core::state::{CountyState, OrgState};
 
@@ -76,13 +78,6 @@ struct Page {
     inbox: Vec<HopRow>,
 }
 
-/// Whether the event belongs to township `t` (called by it, located in it, or reported there).
-pub fn in_township(org: &OrgState, e: &Event, t: &str) -> bool {
-    e.caller_unit == t
-        || e.facts.location.township.as_deref() == Some(t)
-        || org.is_within(&e.origin_unit, t)
-}
-
 fn within_any(org: &OrgState, unit: &str, scope: &[String]) -> bool {
     scope.iter().any(|t| t == unit || org.is_within(unit, t))
 }
@@ -97,68 +92,70 @@ struct Data {
     inbox: Vec<HopRow>,
 }
 
-fn collect(st: &CountyState, townships: &[String], now: i64, l: Lang) -> Data {
+/// A report waiting for the township (call the county, assign a stationed unit, or close).
+fn draft_row(org: &OrgState, e: &Event) -> DraftRow {
+    let place = e
+        .facts
+        .location
+        .village
+        .as_deref()
+        .map(|v| unit_name(org, v))
+        .or_else(|| {
+            (!e.facts.location.address.is_empty()).then(|| e.facts.location.address.clone())
+        })
+        .unwrap_or_default();
+    DraftRow {
+        event: e.id,
+        no: e.no.clone(),
+        title: e.facts.title.clone(),
+        reporter: person_name(org, &e.reporter),
+        place,
+        created: time(e.created_ms),
+        urgent: e.facts.urgency == tiaokuai_core::events::Urgency::Urgent,
+        units: assignable_units(org, &e.caller_unit)
+            .into_iter()
+            .map(|u| (u.code.clone(), u.name.clone()))
+            .collect(),
+    }
+}
+
+fn collect(st: &CountyState, p: &Principal, townships: &[String], now: i64, l: Lang) -> Data {
     let org = &st.org;
     let book = &st.events;
-    let mine = |e: &Event| townships.iter().any(|t| in_township(org, e, t));
     let mut drafts = Vec::new();
     let mut evaluate = Vec::new();
     let mut reopened = Vec::new();
     let mut called = Vec::new();
     let mut assigned = Vec::new();
     let mut inbox = Vec::new();
-    for e in book.events.values().rev() {
-        if e.status == EventStatus::Draft && mine(e) {
-            let place = e
-                .facts
-                .location
-                .village
-                .as_deref()
-                .map(|v| unit_name(org, v))
-                .or_else(|| {
-                    (!e.facts.location.address.is_empty()).then(|| e.facts.location.address.clone())
-                })
-                .unwrap_or_default();
-            drafts.push(DraftRow {
-                event: e.id,
-                no: e.no.clone(),
-                title: e.facts.title.clone(),
-                reporter: person_name(org, &e.reporter),
-                place,
-                created: time(e.created_ms),
-                urgent: e.facts.urgency == tiaokuai_core::events::Urgency::Urgent,
-                units: assignable_units(org, &e.caller_unit)
-                    .into_iter()
-                    .map(|u| (u.code.clone(), u.name.clone()))
-                    .collect(),
-            });
+    // The township's own moves, newest first, from the core's one "who acts next" query.
+    for w in work_for(st, p, now) {
+        let Some(e) = book.event(w.event) else {
             continue;
-        }
-        if e.status.is_final() || e.status == EventStatus::Draft {
-            continue;
-        }
-        for a in e.live() {
-            if a.status == AssignmentStatus::Reported && within_any(org, &a.sender_unit, townships)
+        };
+        let hop = w.hop.and_then(|n| e.assignment(n));
+        match (w.kind, w.holder, hop) {
+            (K::Call, _, _) if within_any(org, &e.caller_unit, townships) => {
+                drafts.push(draft_row(org, e))
+            }
+            (K::Verify | K::Evaluate, H::Sender, Some(a))
+                if within_any(org, &a.sender_unit, townships) =>
             {
-                let step = if book.config.verification_required
-                    && a.role != tiaokuai_core::events::AssignmentRole::Co
-                    && a.verified != Some(true)
-                {
-                    l.pick("待核查", "To verify")
-                } else {
-                    l.pick("待评价", "To grade")
-                };
                 evaluate.push(EvalRow {
                     hop: HopRow::new(st, e, a, now, l),
                     reported: a.reported_ms.map(time).unwrap_or_default(),
-                    step,
-                });
+                    step: l.pick(w.kind.label_zh(), w.kind.label_en()),
+                })
             }
-            // Its own 乡镇派单 is work it sent, not work sent to it.
-            let own = is_township_hop(a) && within_any(org, &a.sender_unit, townships);
-            if a.status.is_open() && !own && within_any(org, &a.receiver_unit, townships) {
-                inbox.push(HopRow::new(st, e, a, now, l));
+            (_, H::Receiver, Some(a)) if within_any(org, &a.receiver_unit, townships) => {
+                inbox.push(HopRow::new(st, e, a, now, l))
             }
+            _ => {}
+        }
+    }
+    for e in book.events.values().rev() {
+        if e.status.is_final() || e.status == EventStatus::Draft {
+            continue;
         }
         if !townships.contains(&e.caller_unit) {
             continue;
@@ -261,7 +258,11 @@ pub async fn page(
                 .collect();
             townships.sort();
             townships.dedup();
-            (collect(st, &townships, now, l), q.view(st, l), st.log_len)
+            (
+                collect(st, &s.principal, &townships, now, l),
+                q.view(st, l),
+                st.log_len,
+            )
         })
         .await
         .map_err(|e| PageError::from_app(e, l))?;
