@@ -3,6 +3,7 @@
 
 mod api;
 mod authz_matrix;
+mod deadlines;
 mod demo_history;
 mod erasure;
 mod event_list;

@@ -301,6 +301,9 @@ reasons! {
         FailFrom = "fail_from"
             en("must be between 1 and the number of levels")
             zh("不通过等级须在 1 与等级数之间"),
+        WarnPercentRange = "warn_percent_range"
+            en("a warning share is a percentage from 0 to 100")
+            zh("预警比例须为 0 至 100 之间的百分数"),
         LevelLabelEmpty = "level_label_empty"
             en("a level label is empty")
             zh("等级名称不能为空"),

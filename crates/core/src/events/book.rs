@@ -101,17 +101,43 @@ impl EventBook {
         }
     }
 
-    /// Yellow within `warn_before` of the deadline, red after it (derived, never stored).
+    /// Red after the current deadline; yellow in the last part of the time given for the step
+    /// (`warn_percent` of it, between [`super::config::WARN_FLOOR_MINUTES`] and `warn_before`);
+    /// derived, never stored. The time is working time, or clock time where the step's time
+    /// falls outside working hours (clock limits of urgent events at night).
     pub fn flag(&self, a: &Assignment, now_ms: i64) -> Flag {
         let Some(d) = Self::current_deadline(a) else {
             return Flag::None;
         };
         if now_ms > d {
-            Flag::Red
-        } else if self.calendar.add(now_ms, self.config.warn_before) >= d {
+            return Flag::Red;
+        }
+        let (start, percent) = self.warn_phase(a, d);
+        let mut given = self.calendar.working_ms_between(start, d);
+        let mut left = self.calendar.working_ms_between(now_ms, d);
+        if given <= 0 {
+            given = d - start;
+            left = d - now_ms;
+        }
+        let floor = super::config::WARN_FLOOR_MINUTES * 60_000;
+        let cap = self.calendar.add(now_ms, self.config.warn_before) >= d;
+        let window = (given.max(0) * i64::from(percent.min(100)) / 100).max(floor);
+        if left <= window && (cap || left <= floor) {
             Flag::Yellow
         } else {
             Flag::None
+        }
+    }
+
+    /// When the step behind the current deadline `d` started, and its warning share.
+    fn warn_phase(&self, a: &Assignment, d: i64) -> (i64, u8) {
+        let w = self.config.warn_percent;
+        match a.status {
+            AssignmentStatus::Dispatched => (a.dispatched_ms, w.sign),
+            AssignmentStatus::Signed if a.deadlines.respond == Some(d) => {
+                (a.signed_ms.unwrap_or(a.dispatched_ms), w.respond)
+            }
+            _ => (a.dispatched_ms, w.complete),
         }
     }
 

@@ -120,6 +120,28 @@ impl Scale {
     }
 }
 
+/// The yellow flag never starts fewer than this many minutes before a deadline.
+pub const WARN_FLOOR_MINUTES: i64 = 5;
+
+/// Per limit, the last share (percent) of the time given in which a hop is flagged yellow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarnPercent {
+    /// Signing (and arriving on site for a whistle).
+    pub sign: u8,
+    pub respond: u8,
+    pub complete: u8,
+}
+
+impl Default for WarnPercent {
+    fn default() -> Self {
+        WarnPercent {
+            sign: 25,
+            respond: 25,
+            complete: 20,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WorkflowConfig {
     pub labels: StepLabels,
@@ -136,8 +158,12 @@ pub struct WorkflowConfig {
     pub scale: Scale,
     /// Returns of one event before the next becomes a dispute for 编办.
     pub returns_before_dispute: u32,
-    /// Yellow flag this long before a deadline.
+    /// The yellow flag's window is at most this long (and at least [`WARN_FLOOR_MINUTES`]).
     pub warn_before: Limit,
+    /// Yellow flag in the last share of each limit (percent of the hop's time for that step),
+    /// so a fresh hop is never flagged and a 30-minute signing limit warns in its last minutes.
+    #[serde(default)]
+    pub warn_percent: WarnPercent,
     /// Escalate (督办 to leaders) after this many working days overdue.
     pub escalate_after_days: u32,
     /// On-site verification required before evaluation (数字城管 style).
@@ -179,6 +205,7 @@ impl Default for WorkflowConfig {
             scale: Scale::three(),
             returns_before_dispute: 1,
             warn_before: Limit::WorkingMinutes(480),
+            warn_percent: WarnPercent::default(),
             escalate_after_days: 5,
             verification_required: false,
             call_needs_leader: false,
@@ -258,6 +285,16 @@ impl WorkflowConfig {
         }
         if self.scale.levels.iter().any(|l| l.trim().is_empty()) {
             err("scale", R::LevelLabelEmpty);
+        }
+        let w = self.warn_percent;
+        for (f, p) in [
+            ("warn_percent.sign", w.sign),
+            ("warn_percent.respond", w.respond),
+            ("warn_percent.complete", w.complete),
+        ] {
+            if p > 100 {
+                err(f, R::WarnPercentRange);
+            }
         }
         for (name, l) in [
             ("labels.call", &self.labels.call),

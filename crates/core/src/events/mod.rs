@@ -20,7 +20,7 @@ pub use archive::ArchivedEvent;
 pub use book::{EventBook, Flag, PublicFeedback};
 pub use check::Ctx;
 pub use cmd::{EventCmd, ReminderKind, ReturnDecision};
-pub use config::{ItemLimits, LimitSet, Scale, StepLabels, WorkflowConfig};
+pub use config::{ItemLimits, LimitSet, Scale, StepLabels, WarnPercent, WorkflowConfig};
 pub use model::*;
 
 #[cfg(test)]

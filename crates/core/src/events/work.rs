@@ -285,6 +285,12 @@ fn parties<'a>(p: &'a Principal, roles: &'a [RoleKind]) -> impl Iterator<Item = 
         })
 }
 
+/// Whether `p` acts for the receiving side of hop `a` in any desk grant (a township is not the
+/// receiver of its own 乡镇派单, nor of its stationed units' hops).
+pub fn receives(org: &crate::state::OrgState, p: &Principal, a: &Assignment) -> bool {
+    parties(p, &DESK).any(|party| township::receives(org, &party, a))
+}
+
 /// Whether `p` holds step `s` of `e` (and, for closing, whether the rules would accept it now).
 fn holds(st: &CountyState, p: &Principal, e: &Event, s: &Step, now: i64) -> bool {
     let org = &st.org;
@@ -300,9 +306,7 @@ fn holds(st: &CountyState, p: &Principal, e: &Event, s: &Step, now: i64) -> bool
         (Holder::EstablishmentOffice, _) => p.has(RoleKind::EstablishmentReviewer),
         (Holder::Inspector, _) => p.has(RoleKind::DisciplineInspector),
         // A township is not the receiver of its own 乡镇派单, nor of its stationed units' hops.
-        (Holder::Receiver, Some(a)) => {
-            parties(p, &DESK).any(|party| township::receives(org, &party, a))
-        }
+        (Holder::Receiver, Some(a)) => receives(org, p, a),
         // The township decides the returns and extensions of its own hops.
         (Holder::Sender, Some(a))
             if matches!(s.kind, WorkKind::DecideReturn | WorkKind::DecideExtension) =>

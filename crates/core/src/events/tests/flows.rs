@@ -309,3 +309,57 @@ fn flags_turn_yellow_then_red() {
     // Due 17:30 on 9 March; by 09:00 on 17 March five full working days have passed.
     assert_eq!(s.events.overdue_days(&a, at("2026-03-17T09:00")), 5);
 }
+
+/// Under the default settings a hop is never yellow when it is created: the warning is the
+/// last share of each step's own limit (25% of 30 minutes to sign, 25% of 2 hours to respond).
+#[test]
+fn a_fresh_hop_is_not_flagged_and_each_step_warns_in_its_own_last_quarter() {
+    let mut s = world();
+    let id = run(
+        &mut s,
+        "op",
+        "2026-03-02T09:00",
+        EventCmd::Report {
+            event: new_event(true),
+        },
+    )
+    .unwrap();
+    let dispatch = EventCmd::Dispatch {
+        event: id,
+        item: item_ref(),
+        lead: "D1".into(),
+        co: vec![],
+        override_reason: None,
+        note: String::new(),
+    };
+    run(&mut s, "disp", "2026-03-02T09:10", dispatch).unwrap();
+    let hop = |s: &CountyState| s.events.event(id).unwrap().assignments[0].clone();
+    let a = hop(&s);
+    assert_eq!(a.deadlines.sign, at("2026-03-02T09:40"));
+    assert_eq!(s.events.flag(&a, at("2026-03-02T09:10")), Flag::None);
+    assert_eq!(s.events.flag(&a, at("2026-03-02T09:30")), Flag::None);
+    assert_eq!(s.events.flag(&a, at("2026-03-02T09:33")), Flag::Yellow);
+    assert_eq!(s.events.flag(&a, at("2026-03-02T09:41")), Flag::Red);
+    let sign = EventCmd::Sign {
+        event: id,
+        assignment: 1,
+    };
+    run(&mut s, "zj", "2026-03-02T09:20", sign).unwrap();
+    // Signed: now the two-hour response limit runs (due 11:20), warned from 10:50.
+    let a = hop(&s);
+    assert_eq!(s.events.flag(&a, at("2026-03-02T09:20")), Flag::None);
+    assert_eq!(s.events.flag(&a, at("2026-03-02T10:45")), Flag::None);
+    assert_eq!(s.events.flag(&a, at("2026-03-02T10:55")), Flag::Yellow);
+}
+
+/// The shares are settings; out-of-range shares are refused beside the field.
+#[test]
+fn warning_shares_are_settings() {
+    let mut cfg = WorkflowConfig::default();
+    cfg.warn_percent.sign = 101;
+    let problems = cfg.problems();
+    assert!(
+        problems.iter().any(|p| p.field == "warn_percent.sign"),
+        "{problems:?}"
+    );
+}

@@ -149,8 +149,23 @@ fn view(cfg: &WorkflowConfig, lang: Lang) -> (Vec<Section>, Vec<(String, String,
                     l(cfg.whistle_arrive),
                 ),
                 row(
-                    lang.pick("预警提前量（黄牌）", "Yellow flag before the deadline"),
-                    l(cfg.warn_before),
+                    lang.pick("预警（黄牌）", "Yellow flag"),
+                    match lang {
+                        Lang::Zh => format!(
+                            "签收、响应、办结时限的最后 {}%、{}%、{}%，最长 {}",
+                            cfg.warn_percent.sign,
+                            cfg.warn_percent.respond,
+                            cfg.warn_percent.complete,
+                            l(cfg.warn_before)
+                        ),
+                        Lang::En => format!(
+                            "the last {}%, {}%, {}% of the signing, response and completion limits, at most {}",
+                            cfg.warn_percent.sign,
+                            cfg.warn_percent.respond,
+                            cfg.warn_percent.complete,
+                            l(cfg.warn_before)
+                        ),
+                    },
                 ),
                 row(
                     lang.pick("超期升级督办", "Escalate when overdue by"),

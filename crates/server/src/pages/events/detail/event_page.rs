@@ -270,11 +270,30 @@ pub async fn show(
                     )
                 })
                 .unwrap_or_default();
-            // The earliest open deadline heads the page.
-            let due = e
+            // A receiver's staff see their own hop's deadline; everyone else the event's
+            // governing one (its lead hops', else any open hop's), earliest first.
+            let open: Vec<_> = e
                 .live()
                 .filter(|a| a.status.is_open())
                 .filter_map(|a| open_deadline(a).map(|d| (d, a)))
+                .collect();
+            let mine: Vec<_> = open
+                .iter()
+                .filter(|(_, a)| tiaokuai_core::events::work::receives(org, &p, a))
+                .collect();
+            let lead: Vec<_> = open
+                .iter()
+                .filter(|(_, a)| a.role != tiaokuai_core::events::AssignmentRole::Co)
+                .collect();
+            let governing = if !mine.is_empty() {
+                mine
+            } else if !lead.is_empty() {
+                lead
+            } else {
+                open.iter().collect()
+            };
+            let due = governing
+                .into_iter()
                 .min_by_key(|(d, _)| *d)
                 .and_then(|(_, a)| view::due_of(book, a, now, l));
             let chosen = chosen_item(st, e, &q.item);

@@ -50,7 +50,7 @@ const HOP: [(&str, &str, &str); 4] = [
     ("return_window", "退单时限", "return window"),
 ];
 
-const NUMBERS: [(&str, &str, &str); 4] = [
+const NUMBERS: [(&str, &str, &str); 7] = [
     (
         "extension_max_count",
         "延期次数上限",
@@ -70,6 +70,21 @@ const NUMBERS: [(&str, &str, &str); 4] = [
         "escalate_after_days",
         "超期几个工作日后升级督办",
         "Escalate after working days overdue",
+    ),
+    (
+        "warn_percent_sign",
+        "签收时限最后百分之几预警",
+        "Yellow flag in the last % of the signing limit",
+    ),
+    (
+        "warn_percent_respond",
+        "响应时限最后百分之几预警",
+        "Yellow flag in the last % of the response limit",
+    ),
+    (
+        "warn_percent_complete",
+        "办结时限最后百分之几预警",
+        "Yellow flag in the last % of the completion limit",
     ),
 ];
 
@@ -136,6 +151,9 @@ fn number_of(cfg: &WorkflowConfig, k: &str) -> u32 {
         "extension_max_count" => cfg.extension_max_count,
         "extension_max_days" => cfg.extension_max_days,
         "returns_before_dispute" => cfg.returns_before_dispute,
+        "warn_percent_sign" => cfg.warn_percent.sign.into(),
+        "warn_percent_respond" => cfg.warn_percent.respond.into(),
+        "warn_percent_complete" => cfg.warn_percent.complete.into(),
         _ => cfg.escalate_after_days,
     }
 }
@@ -268,6 +286,10 @@ pub fn config_from_form(
                 "extension_max_count" => next.extension_max_count = n,
                 "extension_max_days" => next.extension_max_days = n,
                 "returns_before_dispute" => next.returns_before_dispute = n,
+                // Above 100 is refused by the settings' own check, beside the field.
+                "warn_percent_sign" => next.warn_percent.sign = n.min(255) as u8,
+                "warn_percent_respond" => next.warn_percent.respond = n.min(255) as u8,
+                "warn_percent_complete" => next.warn_percent.complete = n.min(255) as u8,
                 _ => next.escalate_after_days = n,
             },
             Err(_) => {
@@ -396,7 +418,7 @@ pub fn sections(
         ),
         field(
             "warn_before".into(),
-            lang.pick("预警提前量", "Yellow flag before"),
+            lang.pick("预警最长提前量", "Yellow flag at most"),
             "limit",
             vals,
             errs,
