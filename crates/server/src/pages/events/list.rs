@@ -14,6 +14,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tiaokuai_app::now_ms;
+use tiaokuai_core::access::Principal;
 use tiaokuai_core::events::scope::read_scope;
 use tiaokuai_core::events::{Event, EventStatus, Flag};
 use tiaokuai_core::CountyState;
@@ -48,6 +49,8 @@ pub struct Row {
     pub urgent: bool,
     pub flag: &'static str,
     pub flag_word: &'static str,
+    /// The deadline that matters to the viewer (`view::viewer_due`) and the time left.
+    pub due: String,
     pub caller: String,
     pub receivers: String,
     pub place: String,
@@ -70,10 +73,13 @@ struct ListPage {
     query: String,
 }
 
-fn row(st: &CountyState, e: &Event, now: i64, l: Lang) -> Row {
+fn row(st: &CountyState, p: &Principal, e: &Event, now: i64, l: Lang) -> Row {
     let book = &st.events;
     let org = &st.org;
     let flag = view::worst_flag(book, e, now);
+    let due = view::viewer_due(book, org, p, e, now, l)
+        .map(|d| format!("{} · {}", d.at, d.left))
+        .unwrap_or_default();
     let mut receivers: Vec<String> = e
         .live()
         .filter(|a| a.status.is_open())
@@ -100,6 +106,7 @@ fn row(st: &CountyState, e: &Event, now: i64, l: Lang) -> Row {
         } else {
             view::flag_word(flag, l)
         },
+        due,
         caller: view::unit(org, &e.caller_unit),
         receivers: receivers.join("、"),
         place,
@@ -167,7 +174,7 @@ pub async fn page(
             page.ids
                 .iter()
                 .filter_map(|id| crate::event_lookup::listed_event(st, *id))
-                .map(|e| row(st, e, now, l))
+                .map(|e| row(st, &p, e, now, l))
                 .collect::<Vec<_>>()
         })
         .await

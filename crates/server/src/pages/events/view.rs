@@ -159,6 +159,41 @@ pub fn due_of(book: &EventBook, a: &Assignment, now: i64, l: Lang) -> Option<Due
     })
 }
 
+/// The deadline that matters to `p` on `e`: their own open hop's if their unit receives one,
+/// else the event's governing one (its lead hops', else any open hop's); the earliest of those.
+pub fn viewer_deadline<'a>(
+    org: &OrgState,
+    p: &Principal,
+    e: &'a Event,
+) -> Option<(i64, &'a Assignment)> {
+    let open: Vec<(i64, &Assignment)> = e
+        .live()
+        .filter(|a| a.status.is_open())
+        .filter_map(|a| EventBook::current_deadline(a).map(|d| (d, a)))
+        .collect();
+    let earliest = |f: &dyn Fn(&Assignment) -> bool| {
+        open.iter()
+            .filter(|(_, a)| f(a))
+            .min_by_key(|(d, _)| *d)
+            .copied()
+    };
+    earliest(&|a| tiaokuai_core::events::work::receives(org, p, a))
+        .or_else(|| earliest(&|a| a.role != tiaokuai_core::events::AssignmentRole::Co))
+        .or_else(|| earliest(&|_| true))
+}
+
+/// [`viewer_deadline`] with its flag and remaining time.
+pub fn viewer_due(
+    book: &EventBook,
+    org: &OrgState,
+    p: &Principal,
+    e: &Event,
+    now: i64,
+    l: Lang,
+) -> Option<Due> {
+    viewer_deadline(org, p, e).and_then(|(_, a)| due_of(book, a, now, l))
+}
+
 /// Whether the person may report events, and in which capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reporter {

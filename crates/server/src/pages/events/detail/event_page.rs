@@ -16,7 +16,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::{Assignment, AssignmentStatus, Event};
+use tiaokuai_core::events::Event;
 use tiaokuai_core::lists::AdjustmentStatus;
 use tiaokuai_core::org::{Grid, RoleKind};
 use tiaokuai_core::state::OrgState;
@@ -270,32 +270,8 @@ pub async fn show(
                     )
                 })
                 .unwrap_or_default();
-            // A receiver's staff see their own hop's deadline; everyone else the event's
-            // governing one (its lead hops', else any open hop's), earliest first.
-            let open: Vec<_> = e
-                .live()
-                .filter(|a| a.status.is_open())
-                .filter_map(|a| open_deadline(a).map(|d| (d, a)))
-                .collect();
-            let mine: Vec<_> = open
-                .iter()
-                .filter(|(_, a)| tiaokuai_core::events::work::receives(org, &p, a))
-                .collect();
-            let lead: Vec<_> = open
-                .iter()
-                .filter(|(_, a)| a.role != tiaokuai_core::events::AssignmentRole::Co)
-                .collect();
-            let governing = if !mine.is_empty() {
-                mine
-            } else if !lead.is_empty() {
-                lead
-            } else {
-                open.iter().collect()
-            };
-            let due = governing
-                .into_iter()
-                .min_by_key(|(d, _)| *d)
-                .and_then(|(_, a)| view::due_of(book, a, now, l));
+            // A receiver's staff see their own hop's deadline, everyone else the event's.
+            let due = view::viewer_due(book, org, &p, e, now, l);
             let chosen = chosen_item(st, e, &q.item);
             let actions = actions::available(st, &p, now, e, chosen.as_ref(), flash.as_ref(), l);
             let searchable = actions
@@ -439,11 +415,4 @@ pub async fn show(
         .map_err(|e| PageError::from_app(e, l))?;
     let page = page.ok_or_else(|| PageError::not_found(l))?;
     Ok((status_code, render(&page)).into_response())
-}
-
-fn open_deadline(a: &Assignment) -> Option<i64> {
-    if a.status == AssignmentStatus::Evaluated {
-        return None;
-    }
-    tiaokuai_core::events::EventBook::current_deadline(a)
 }
