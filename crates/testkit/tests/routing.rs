@@ -1,0 +1,210 @@
+//! Routing suggestions (issue #10): retrieval over the demo county's published list items,
+//! the model trained on past dispatches, and the two API endpoints with their scope and
+//! their handling of odd input.
+
+use crate::events_api::Api;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tiaokuai_app::routing::{ListIndexCache, Routing, RoutingSettings};
+use tiaokuai_testkit::{demo_engine, demo_server};
+
+fn settings(min_examples: usize) -> RoutingSettings {
+    RoutingSettings {
+        min_examples,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn retrieval_finds_every_demo_item_from_its_own_wording() {
+    let (engine, _fx) = demo_engine().await.unwrap();
+    let routing = Routing::new(
+        engine.clone(),
+        Arc::new(ListIndexCache::default()),
+        settings(usize::MAX),
+    );
+    let items: Vec<(String, String, String)> = engine
+        .with_state(|st| {
+            st.lists
+                .items_at(st.lists.latest())
+                .map(|i| (i.id.clone(), i.name.clone(), i.problem.clone()))
+                .collect()
+        })
+        .await
+        .unwrap();
+    assert!(items.len() >= 5, "the demo lists have items");
+    let mut misses = Vec::new();
+    let mut first = 0;
+    for (id, name, problem) in &items {
+        let text = format!("{name}\n{problem}");
+        let got = routing.suggest(&text, 3).await;
+        assert!(got.len() <= 3);
+        match got.iter().position(|s| &s.item == id) {
+            Some(0) => first += 1,
+            Some(_) => {}
+            None => misses.push(format!(
+                "{id} {name}: {:?}",
+                got.iter().map(|s| &s.item).collect::<Vec<_>>()
+            )),
+        }
+        if let Some(top) = got.first() {
+            assert!(top.score > 0.0 && top.score <= 1.0, "{top:?}");
+            assert_eq!(top.model, 0.0, "no model without dispatch history");
+        }
+    }
+    assert!(misses.is_empty(), "not in the top 3: {misses:#?}");
+    assert!(
+        first * 10 >= items.len() * 9,
+        "first for only {first} of {} items",
+        items.len()
+    );
+    // The lead and co-units come from the item.
+    let (id, name, _) = &items[0];
+    let top = routing.suggest(name, 1).await;
+    assert_eq!(&top[0].item, id);
+    let lead = engine
+        .with_state(|st| {
+            st.lists
+                .item_at(id, st.lists.latest())
+                .and_then(|i| i.primary.first().cloned())
+        })
+        .await
+        .unwrap();
+    assert_eq!(top[0].lead.as_ref().map(|u| u.code.clone()), lead);
+}
+
+#[tokio::test]
+async fn odd_texts_never_fail() {
+    let (engine, _fx) = demo_engine().await.unwrap();
+    let routing = Routing::new(
+        engine.clone(),
+        Arc::new(ListIndexCache::default()),
+        settings(1),
+    );
+    // The demo's own dispatches train a model (however small).
+    let info = routing.retrain().await.unwrap();
+    for text in [
+        String::new(),
+        "   \n\t".into(),
+        "😀🔥🏚️".into(),
+        "扬尘".repeat(50_000),
+        "<script>alert(1)</script>".into(),
+        "\u{0}\u{feff}".into(),
+    ] {
+        let got = routing.suggest(&text, 5).await;
+        assert!(got.len() <= 5);
+        if text.trim().is_empty() {
+            assert!(got.is_empty());
+        }
+        assert!(got.iter().all(|s| s.score.is_finite()));
+    }
+    assert!(routing.suggest("扬尘", 0).await.is_empty());
+    assert!(routing.suggest("扬尘", 10_000).await.len() <= tiaokuai_app::routing::MAX_K);
+    if let Some(info) = info {
+        assert!(info.examples >= 1);
+        assert_eq!(routing.model_info(), Some(info));
+    }
+}
+
+#[tokio::test]
+async fn the_api_suggests_for_texts_and_for_visible_events_only() {
+    let s = demo_server().await.unwrap();
+    let anon = reqwest::Client::new();
+    let r = anon
+        .post(s.url("/api/v1/route"))
+        .json(&json!({"text": "工地扬尘"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    let grid = Api::login(&s, "grid_qs01").await;
+    let (st, v) = grid
+        .post(
+            "/api/v1/route",
+            json!({"text": "工地夜间施工扬尘，未洒水未覆盖", "k": 3}),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let list = v["suggestions"].as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= 3, "{v}");
+    assert!(list[0]["item"].is_string() && list[0]["version"].is_u64());
+    assert!(list[0]["score"].as_f64().unwrap() > 0.0);
+    assert!(list[0]["reason"]["matched_words"].is_array());
+
+    // Bad input: empty, huge, emoji, odd k — never an error; a body that is not the
+    // request names the field.
+    for (body, want) in [
+        (json!({"text": ""}), Some(0)),
+        (json!({"text": "   "}), Some(0)),
+        (json!({"text": "扬尘".repeat(50_000), "k": 2}), None),
+        (json!({"text": "😀😀 工地 🏗️ 扬尘"}), None),
+        (json!({"text": "扬尘", "k": 0}), Some(0)),
+        (json!({}), Some(0)),
+    ] {
+        let (st, v) = grid.post("/api/v1/route", body.clone()).await;
+        assert_eq!(st, 200, "{body}: {v}");
+        let n = v["suggestions"].as_array().unwrap().len();
+        if let Some(want) = want {
+            assert_eq!(n, want, "{v}");
+        }
+    }
+    let (st, v) = grid
+        .post("/api/v1/route", json!({"text": "扬尘", "k": 100000}))
+        .await;
+    assert_eq!(st, 200);
+    assert!(v["suggestions"].as_array().unwrap().len() <= 20);
+    for bad in [
+        json!({"text": 12}),
+        json!({"text": "x", "k": -1}),
+        json!([1]),
+    ] {
+        let (st, v) = grid.post("/api/v1/route", bad.clone()).await;
+        assert_eq!(st, 400, "{bad}: {v}");
+        assert!(v["code"].is_string(), "{v}");
+    }
+    let r = grid
+        .c
+        .post(s.url("/api/v1/route"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // An event: the township that reported it and the dispatcher get suggestions; another
+    // township's operator gets 404, as for a missing event.
+    let (st, v) = grid
+        .post(
+            "/api/v1/events",
+            json!({
+                "channel": "grid_report",
+                "title": "工地夜间施工扬尘",
+                "description": "王家庄村东侧工地夜间土方作业，未洒水未覆盖，扬尘严重。",
+                "location": {"lon": 116.71, "lat": 36.61, "address": "王家庄村东"},
+            }),
+        )
+        .await;
+    assert_eq!(st, 201, "{v}");
+    let id = v["id"].as_u64().unwrap();
+    let path = format!("/api/v1/events/{id}/suggestions?k=2");
+    let (st, v) = grid.get(&path).await;
+    assert_eq!(st, 200, "{v}");
+    let list: &Vec<Value> = v["suggestions"].as_array().unwrap();
+    assert!(!list.is_empty() && list.len() <= 2, "{v}");
+    let op = Api::login(&s, "qingshan_op").await;
+    let (st, _) = op.get(&path).await;
+    assert_eq!(st, 200);
+    let other = Api::login(&s, "chengguan_op").await;
+    let (st, v) = other.get(&path).await;
+    assert_eq!(st, 404, "{v}");
+    let (st, _) = other.get("/api/v1/events/987654321/suggestions").await;
+    assert_eq!(st, 404);
+    let (st, _) = grid
+        .get(&format!("/api/v1/events/{id}/suggestions?k=x"))
+        .await;
+    assert_eq!(st, 400);
+    let r = anon.get(s.url(&path)).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+}
