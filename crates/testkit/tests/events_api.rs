@@ -17,7 +17,7 @@ const PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010806000000\
 pub(crate) struct Api<'a> {
     s: &'a TestServer,
     pub(crate) c: reqwest::Client,
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 impl<'a> Api<'a> {

@@ -208,3 +208,138 @@ async fn the_api_suggests_for_texts_and_for_visible_events_only() {
     let r = anon.get(s.url(&path)).send().await.unwrap();
     assert_eq!(r.status(), 401);
 }
+
+/// The current item named `name` (id, version, problem text).
+async fn demo_item(engine: &tiaokuai_app::Engine, name: &str) -> (String, u32, String) {
+    let name = name.to_string();
+    engine
+        .with_state(move |st| {
+            let v = st.lists.latest();
+            st.lists
+                .items_at(v)
+                .find(|i| i.name == name)
+                .map(|i| (i.id.clone(), v, i.problem.clone()))
+        })
+        .await
+        .unwrap()
+        .expect("demo item")
+}
+
+/// The `<option …>` tag of `value` in `html`.
+fn option_tag<'a>(html: &'a str, value: &str) -> &'a str {
+    let start = html
+        .find(&format!("<option value=\"{value}\""))
+        .unwrap_or_else(|| panic!("no option {value}"));
+    let end = html[start..].find('>').unwrap() + start;
+    &html[start..=end]
+}
+
+#[tokio::test]
+async fn the_dispatch_form_preselects_the_top_suggestion_and_the_report_form_offers_it() {
+    use tiaokuai_core::events::{Channel, Grade, Location, NewEvent, Urgency};
+    let s = demo_server().await.unwrap();
+    let (item, version, problem) = demo_item(&s.engine, "建筑工地扬尘").await;
+    let op = s.engine.principal_of("qingshan_op").await.unwrap().unwrap();
+    let id = s
+        .engine
+        .report_event(
+            &op,
+            tiaokuai_app::now_ms(),
+            NewEvent {
+                channel: Channel::TownshipCall,
+                title: "建筑工地扬尘".into(),
+                description: format!("{problem}，群众反映强烈。"),
+                category: String::new(),
+                urgency: Urgency::Normal,
+                grade: Grade::Ordinary,
+                request_type: None,
+                item: None,
+                location: Location {
+                    lon: 116.71,
+                    lat: 36.61,
+                    ..Default::default()
+                },
+                photos: vec![],
+                hotline_no: None,
+                hotline_due_ms: None,
+                call: true,
+            },
+        )
+        .await
+        .unwrap();
+    let value = format!("{item}@{version}");
+
+    let d = Api::login(&s, "dispatcher").await;
+    let r =
+        d.c.get(s.url(&format!("/events/{id}")))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("id=\"route-suggestions\""), "no suggestions");
+    let form = &html[html.find("id=\"act-dispatch\"").expect("dispatch form")..];
+    assert!(
+        option_tag(form, &value).contains(" selected"),
+        "{}",
+        option_tag(form, &value)
+    );
+    assert!(option_tag(form, "D-ZJ").contains(" selected"), "lead");
+    assert!(form.contains(&format!("name=\"suggested\" value=\"{value}\"")));
+    // The dispatcher's choice wins: another item picked is what the form starts from.
+    let not = item.clone();
+    let other = s
+        .engine
+        .with_state(move |st| {
+            st.lists
+                .items_at(st.lists.latest())
+                .find(|i| i.id != not && i.id.starts_with("territorial/"))
+                .map(|i| i.id.clone())
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    let r =
+        d.c.get(s.url(&format!("/events/{id}?item={other}")))
+            .send()
+            .await
+            .unwrap();
+    let html = r.text().await.unwrap();
+    let form = &html[html.find("id=\"act-dispatch\"").unwrap()..];
+    assert!(option_tag(form, &format!("{other}@{version}")).contains(" selected"));
+    assert!(!option_tag(form, &value).contains(" selected"));
+
+    // The township sees no dispatch form, so no suggestions.
+    let township = Api::login(&s, "qingshan_op").await;
+    let html = township
+        .c
+        .get(s.url(&format!("/events/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("id=\"route-suggestions\""));
+
+    // The report form, without script: "suggest from the description" offers the item.
+    let grid = Api::login(&s, "grid_qs01").await;
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", grid.csrf.clone())
+        .text("title", "工地扬尘")
+        .text("description", problem.clone())
+        .text("suggest_item", "1");
+    let r = grid
+        .c
+        .post(s.url("/events/new"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let block = &html[html.find("id=\"route-suggest\"").expect("suggestion block")..];
+    let block = &block[..block.find("</div>").unwrap()];
+    assert!(!block.contains(" hidden"), "{block}");
+    assert!(block.contains(&format!("value=\"{value}\"")), "{block}");
+}
