@@ -309,6 +309,43 @@ async fn the_dispatch_form_preselects_the_top_suggestion_and_the_report_form_off
     assert!(option_tag(form, &format!("{other}@{version}")).contains(" selected"));
     assert!(!option_tag(form, &value).contains(" selected"));
 
+    // One click: the form as shown (the suggested item, its lead) is dispatched, and the
+    // suggestion shown is recorded with it.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", d.csrf.clone())
+        .text("item", value.clone())
+        .text("lead", "D-ZJ")
+        .text("suggested", value.clone());
+    let r =
+        d.c.post(s.url(&format!("/events/{id}/act/dispatch")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.url());
+    assert!(
+        r.url().query().unwrap_or("").contains("done=dispatch"),
+        "{}",
+        r.url()
+    );
+    let suggested = s
+        .engine
+        .with_events(&[id], |st| st.events.event(id).unwrap().suggested.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        suggested.map(|r| format!("{}@{}", r.id, r.version)),
+        Some(value.clone())
+    );
+    let admin = Api::login(&s, "admin").await;
+    let r = admin.c.get(s.url("/admin/routing")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let table = &html[html.find("id=\"routing-weeks\"").expect("weekly table")..];
+    assert!(table.contains("<td class=\"share\">100%</td>"), "{table}");
+    let r = d.c.get(s.url("/admin/routing")).send().await.unwrap();
+    assert_eq!(r.status(), 403, "dispatchers do not administer");
+
     // The township sees no dispatch form, so no suggestions.
     let township = Api::login(&s, "qingshan_op").await;
     let html = township

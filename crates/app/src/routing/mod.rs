@@ -13,10 +13,12 @@
 //! runs on a blocking thread and the new model replaces the old one atomically, so a request
 //! never waits for training. Until a model exists, suggestions come from retrieval alone.
 
+mod acceptance;
 mod combine;
 mod history;
 mod index;
 
+pub use acceptance::{dispatch_of, tally, week_start, WeekShare};
 pub use combine::{combine, model_weight, Candidate, HALF_WEIGHT_AT, MAX_MODEL_WEIGHT};
 pub use history::{collect, event_text, example_of, Example};
 pub use index::{doc_of, ListIndexCache};
@@ -125,7 +127,12 @@ pub struct Routing {
     model: ArcSwapOption<Trained>,
     training: tokio::sync::Mutex<()>,
     settings: RoutingSettings,
+    /// The weekly acceptance shares, with when and for how many weeks they were counted.
+    acceptance: tokio::sync::Mutex<Option<(i64, usize, Vec<WeekShare>)>>,
 }
+
+/// How long counted acceptance shares are reused.
+const ACCEPTANCE_TTL_MS: i64 = 5 * 60_000;
 
 /// The first `max` characters of `s`.
 fn truncate_chars(s: &str, max: usize) -> &str {
@@ -179,6 +186,7 @@ impl Routing {
             model: ArcSwapOption::empty(),
             training: tokio::sync::Mutex::new(()),
             settings,
+            acceptance: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -244,6 +252,21 @@ impl Routing {
             }
         }
         out
+    }
+
+    /// The share of dispatches that took the first suggestion, for the last `weeks` weeks,
+    /// newest first (see [`WeekShare`]). Counted over resident and archived events, and reused
+    /// for five minutes.
+    pub async fn acceptance(&self, weeks: usize, now_ms: i64) -> Result<Vec<WeekShare>> {
+        let mut cached = self.acceptance.lock().await;
+        if let Some((at, w, v)) = cached.as_ref() {
+            if *w == weeks && now_ms - at < ACCEPTANCE_TTL_MS && now_ms >= *at {
+                return Ok(v.clone());
+            }
+        }
+        let v = acceptance::weekly(&self.engine, weeks, now_ms).await?;
+        *cached = Some((now_ms, weeks, v.clone()));
+        Ok(v)
     }
 
     /// Trains a model on the dispatch history now and swaps it in; `None` (and no model) when

@@ -110,6 +110,7 @@ mod tests {
             reopens: 0,
             history: vec![],
             seq: 0,
+            suggested: None,
         }
     }
 

@@ -120,6 +120,7 @@ async fn dispatched(t: &T, title: &str, it: &ItemRef, co: &[&str]) -> anyhow::Re
                 co: co.iter().map(|c| c.to_string()).collect(),
                 override_reason: None,
                 note: String::new(),
+                suggested: None,
             },
         )
         .await?;
