@@ -380,3 +380,140 @@ async fn the_dispatch_form_preselects_the_top_suggestion_and_the_report_form_off
     assert!(!block.contains(" hidden"), "{block}");
     assert!(block.contains(&format!("value=\"{value}\"")), "{block}");
 }
+
+/// Reports a township call with `title`, and dispatches it citing `item` to its first
+/// department.
+async fn call_and_dispatch(
+    engine: &tiaokuai_app::Engine,
+    title: &str,
+    item: &tiaokuai_core::events::ItemRef,
+    lead: &str,
+) -> u64 {
+    use tiaokuai_core::events::{Channel, EventCmd, Grade, Location, NewEvent, Urgency};
+    let op = engine.principal_of("qingshan_op").await.unwrap().unwrap();
+    let disp = engine.principal_of("dispatcher").await.unwrap().unwrap();
+    let now = tiaokuai_app::now_ms();
+    let id = engine
+        .report_event(
+            &op,
+            now,
+            NewEvent {
+                channel: Channel::TownshipCall,
+                title: title.into(),
+                description: format!("{title}，居民多次反映。"),
+                category: String::new(),
+                urgency: Urgency::Normal,
+                grade: Grade::Ordinary,
+                request_type: None,
+                item: None,
+                location: Location {
+                    lon: 116.71,
+                    lat: 36.61,
+                    ..Default::default()
+                },
+                photos: vec![],
+                hotline_no: None,
+                hotline_due_ms: None,
+                call: true,
+            },
+        )
+        .await
+        .unwrap();
+    engine
+        .act(
+            &disp,
+            now,
+            EventCmd::Dispatch {
+                event: id,
+                item: Some(item.clone()),
+                lead: lead.into(),
+                co: vec![],
+                override_reason: None,
+                note: String::new(),
+                suggested: None,
+            },
+        )
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn the_model_learns_from_dispatches_in_the_background() {
+    use tiaokuai_core::events::ItemRef;
+    let (engine, _fx) = demo_engine().await.unwrap();
+    // Two items led by a department.
+    let items: Vec<(ItemRef, String)> = engine
+        .with_state(|st| {
+            let v = st.lists.latest();
+            st.lists
+                .items_at(v)
+                .filter_map(|i| {
+                    let lead = i.primary.first()?;
+                    (lead.starts_with("D-") && i.id.starts_with("territorial/")).then(|| {
+                        (
+                            ItemRef {
+                                id: i.id.clone(),
+                                version: v,
+                            },
+                            lead.clone(),
+                        )
+                    })
+                })
+                .take(2)
+                .collect()
+        })
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 2);
+    let routing = Arc::new(Routing::new(
+        engine.clone(),
+        Arc::new(ListIndexCache::default()),
+        RoutingSettings {
+            retrain_after: 25,
+            retrain_every_ms: 3_600_000,
+            min_interval_ms: 0,
+            min_examples: 8,
+            ..Default::default()
+        },
+    ));
+    routing.spawn();
+    // Colloquial reports in words no list item uses.
+    let mut ids = Vec::new();
+    // 50 of each: the model then weighs about 0.4 (see `combine`).
+    for n in 0..50 {
+        let (a, lead_a) = &items[0];
+        ids.push(
+            call_and_dispatch(&engine, &format!("楼上邻居半夜咚咚响第{n}回"), a, lead_a).await,
+        );
+        let (b, lead_b) = &items[1];
+        ids.push(
+            call_and_dispatch(&engine, &format!("门口那条沟臭得不行第{n}回"), b, lead_b).await,
+        );
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let info = loop {
+        if let Some(i) = routing.model_info().filter(|i| i.examples >= 100) {
+            break i;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no model after 100 dispatches: {:?}",
+            routing.model_info()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert!(info.items >= 2);
+    let got = routing.suggest("楼上邻居半夜咚咚响", 3).await;
+    let top = &got[0];
+    assert_eq!(top.item, items[0].0.id, "{got:#?}");
+    assert!(top.model > 0.5, "{top:?}");
+    assert!(!top.reason.model_words.is_empty(), "{top:?}");
+    assert!(
+        top.reason.similar_events.iter().all(|e| ids.contains(e))
+            && !top.reason.similar_events.is_empty(),
+        "{top:?}"
+    );
+    let got = routing.suggest("沟里臭", 1).await;
+    assert_eq!(got[0].item, items[1].0.id, "{got:#?}");
+}

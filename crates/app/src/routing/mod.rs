@@ -9,7 +9,8 @@
 //!   (text = event title and detail, label = the item the dispatcher cited on the lead hop).
 //!
 //! The model is retrained in the background ([`Routing::spawn`]): after
-//! [`RoutingSettings::retrain_after`] new dispatches, and on a timer when the log grew. Training
+//! [`RoutingSettings::retrain_after`] new dispatches (at most once per
+//! [`RoutingSettings::min_interval_ms`]), and on a timer when the log grew. Training
 //! runs on a blocking thread and the new model replaces the old one atomically, so a request
 //! never waits for training. Until a model exists, suggestions come from retrieval alone.
 
@@ -47,6 +48,9 @@ pub struct RoutingSettings {
     pub retrain_after: usize,
     /// Also check this often whether the log grew (appends by other servers) and retrain.
     pub retrain_every_ms: u64,
+    /// Never retrain more often than this (training takes seconds of one core): dispatches
+    /// counted meanwhile wait for the timer.
+    pub min_interval_ms: u64,
     /// Train on at most this many of the newest dispatches: the learner builds a dense
     /// examples × terms matrix, so this bounds training memory (3,000 × 5,000 terms ≈ 120 MB).
     pub max_examples: usize,
@@ -59,6 +63,7 @@ impl Default for RoutingSettings {
         RoutingSettings {
             retrain_after: 20,
             retrain_every_ms: 10 * 60_000,
+            min_interval_ms: 5 * 60_000,
             max_examples: 3_000,
             min_examples: 10,
         }
@@ -220,7 +225,7 @@ impl Routing {
             Some(t) => (t.model.suggest(text, pool), model_weight(t.info.examples)),
             None => (Vec::new(), 0.0),
         };
-        let candidates = combine(&hits, &model, weight);
+        let candidates = combine(text, &hits, &model, weight);
         let found = self
             .engine
             .with_state(|st| {
@@ -329,6 +334,8 @@ impl Routing {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             // The first tick is immediate: the initial training.
             let mut pending = 0usize;
+            let mut last: Option<std::time::Instant> = None;
+            let min_interval = std::time::Duration::from_millis(settings.min_interval_ms);
             loop {
                 let due = tokio::select! {
                     c = committed.recv() => match c {
@@ -340,8 +347,11 @@ impl Routing {
                                 pending += 1;
                             }
                             pending >= settings.retrain_after.max(1)
+                                && last.is_none_or(|t| t.elapsed() >= min_interval)
                         }
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                            last.is_none_or(|t| t.elapsed() >= min_interval)
+                        }
                         Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
                     },
                     _ = tick.tick() => {
@@ -355,6 +365,7 @@ impl Routing {
                 }
                 let Some(me) = weak.upgrade() else { return };
                 pending = 0;
+                last = Some(std::time::Instant::now());
                 if let Err(e) = me.retrain().await {
                     tracing::warn!(error = %e, "retraining the routing model failed; will retry");
                 }
