@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use tiaokuai_app::routing::{ItemSuggestion, MAX_K};
+use tiaokuai_core::access::Principal;
 use utoipa::{IntoParams, ToSchema};
 
 /// Suggestions returned when `k` is not given.
@@ -40,7 +41,8 @@ pub struct ReasonOut {
     pub matched_words: Vec<String>,
     /// Words that made the model trained on past dispatches lean towards the item.
     pub model_words: Vec<String>,
-    /// Past events dispatched under this item that share those words (ids, newest first).
+    /// Past events dispatched under this item that share those words (ids, newest first),
+    /// among those the caller may see.
     pub similar_events: Vec<u64>,
 }
 
@@ -84,7 +86,31 @@ fn unit(u: tiaokuai_app::routing::UnitRef) -> SuggestedUnit {
     }
 }
 
-fn out(state: &AppState, v: Vec<ItemSuggestion>) -> SuggestionsOut {
+/// The suggestions as answered to `p`: similar past events only if `p` may see them.
+async fn out(state: &AppState, p: &Principal, mut v: Vec<ItemSuggestion>) -> SuggestionsOut {
+    let ids: Vec<u64> = v
+        .iter()
+        .flat_map(|s| s.reason.similar_events.iter().copied())
+        .collect();
+    if !ids.is_empty() {
+        let seen: Vec<u64> = state
+            .engine
+            .with_events(&ids, |st| {
+                ids.iter()
+                    .copied()
+                    .filter(|id| {
+                        st.events
+                            .event(*id)
+                            .is_some_and(|e| tiaokuai_core::events::who::may_see(p, &st.org, e))
+                    })
+                    .collect()
+            })
+            .await
+            .unwrap_or_default();
+        for s in v.iter_mut() {
+            s.reason.similar_events.retain(|id| seen.contains(id));
+        }
+    }
     let info = state.routing.model_info();
     SuggestionsOut {
         learned: info.is_some(),
@@ -117,12 +143,12 @@ fn out(state: &AppState, v: Vec<ItemSuggestion>) -> SuggestionsOut {
     responses((status = 200, body = SuggestionsOut), (status = 400, body = crate::error::ErrorBody)))]
 pub async fn route(
     State(state): State<AppState>,
-    ApiSession(_s, _): ApiSession,
+    ApiSession(s, _): ApiSession,
     ApiJson(req): ApiJson<RouteRequest>,
 ) -> Result<Json<SuggestionsOut>, ApiError> {
     let k = req.k.unwrap_or(DEFAULT_K).min(MAX_K);
     let v = state.routing.suggest(&req.text, k).await;
-    Ok(Json(out(&state, v)))
+    Ok(Json(out(&state, &s.principal, v).await))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -152,5 +178,5 @@ pub async fn for_event(
         .await??;
     let k = q.k.unwrap_or(DEFAULT_K).min(MAX_K);
     let v = state.routing.suggest(&text, k).await;
-    Ok(Json(out(&state, v)))
+    Ok(Json(out(&state, &s.principal, v).await))
 }
