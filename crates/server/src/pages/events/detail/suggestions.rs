@@ -13,6 +13,17 @@ use tiaokuai_core::state::CountyState;
 /// Suggestions shown on the dispatch form.
 const SHOWN: usize = 5;
 
+/// Co-units named in a suggestion's line (the select shows them all).
+const CO_SHOWN: usize = 3;
+
+/// `s` cut to `max` characters, with an ellipsis.
+fn short(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 /// One suggestion as listed under the dispatch form.
 pub struct SuggestionView {
     /// `id@version`, the value of the item select.
@@ -84,7 +95,8 @@ pub fn views(
                 .map(|w| w.as_str())
                 .collect();
             words.dedup();
-            words.truncate(6);
+            words.truncate(4);
+            let words: Vec<String> = words.into_iter().map(|w| short(w, 12)).collect();
             let reason = if words.is_empty() {
                 String::new()
             } else {
@@ -99,6 +111,15 @@ pub fn views(
                 name: x.name.clone(),
                 units: if co.is_empty() {
                     lead.to_string()
+                } else if co.len() > CO_SHOWN {
+                    format!(
+                        "{lead} / {}{}",
+                        co[..CO_SHOWN].join(l.pick("、", ", ")),
+                        match l {
+                            Lang::Zh => format!("等{}个单位", co.len()),
+                            Lang::En => format!(" and {} more", co.len() - CO_SHOWN),
+                        }
+                    )
                 } else {
                     format!("{lead} / {}", co.join(l.pick("、", ", ")))
                 },
