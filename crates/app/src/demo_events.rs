@@ -94,6 +94,7 @@ pub async fn load(engine: &Engine, now_ms: i64) -> Result<()> {
         co: co.iter().map(|c| c.to_string()).collect(),
         override_reason: None,
         note: String::new(),
+        suggested: None,
     };
 
     // 1. A full loop, closed.
@@ -357,6 +358,7 @@ pub async fn load(engine: &Engine, now_ms: i64) -> Result<()> {
                 co: vec![],
                 override_reason: Some("涉及违法占用绿地，先派综合执法".into()),
                 note: String::new(),
+                suggested: None,
             },
         )
         .await?;

@@ -19,6 +19,7 @@ pub mod keys;
 pub mod lists;
 pub mod org_io;
 pub mod personal;
+pub mod routing;
 pub mod snapshot;
 pub mod stats;
 pub mod stats_cache;

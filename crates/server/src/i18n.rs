@@ -112,6 +112,12 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "The current password is wrong",
     ),
     ("admin.title", "人员与权限", "People & roles"),
+    ("routing.title", "派单推荐采纳情况", "Routing suggestions taken"),
+    ("routing.week", "周（周一起）", "Week (from Monday)"),
+    ("routing.dispatches", "派单数", "Dispatches"),
+    ("routing.with_suggestion", "显示推荐的派单", "With a suggestion shown"),
+    ("routing.took_first", "采纳首条推荐", "Took the first suggestion"),
+    ("routing.share", "采纳率", "Share"),
     ("admin.add", "新增人员", "Add a person"),
     ("admin.password", "初始密码", "Initial password"),
     (

@@ -52,18 +52,41 @@ pub struct AppState {
     pub config: ServerConfig,
     pub(crate) limiter: Arc<security::LoginLimiter>,
     pub(crate) search: Arc<search_cache::SearchCache>,
+    /// Routing suggestions (list retrieval plus the model trained on past dispatches).
+    pub routing: Arc<tiaokuai_app::routing::Routing>,
     pub(crate) sessions: Arc<session::SessionCache>,
     /// Cancelled when the server begins to shut down (`/readyz` then answers 503).
     pub stopping: tiaokuai_app::CancellationToken,
 }
 
 impl AppState {
+    /// The state for `engine`; inside a Tokio runtime this also starts the routing model's
+    /// background training.
     pub fn new(engine: Engine, config: ServerConfig) -> Self {
+        Self::with_routing(engine, config, Default::default())
+    }
+
+    /// Like [`AppState::new`], with the routing model's retraining settings.
+    pub fn with_routing(
+        engine: Engine,
+        config: ServerConfig,
+        routing: tiaokuai_app::routing::RoutingSettings,
+    ) -> Self {
+        let search = Arc::new(search_cache::SearchCache::default());
+        let routing = Arc::new(tiaokuai_app::routing::Routing::new(
+            engine.clone(),
+            search.clone(),
+            routing,
+        ));
+        if tokio::runtime::Handle::try_current().is_ok() {
+            routing.spawn();
+        }
         AppState {
             engine,
             config,
             limiter: Arc::new(security::LoginLimiter::new()),
-            search: Arc::new(search_cache::SearchCache::default()),
+            search,
+            routing,
             sessions: Arc::new(session::SessionCache::default()),
             stopping: Default::default(),
         }

@@ -147,6 +147,57 @@
     });
   }
 
+  // Routing suggestions while typing: the title and description are sent (debounced) to
+  // POST /api/v1/route and the best items offered as choices. Without script the
+  // "suggest from the description" button asks the server for the same.
+  var title = document.getElementById('f-title');
+  var desc = document.getElementById('f-description');
+  var suggest = document.getElementById('route-suggest');
+  var suggestBtn = document.getElementById('item-suggest');
+  var timer = null, asked = '';
+  function routeNow() {
+    var text = ((title && title.value) || '') + '\n' + ((desc && desc.value) || '');
+    if (!text.trim() || text === asked) { return; }
+    asked = text;
+    fetch('/api/v1/route', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: text, k: 3 })
+    })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then(function (out) {
+        if (text !== asked) { return; }
+        var chosen = form.querySelector('input[name=item]:checked');
+        var keep = chosen ? chosen.value : '';
+        Array.prototype.forEach.call(suggest.querySelectorAll('label.item-opt'), function (l) {
+          if (!l.querySelector('input').checked) { suggest.removeChild(l); }
+        });
+        (out.suggestions || []).forEach(function (sg) {
+          var value = sg.item + '@' + sg.version;
+          if (value === keep) { return; }
+          var units = (sg.lead ? sg.lead.name : '—') +
+            (sg.co && sg.co.length ? ' / ' + sg.co.map(function (u) { return u.name; }).join('、') : '');
+          var words = (sg.reason.matched_words || []).concat(sg.reason.model_words || []).slice(0, 4);
+          var label = option(value, sg.name, units + (words.length ? ' · ' + words.join('、') : ''), false);
+          label.classList.add('suggested');
+          suggest.appendChild(label);
+        });
+        suggest.hidden = !suggest.querySelector('label.item-opt');
+      })
+      .catch(function () { asked = ''; });
+  }
+  if (suggest && window.fetch && (title || desc)) {
+    if (suggestBtn) { suggestBtn.hidden = true; }
+    [title, desc].forEach(function (el) {
+      if (!el) { return; }
+      el.addEventListener('input', function () {
+        clearTimeout(timer);
+        timer = setTimeout(routeNow, 600);
+      });
+    });
+  }
+
   // Previews (data: URLs; the policy allows no blob: images) and shrinking photos over 1.5 MB
   // to at most 2000 px so several fit in one upload.
   var photos = document.getElementById('f-photos');

@@ -16,8 +16,8 @@ const PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010806000000\
 /// A logged-in API client (also used by the other workflow API tests).
 pub(crate) struct Api<'a> {
     s: &'a TestServer,
-    c: reqwest::Client,
-    csrf: String,
+    pub(crate) c: reqwest::Client,
+    pub(crate) csrf: String,
 }
 
 impl<'a> Api<'a> {

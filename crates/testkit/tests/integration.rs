@@ -14,6 +14,7 @@ mod lifecycle;
 mod lists;
 mod log;
 mod notify_sms;
+mod routing;
 mod settings_pages;
 mod stats_api;
 mod stats_pages;

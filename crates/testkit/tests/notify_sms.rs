@@ -92,6 +92,7 @@ async fn dispatch_texts_the_handlers_sign_texts_nobody_report_back_texts_the_tow
         co: vec![],
         override_reason: Some("非清单事项".into()),
         note: String::new(),
+        suggested: None,
     };
     engine.act(&dispatcher, T0 + 1_000, dispatch).await.unwrap();
     let got = wait_for(&sent, 2).await;

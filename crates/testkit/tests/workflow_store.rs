@@ -60,6 +60,7 @@ fn random_cmd(rng: &mut StdRng, ids: &[u64]) -> EventCmd {
             },
             override_reason: Some("测试".into()),
             note: String::new(),
+            suggested: None,
         },
         3 | 4 => EventCmd::Sign { event, assignment },
         5 => EventCmd::Respond {
@@ -227,6 +228,7 @@ async fn two_dispatchers_at_once_one_wins() {
         co: vec![],
         override_reason: Some("非清单事项".into()),
         note: String::new(),
+        suggested: None,
     };
     let (a, b) = tokio::join!(
         engine.act(&d1, T0 + 1000, cmd("D-ZJ")),
@@ -335,6 +337,7 @@ async fn a_ruling_opens_a_list_adjustment_in_the_same_append() {
                 co: vec![],
                 override_reason: Some("先派执法".into()),
                 note: String::new(),
+                suggested: None,
             },
         )
         .await

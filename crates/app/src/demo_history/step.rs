@@ -156,6 +156,7 @@ pub(super) fn next(s: &CountyState, cast: &Cast, p: &Plan, rng: &mut StdRng) -> 
                         co: it.co.clone(),
                         override_reason: None,
                         note: String::new(),
+                        suggested: None,
                     },
                 ))
             }

@@ -60,6 +60,7 @@ impl EventBook {
                 reopens: 0,
                 history: vec![seq],
                 seq,
+                suggested: None,
             };
             self.events.insert(seq, e);
             return;
@@ -135,9 +136,11 @@ impl EventBook {
                 lead,
                 co,
                 override_reason,
+                suggested,
                 ..
             } => {
                 e.item = item.clone();
+                e.suggested = suggested.clone();
                 let caller = e.caller_unit.clone();
                 self.route(
                     ctx,

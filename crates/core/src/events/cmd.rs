@@ -82,6 +82,11 @@ pub enum EventCmd {
         override_reason: Option<String>,
         #[serde(default)]
         note: String,
+        /// The routing suggestion the dispatcher was shown first (issue #10), to measure how
+        /// often it is taken. Absent in older entries and when none was shown; not written
+        /// when absent, so entries without it read and hash as before.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        suggested: Option<ItemRef>,
     },
     /// 乡镇派单: the township command room sends its own (not yet called) event to a unit
     /// stationed in the township. A command of its own rather than a township `Dispatch`:

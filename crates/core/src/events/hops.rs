@@ -113,10 +113,12 @@ impl EventBook {
         a.deadlines.respond = Some(self.due(at_ms, limits.respond));
     }
 
-    /// Moves the open hops under `from` to a new parent, graded by the new lead.
+    /// Moves the hops under `from` that are not graded yet to a new parent, graded by the new
+    /// lead. A graded hop stays with the unit that graded it (谁派单、谁评价 holds afterwards).
     pub(super) fn adopt_children(e: &mut Event, from: u32, to: u32, new_sender: &str) {
         for c in e.assignments.iter_mut() {
-            if c.parent == Some(from) && c.n != to && !c.status.is_gone() {
+            if c.parent == Some(from) && c.n != to && !c.status.is_gone() && c.evaluation.is_none()
+            {
                 c.parent = Some(to);
                 c.sender_unit = new_sender.to_string();
             }

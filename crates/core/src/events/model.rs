@@ -511,6 +511,9 @@ pub struct Event {
     /// Log sequences of every entry about this event, in order (its timeline).
     pub history: Vec<u64>,
     pub seq: u64,
+    /// The routing suggestion shown first when the county dispatched it (issue #10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested: Option<ItemRef>,
 }
 
 impl Event {

@@ -6,6 +6,7 @@ mod lists;
 mod log;
 mod openapi_errors;
 mod org;
+mod routing;
 mod session;
 mod stats;
 
@@ -39,7 +40,12 @@ use utoipa_axum::{router::OpenApiRouter, routes};
         log::CheckpointOut,
         log::EntryOut,
         log::InclusionOut,
-        log::ConsistencyOut
+        log::ConsistencyOut,
+        routing::RouteRequest,
+        routing::SuggestionsOut,
+        routing::SuggestionOut,
+        routing::SuggestedUnit,
+        routing::ReasonOut
     ))
 )]
 struct ApiDoc;
@@ -135,6 +141,8 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assessment::appeal))
         .routes(routes!(assessment::manual))
         .routes(routes!(assessment::close))
+        .routes(routes!(routing::route))
+        .routes(routes!(routing::for_event))
         .merge(events::routes())
         .split_for_parts();
     let doc = document(paths);
@@ -185,6 +193,8 @@ mod tests {
             "/api/v1/lists/adjustments",
             "/api/v1/lists/adjustments/{id}/decision",
             "/api/v1/events/{id}/commands",
+            "/api/v1/events/{id}/suggestions",
+            "/api/v1/route",
             "/api/v1/assessment/{scheme}/{period}",
         ] {
             assert!(doc.paths.paths.contains_key(want), "{want} missing");

@@ -17,6 +17,7 @@ mod lists;
 mod org;
 mod public;
 mod resubmit;
+mod routing_report;
 mod settings;
 pub mod stats;
 mod upload;
@@ -171,6 +172,7 @@ pub fn router() -> Router<AppState> {
             "/admin/people/{username}/erase",
             get(admin_erase::confirm).post(admin_erase::erase),
         )
+        .route("/admin/routing", get(routing_report::page))
         .route("/audit/log", get(audit::page))
         .route("/stats/bounces", get(bounces::page))
         .route("/lists", get(lists::browse))

@@ -443,6 +443,7 @@ async fn live_banner(t: &T) -> R {
                 co: vec![],
                 override_reason: None,
                 note: String::new(),
+                suggested: None,
             },
         )
         .await?;

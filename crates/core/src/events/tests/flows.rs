@@ -23,6 +23,7 @@ fn return_window_second_return_dispute_and_ruling() {
         co: vec![],
         override_reason: Some("试派".into()),
         note: String::new(),
+        suggested: None,
     };
     run(&mut s, "disp", "2026-03-02T09:10", d("D2")).unwrap();
     // A return needs a legal basis.
@@ -157,6 +158,7 @@ fn extension_pauses_the_clock_and_is_capped() {
             co: vec![],
             override_reason: None,
             note: String::new(),
+            suggested: None,
         },
     )
     .unwrap();
@@ -263,6 +265,7 @@ fn flags_turn_yellow_then_red() {
             co: vec![],
             override_reason: None,
             note: String::new(),
+            suggested: None,
         },
     )
     .unwrap();
@@ -331,6 +334,7 @@ fn a_fresh_hop_is_not_flagged_and_each_step_warns_in_its_own_last_quarter() {
         co: vec![],
         override_reason: None,
         note: String::new(),
+        suggested: None,
     };
     run(&mut s, "disp", "2026-03-02T09:10", dispatch).unwrap();
     let hop = |s: &CountyState| s.events.event(id).unwrap().assignments[0].clone();

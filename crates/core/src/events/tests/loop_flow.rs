@@ -49,6 +49,7 @@ fn whole_loop_with_joint_matter_and_working_time_deadlines() {
         co: vec![],
         override_reason: None,
         note: String::new(),
+        suggested: None,
     };
     assert!(matches!(
         run(&mut s, "disp", "2026-02-13T09:20", bad),
@@ -61,6 +62,7 @@ fn whole_loop_with_joint_matter_and_working_time_deadlines() {
         co: vec!["D2".into(), "D3".into()],
         override_reason: None,
         note: String::new(),
+        suggested: None,
     };
     run(&mut s, "disp", "2026-02-13T09:20", cmd).unwrap();
     let ev = s.events.event(id).unwrap();

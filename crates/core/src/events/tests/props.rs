@@ -36,6 +36,7 @@ pub(super) fn arb_cmd(ids: u64) -> impl Strategy<Value = (usize, EventCmd, bool)
                     },
                     override_reason: Some("test".into()),
                     note: String::new(),
+                    suggested: None,
                 },
                 3 => EventCmd::Sign {
                     event,

@@ -75,6 +75,7 @@ fn base() -> (CountyState, Event) {
             co: vec![],
             override_reason: None,
             note: String::new(),
+            suggested: None,
         },
     )
     .unwrap();

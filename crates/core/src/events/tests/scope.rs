@@ -26,6 +26,7 @@ fn dispatched(s: &mut CountyState, id: u64) {
             co: vec![],
             override_reason: None,
             note: String::new(),
+            suggested: None,
         },
     )
     .unwrap();

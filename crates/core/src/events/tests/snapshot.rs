@@ -133,6 +133,7 @@ fn closed_event(s: &mut CountyState) -> u64 {
         co: vec!["D2".into(), "D3".into()],
         override_reason: None,
         note: String::new(),
+        suggested: None,
     };
     run(s, "disp", "2026-02-13T09:20", dispatch).unwrap();
     for (who, n) in [("zj", 1), ("zf", 2), ("hb", 3)] {

@@ -321,6 +321,7 @@ fn the_township_decides_returns_and_can_call_the_county_afterwards() {
             co: vec![],
             override_reason: None,
             note: String::new(),
+            suggested: None,
         },
     )
     .unwrap();
@@ -444,6 +445,7 @@ fn a_township_may_not_act_for_its_stationed_unit_on_a_county_hop() {
             co: vec![],
             override_reason: Some("治安问题由派出所处置".into()),
             note: String::new(),
+            suggested: None,
         },
     )
     .unwrap();

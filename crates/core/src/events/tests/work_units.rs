@@ -38,6 +38,7 @@ fn event(status: EventStatus) -> Event {
         reopens: 0,
         history: vec![],
         seq: 0,
+        suggested: None,
     }
 }
 

@@ -9,6 +9,8 @@ mod photos;
 mod queries;
 mod report;
 
+pub(super) use queries::query_error;
+
 use crate::error::ApiError;
 use crate::AppState;
 use serde::de::DeserializeOwned;

@@ -21,7 +21,7 @@ use tiaokuai_core::CountyState;
 use tiaokuai_store::{EventListQuery, Involvement, UnitConcern};
 use utoipa::IntoParams;
 
-pub(super) fn query_error(e: QueryRejection) -> ApiError {
+pub(crate) fn query_error(e: QueryRejection) -> ApiError {
     ApiError::bad_request(
         "query",
         ImportReason::BadQuery {

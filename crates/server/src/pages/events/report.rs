@@ -93,6 +93,8 @@ struct NewPage {
     channels: Vec<(&'static str, &'static str)>,
     request_types: Vec<(&'static str, &'static str)>,
     items: Vec<ItemOpt>,
+    /// Routing suggestions for the title and description so far (not among `items`).
+    suggested: Vec<ItemOpt>,
     searched: bool,
     map: String,
     scope: String,
@@ -205,6 +207,33 @@ async fn item_options(state: &AppState, chosen: &str, q: &str) -> Vec<ItemOpt> {
         .unwrap_or_default()
 }
 
+/// Suggestions shown on the report form.
+const SUGGESTED: usize = 3;
+
+/// The list items the title and description so far most likely belong to, as choices (none
+/// before anything is written, and none already offered).
+async fn suggested_options(state: &AppState, v: &Values, offered: &[ItemOpt]) -> Vec<ItemOpt> {
+    let text = format!("{}\n{}", v.title, v.description);
+    if text.trim().is_empty() {
+        return vec![];
+    }
+    let found = state.routing.suggest(&text, SUGGESTED).await;
+    state
+        .engine
+        .with_state(|st| {
+            found
+                .iter()
+                .filter_map(|x| {
+                    let i = st.lists.item_at(&x.item, x.version)?;
+                    Some(ItemOpt::of(&st.org, i, x.version, false))
+                })
+                .filter(|o| offered.iter().all(|i| i.value != o.value))
+                .collect()
+        })
+        .await
+        .unwrap_or_default()
+}
+
 async fn page(
     state: &AppState,
     s: &Session,
@@ -216,6 +245,7 @@ async fn page(
 ) -> Result<Response, PageError> {
     let l = s.lang;
     let items = item_options(state, &v.item, if searched { &v.item_q } else { "" }).await;
+    let suggested = suggested_options(state, &v, &items).await;
     let point = match (v.lon.parse::<f64>(), v.lat.parse::<f64>()) {
         (Ok(lon), Ok(lat)) => Some((lon, lat)),
         _ => None,
@@ -272,6 +302,7 @@ async fn page(
         channels,
         request_types,
         items,
+        suggested,
         searched,
         map,
         scope: scope_name,
@@ -402,8 +433,8 @@ pub async fn submit(
     let mut photos = std::mem::take(&mut v.photos);
     store_photos(&state, &f, "photos", &mut photos, &mut errors, l).await?;
     v.photos = photos;
-    if f.has("find_item") {
-        return page(&state, &s, who, v, errors, vec![], true).await;
+    if f.has("find_item") || f.has("suggest_item") {
+        return page(&state, &s, who, v, errors, vec![], f.has("find_item")).await;
     }
 
     // Check what the form can check, in the reader's words, before the rules do.

@@ -9,6 +9,7 @@ mod department_requests;
 mod failed_grade;
 mod gps_report;
 mod joint_matter;
+mod routing_suggestion;
 mod township_assign;
 mod whole_loop;
 
@@ -18,6 +19,7 @@ use department_requests::{extension, return_dispute_ruling};
 use failed_grade::dissatisfied;
 use gps_report::gps_report;
 use joint_matter::joint_matter;
+use routing_suggestion::suggested_dispatch;
 use tiaokuai_app::now_ms;
 use tiaokuai_core::access::Principal;
 use tiaokuai_core::events::{
@@ -34,6 +36,7 @@ browser_test!(event_extension_is_approved, extension);
 browser_test!(event_dissatisfied_grade_reopens, dissatisfied);
 browser_test!(event_joint_matter_lead_waits_for_co, joint_matter);
 browser_test!(event_township_assigns_its_police_station, township_assign);
+browser_test!(event_dispatch_takes_the_suggested_item, suggested_dispatch);
 
 /// A 1×1 PNG.
 const PNG: [u8; 67] = [
@@ -117,6 +120,7 @@ async fn dispatched(t: &T, title: &str, it: &ItemRef, co: &[&str]) -> anyhow::Re
                 co: co.iter().map(|c| c.to_string()).collect(),
                 override_reason: None,
                 note: String::new(),
+                suggested: None,
             },
         )
         .await?;

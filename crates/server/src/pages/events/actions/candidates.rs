@@ -187,6 +187,7 @@ pub(super) fn event_candidates(e: &Event, item: Option<&ItemRef>) -> Vec<(&'stat
                 co: vec![],
                 override_reason: Some(x()),
                 note: String::new(),
+                suggested: None,
             },
         ),
         (

@@ -14,17 +14,22 @@ fn need(errs: &mut BTreeMap<String, String>, f: &Fields, name: &str, l: Lang) ->
     v
 }
 
+/// `id@version`, or `None`.
+fn parse_item(v: &str) -> Option<ItemRef> {
+    v.rsplit_once('@').and_then(|(id, ver)| {
+        Some(ItemRef {
+            id: id.to_string(),
+            version: ver.parse().ok()?,
+        })
+    })
+}
+
 fn opt_item(f: &Fields, errs: &mut BTreeMap<String, String>, l: Lang) -> Option<ItemRef> {
     let v = f.get("item");
     if v.is_empty() {
         return None;
     }
-    let r = v.rsplit_once('@').and_then(|(id, ver)| {
-        Some(ItemRef {
-            id: id.to_string(),
-            version: ver.parse().ok()?,
-        })
-    });
+    let r = parse_item(v);
     if r.is_none() {
         errs.insert(
             "item".into(),
@@ -81,6 +86,7 @@ pub(super) fn build(
             co: f.all("co"),
             override_reason: Some(f.get("override_reason").to_string()).filter(|x| !x.is_empty()),
             note,
+            suggested: parse_item(f.get("suggested")),
         },
         "assign" => EventCmd::Assign {
             event,

@@ -2,6 +2,7 @@
 //! see of one event (facts, place, item, hops, disputes, cases, forms, timeline) into it.
 
 use super::hops::{hop_view, CaseView, DisputeView, HopView};
+use super::suggestions::{self, SuggestionView};
 use super::timeline::{timeline_rows, TimeRow};
 use super::{chosen_item, ViewQuery};
 use crate::error::PageError;
@@ -65,6 +66,10 @@ pub struct EventPage {
     /// The event's own item, which a reassignment is checked against.
     pub event_item: Option<ItemOpt>,
     pub searchable: bool,
+    /// Routing suggestions for the dispatch form, best first.
+    pub suggestions: Vec<SuggestionView>,
+    /// The top suggestion (`id@version`), sent with the dispatch to record whether it was taken.
+    pub suggested: String,
     /// How many forms sit under "more actions", and whether to open it (one has an error).
     pub secondary: usize,
     pub secondary_open: bool,
@@ -109,6 +114,9 @@ pub async fn show(
     } else {
         state.search.search(&state.engine, &q.q, 8, None).await.1
     };
+    let suggested = suggestions::for_dispatch(state, &s.principal, id)
+        .await
+        .unwrap_or_default();
     let p = s.principal.clone();
     let status_code = flash.as_ref().map(|f| f.status).unwrap_or(StatusCode::OK);
     let page = state
@@ -272,7 +280,13 @@ pub async fn show(
                 .unwrap_or_default();
             // A receiver's staff see their own hop's deadline, everyone else the event's.
             let due = view::viewer_due(book, org, &p, e, now, l);
-            let chosen = chosen_item(st, e, &q.item);
+            // The event's own item (or the one picked) first; else the top suggestion.
+            let chosen = chosen_item(st, e, &q.item).or_else(|| {
+                q.item
+                    .is_empty()
+                    .then(|| suggestions::top(&suggested))
+                    .flatten()
+            });
             let actions = actions::available(st, &p, now, e, chosen.as_ref(), flash.as_ref(), l);
             let searchable = actions
                 .iter()
@@ -407,6 +421,10 @@ pub async fn show(
                 item_choice,
                 event_item,
                 searchable,
+                suggestions: suggestions::views(st, &suggested, chosen.as_ref(), l),
+                suggested: suggestions::top(&suggested)
+                    .map(|r| format!("{}@{}", r.id, r.version))
+                    .unwrap_or_default(),
                 secondary,
                 secondary_open,
             })

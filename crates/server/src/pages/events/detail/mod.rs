@@ -5,6 +5,7 @@
 
 mod event_page;
 mod hops;
+mod suggestions;
 mod timeline;
 
 pub use event_page::show;
