@@ -91,6 +91,10 @@ pub struct Log {
     pub format: LogFormat,
     /// A tracing filter (`RUST_LOG` overrides it).
     pub filter: String,
+    /// OTLP/HTTP collector base URL (e.g. `http://127.0.0.1:4318`) that receives the spans;
+    /// unset: none. Needs a build with the `otel` feature. `OTEL_EXPORTER_OTLP_ENDPOINT` sets it too.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otlp_endpoint: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
@@ -147,13 +151,14 @@ impl Default for Log {
         Log {
             format: LogFormat::Text,
             filter: "info,sqlx=warn,tower_http=warn".into(),
+            otlp_endpoint: None,
         }
     }
 }
 
 /// Environment variables with their own names (documented before the file existed); any other
 /// setting is `TIAOKUAI_<SECTION>__<KEY>`, e.g. `TIAOKUAI_SERVER__SESSION_HOURS=8`.
-const ENV_NAMES: [(&str, &str); 9] = [
+const ENV_NAMES: [(&str, &str); 10] = [
     ("DATABASE_URL", "database.url"),
     ("TIAOKUAI_DATABASE_URL", "database.url"),
     ("TIAOKUAI_KEY_FILE", "database.key_file"),
@@ -163,6 +168,8 @@ const ENV_NAMES: [(&str, &str); 9] = [
     ("TIAOKUAI_NOTIFY_WEBHOOK", "notify.webhook"),
     ("TIAOKUAI_SMS_GATEWAY", "notify.sms_gateway"),
     ("TIAOKUAI_LOG_FORMAT", "log.format"),
+    // The OpenTelemetry standard name; `TIAOKUAI_LOG__OTLP_ENDPOINT` wins over it.
+    ("OTEL_EXPORTER_OTLP_ENDPOINT", "log.otlp_endpoint"),
 ];
 
 const SECTIONS: [&str; 6] = ["database", "server", "history", "workflow", "notify", "log"];
@@ -185,9 +192,10 @@ impl Config {
             }
             fig = fig.merge(Toml::file(f));
         }
-        // `DATABASE_URL` first so that `TIAOKUAI_DATABASE_URL` wins over it.
+        // The generic names first so that `TIAOKUAI_DATABASE_URL` wins over `DATABASE_URL` and
+        // `TIAOKUAI_LOG__OTLP_ENDPOINT` over `OTEL_EXPORTER_OTLP_ENDPOINT`.
         let mut vars: Vec<(String, String)> = env.into_iter().collect();
-        vars.sort_by_key(|(k, _)| k != "DATABASE_URL");
+        vars.sort_by_key(|(k, _)| !(k == "DATABASE_URL" || k == "OTEL_EXPORTER_OTLP_ENDPOINT"));
         for (k, v) in vars {
             if let Some(key) = env_key(&k) {
                 let value = if key.ends_with("proxies") {
@@ -208,10 +216,18 @@ impl Config {
                 fig = fig.merge(value);
             }
         }
-        let c: Config = fig.extract().map_err(|e| {
+        let mut c: Config = fig.extract().map_err(|e| {
             let msgs: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
             anyhow::anyhow!("invalid configuration: {}", msgs.join("; "))
         })?;
+        // An empty endpoint (e.g. `OTEL_EXPORTER_OTLP_ENDPOINT=`) means none.
+        if c.log
+            .otlp_endpoint
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            c.log.otlp_endpoint = None;
+        }
         c.validate()?;
         Ok(c)
     }
@@ -258,6 +274,11 @@ impl Config {
         if let Err(e) = tracing_subscriber::EnvFilter::try_new(&self.log.filter) {
             errs.push(format!("log.filter: {e}"));
         }
+        if let Some(u) = &self.log.otlp_endpoint {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                errs.push("log.otlp_endpoint: must be an http(s) URL".into());
+            }
+        }
         if errs.is_empty() {
             Ok(())
         } else {
@@ -289,6 +310,7 @@ impl Config {
         c.database.url = mask_url(&c.database.url);
         c.notify.webhook = mask_url(&c.notify.webhook);
         c.notify.sms_gateway = mask_url(&c.notify.sms_gateway);
+        c.log.otlp_endpoint = c.log.otlp_endpoint.as_deref().map(mask_url);
         toml::to_string(&c).unwrap_or_else(|e| format!("# cannot print: {e}\n"))
     }
 }

@@ -13,6 +13,7 @@ mod demo;
 mod integrity;
 mod lifecycle;
 mod lists;
+mod otel;
 mod person;
 mod proof;
 mod route;
@@ -224,7 +225,33 @@ fn main() -> std::process::ExitCode {
     if let Some(f) = cli.log_format {
         cfg.log.format = f;
     }
+    #[cfg(not(feature = "otel"))]
+    if let Some(url) = &cfg.log.otlp_endpoint {
+        eprintln!(
+            "error: log.otlp_endpoint is set ({}), but this tiaokuai was built without the otel \
+             feature: build it with `--features otel`, or unset log.otlp_endpoint \
+             (TIAOKUAI_LOG__OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_ENDPOINT)",
+            config::mask_url(url)
+        );
+        return std::process::ExitCode::from(2);
+    }
+    #[cfg(not(feature = "otel"))]
     init_logging(&cfg.log);
+    // Spans are exported from here on; the exporter is flushed when the command has ended.
+    #[cfg(feature = "otel")]
+    let telemetry = match cfg.log.otlp_endpoint.as_deref() {
+        Some(endpoint) => match init_logging_otel(&cfg.log, endpoint) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                eprintln!("error: cannot start the OTLP trace exporter: {e:#}");
+                return std::process::ExitCode::from(2);
+            }
+        },
+        None => {
+            init_logging(&cfg.log);
+            None
+        }
+    };
     config::init(cfg);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -275,13 +302,19 @@ fn main() -> std::process::ExitCode {
             Cmd::Bench { cmd } => bench::run(cmd).await,
         }
     });
-    match result {
+    let code = match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE
         }
+    };
+    // After the graceful shutdown (`serve`) or the command's end: send the spans still queued.
+    #[cfg(feature = "otel")]
+    if let Some(exporter) = telemetry {
+        exporter.shutdown();
     }
+    code
 }
 
 /// Text or JSON log lines on stderr, filtered by `RUST_LOG` or else `log.filter`.
@@ -295,4 +328,24 @@ fn init_logging(log: &config::Log) {
         config::LogFormat::Json => b.json().flatten_event(true).with_current_span(true).init(),
         config::LogFormat::Text => b.init(),
     }
+}
+
+/// As [`init_logging`], and every span that passes the filter is also exported over OTLP.
+#[cfg(feature = "otel")]
+fn init_logging_otel(log: &config::Log, endpoint: &str) -> anyhow::Result<otel::Exporter> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let exporter = otel::Exporter::start(endpoint)?;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&log.filter));
+    let fmt = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
+    let registry = tracing_subscriber::registry().with(filter);
+    match log.format {
+        config::LogFormat::Json => registry
+            .with(fmt.json().flatten_event(true).with_current_span(true))
+            .with(exporter.layer())
+            .init(),
+        config::LogFormat::Text => registry.with(fmt).with(exporter.layer()).init(),
+    }
+    Ok(exporter)
 }

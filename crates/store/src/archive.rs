@@ -107,7 +107,7 @@ impl Store {
                           where b.county = a.county and b.event_id = a.event_id)",
             marks.join(", ")
         );
-        let mut q = sqlx::query_scalar::<_, Vec<u8>>(&sql).bind(county);
+        let mut q = sqlx::query_scalar::<_, Vec<u8>>(sqlx::AssertSqlSafe(&*sql)).bind(county);
         for id in ids {
             q = q.bind(*id as i64);
         }
@@ -151,10 +151,12 @@ impl Store {
     pub async fn clear_derived_state(&self, county: &str) -> Result<()> {
         let mut tx = self.begin_derived().await?;
         for t in ["event_archive", "event_archive_photos", "state_snapshots"] {
-            sqlx::query(&format!("delete from {t} where county = $1"))
-                .bind(county)
-                .execute(tx.conn()?)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "delete from {t} where county = $1"
+            )))
+            .bind(county)
+            .execute(tx.conn()?)
+            .await?;
         }
         tx.commit().await?;
         Ok(())

@@ -65,7 +65,10 @@ impl Store {
                  where county = $1 and seq in ({}) order by seq",
                 list.join(",")
             );
-            let rows = sqlx::query(&sql).bind(county).fetch_all(&self.pool).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(&*sql))
+                .bind(county)
+                .fetch_all(&self.pool)
+                .await?;
             for r in &rows {
                 out.push(row_to_entry(county, r)?);
             }

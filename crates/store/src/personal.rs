@@ -214,7 +214,11 @@ async fn vault_values(
             "select commitment, value from personal_data where county = $1 and commitment in ({})",
             list.join(",")
         );
-        for r in sqlx::query(&sql).bind(county).fetch_all(&mut *conn).await? {
+        for r in sqlx::query(sqlx::AssertSqlSafe(&*sql))
+            .bind(county)
+            .fetch_all(&mut *conn)
+            .await?
+        {
             out.insert(r.try_get(0)?, r.try_get(1)?);
         }
     }
@@ -377,7 +381,7 @@ impl Store {
             Backend::Postgres => {
                 for table in ["personal_data", "people", "role_grants"] {
                     self.pool
-                        .execute(format!("vacuum {table}").as_str())
+                        .execute(sqlx::AssertSqlSafe(format!("vacuum {table}")))
                         .await?;
                 }
                 Ok(())

@@ -140,7 +140,7 @@ pub(crate) fn upsert_sql(
     sql
 }
 
-pub(crate) type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
+pub(crate) type Q<'q> = Query<'q, Any, AnyArguments>;
 
 fn bind_event<'q>(q: Q<'q>, county: &str, e: &Event) -> Q<'q> {
     let l = &e.facts.location;
@@ -284,7 +284,7 @@ pub(crate) async fn project_events(
 ) -> Result<()> {
     for chunk in crate::pow2_chunks(&rows.events, CHUNK_ROWS) {
         let sql = upsert_sql(b, "events", EVENT_COLS, 2, chunk.len());
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for e in chunk {
             q = bind_event(q, county, e);
         }
@@ -297,7 +297,7 @@ pub(crate) async fn project_events(
         .collect();
     for chunk in crate::pow2_chunks(&hops, CHUNK_ROWS) {
         let sql = upsert_sql(b, "assignments", HOP_COLS, 3, chunk.len());
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for (e, a) in chunk {
             q = bind_hop(q, county, e, a);
         }
@@ -305,7 +305,7 @@ pub(crate) async fn project_events(
     }
     for chunk in crate::pow2_chunks(&rows.cases, CHUNK_ROWS) {
         let sql = upsert_sql(b, "accountability_cases", CASE_COLS, 3, chunk.len());
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for c in chunk {
             q = q
                 .bind(county.to_string())
@@ -322,7 +322,7 @@ pub(crate) async fn project_events(
     }
     for chunk in crate::pow2_chunks(&rows.feedback, CHUNK_ROWS) {
         let sql = upsert_sql(b, "public_feedback", FEEDBACK_COLS, 2, chunk.len());
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for (id, f) in chunk {
             q = q
                 .bind(county.to_string())
@@ -368,7 +368,7 @@ async fn project_calendar(
                 placeholder(b, n + 4)
             ));
         }
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for d in chunk {
             q = q
                 .bind(county.to_string())

@@ -92,9 +92,9 @@ const GRID_COLS: &str = "code, name, kind, village, leader, workers, geometry";
 
 impl Store {
     pub async fn units(&self, county: &str) -> Result<Vec<Unit>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {UNIT_COLS} from units where county = $1 order by code"
-        ))
+        )))
         .bind(county)
         .fetch_all(&self.pool)
         .await?;
@@ -102,9 +102,9 @@ impl Store {
     }
 
     pub async fn unit(&self, county: &str, code: &str) -> Result<Option<Unit>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {UNIT_COLS} from units where county = $1 and code = $2"
-        ))
+        )))
         .bind(county)
         .bind(code)
         .fetch_optional(&self.pool)
@@ -113,9 +113,9 @@ impl Store {
     }
 
     pub async fn person(&self, county: &str, username: &str) -> Result<Option<PersonRow>> {
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {PERSON_COLS} from people where county = $1 and username = $2"
-        ))
+        )))
         .bind(county)
         .bind(username)
         .fetch_optional(&self.pool)
@@ -125,9 +125,9 @@ impl Store {
 
     /// People of one unit (not its subunits), by name.
     pub async fn people_of_unit(&self, county: &str, unit: &str) -> Result<Vec<PersonRow>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {PERSON_COLS} from people where county = $1 and unit = $2 order by username"
-        ))
+        )))
         .bind(county)
         .bind(unit)
         .fetch_all(&self.pool)
@@ -143,10 +143,10 @@ impl Store {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let like = format!("%{escaped}%");
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {PERSON_COLS} from people where county = $1 and (username like $2 escape '\\' or name like $2 escape '\\') \
              order by username limit $3"
-        ))
+        )))
         .bind(county)
         .bind(like)
         .bind(limit)
@@ -186,9 +186,9 @@ impl Store {
     }
 
     pub async fn grids(&self, county: &str) -> Result<Vec<Grid>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {GRID_COLS} from grids where county = $1 order by code"
-        ))
+        )))
         .bind(county)
         .fetch_all(&self.pool)
         .await?;
@@ -196,9 +196,9 @@ impl Store {
     }
 
     pub async fn grids_of_village(&self, county: &str, village: &str) -> Result<Vec<Grid>> {
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {GRID_COLS} from grids where county = $1 and village = $2 order by code"
-        ))
+        )))
         .bind(county)
         .bind(village)
         .fetch_all(&self.pool)
@@ -210,10 +210,12 @@ impl Store {
     pub async fn org_counts(&self, county: &str) -> Result<(i64, i64, i64)> {
         let mut out = [0i64; 3];
         for (i, t) in ["units", "people", "grids"].iter().enumerate() {
-            out[i] = sqlx::query_scalar(&format!("select count(*) from {t} where county = $1"))
-                .bind(county)
-                .fetch_one(&self.pool)
-                .await?;
+            out[i] = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "select count(*) from {t} where county = $1"
+            )))
+            .bind(county)
+            .fetch_one(&self.pool)
+            .await?;
         }
         Ok((out[0], out[1], out[2]))
     }
@@ -239,7 +241,10 @@ impl Store {
             "select * from stat_hops where county = $1 order by event_id, n".to_string(),
         ];
         for q in queries {
-            let rows = sqlx::query(&q).bind(county).fetch_all(&self.pool).await?;
+            let rows = sqlx::query(sqlx::AssertSqlSafe(&*q))
+                .bind(county)
+                .fetch_all(&self.pool)
+                .await?;
             for r in rows {
                 let mut cells = Vec::new();
                 for i in 0..sqlx::Row::len(&r) {

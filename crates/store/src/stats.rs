@@ -137,7 +137,7 @@ pub(crate) async fn project_stats(
 ) -> Result<()> {
     for chunk in crate::pow2_chunks(events, CHUNK_ROWS) {
         let sql = upsert_sql(b, "stat_events", EVENT_COLS, 2, chunk.len());
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for f in chunk {
             q = bind_event(q, county, f);
         }
@@ -145,7 +145,7 @@ pub(crate) async fn project_stats(
     }
     for chunk in crate::pow2_chunks(hops, CHUNK_ROWS) {
         let sql = upsert_sql(b, "stat_hops", HOP_COLS, 3, chunk.len());
-        let mut q = sqlx::query(&sql);
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
         for f in chunk {
             q = bind_hop(q, county, f);
         }
@@ -244,19 +244,19 @@ impl Store {
         from_ms: i64,
         to_ms: i64,
     ) -> Result<(Vec<EventFact>, Vec<HopFact>)> {
-        let ev = sqlx::query(&format!(
+        let ev = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {} from stat_events where county = $1 and created_ms >= $2 and created_ms < $3",
             EVENT_COLS.join(", ")
-        ))
+        )))
         .bind(county)
         .bind(from_ms)
         .bind(to_ms)
         .fetch_all(&self.pool)
         .await?;
-        let hp = sqlx::query(&format!(
+        let hp = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {} from stat_hops where county = $1 and dispatched_ms >= $2 and dispatched_ms < $3",
             HOP_COLS.join(", ")
-        ))
+        )))
         .bind(county)
         .bind(from_ms)
         .bind(to_ms)
@@ -274,18 +274,18 @@ impl Store {
         seq: u64,
     ) -> Result<(Vec<EventFact>, Vec<HopFact>)> {
         let changed = "select id from events where county = $1 and seq >= $2";
-        let ev = sqlx::query(&format!(
+        let ev = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {} from stat_events where county = $1 and event_id in ({changed})",
             EVENT_COLS.join(", ")
-        ))
+        )))
         .bind(county)
         .bind(seq as i64)
         .fetch_all(&self.pool)
         .await?;
-        let hp = sqlx::query(&format!(
+        let hp = sqlx::query(sqlx::AssertSqlSafe(format!(
             "select {} from stat_hops where county = $1 and event_id in ({changed})",
             HOP_COLS.join(", ")
-        ))
+        )))
         .bind(county)
         .bind(seq as i64)
         .fetch_all(&self.pool)

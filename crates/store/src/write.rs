@@ -308,7 +308,7 @@ impl WriteTxn {
                 sql.push_str(&ph.join(","));
                 sql.push(')');
             }
-            let mut q = sqlx::query(&sql);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(&*sql));
             for (e, _) in chunk {
                 let h = &e.header;
                 q = q
@@ -387,10 +387,12 @@ impl Store {
     pub async fn rebuild_read_models(&self, county: &str) -> Result<u64> {
         let mut w = self.begin_write(county).await?;
         for table in crate::readmodel::READ_MODEL_TABLES {
-            sqlx::query(&format!("delete from {table} where county = $1"))
-                .bind(county)
-                .execute(w.c()?)
-                .await?;
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "delete from {table} where county = $1"
+            )))
+            .bind(county)
+            .execute(w.c()?)
+            .await?;
         }
         // Events are projected from the folded state at the end, as live appends do.
         let mut state = CountyState::default();

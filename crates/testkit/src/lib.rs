@@ -35,7 +35,7 @@ pub async fn fresh_db() -> anyhow::Result<(Store, Fixture)> {
                 .max_connections(1)
                 .connect(&admin)
                 .await?;
-            sqlx::query(&format!("create database {name}"))
+            sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
                 .execute(&pool)
                 .await?;
             pool.close().await;

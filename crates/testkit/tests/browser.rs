@@ -90,9 +90,9 @@ impl T {
             ],
         });
         caps.insert("goog:chromeOptions".into(), options);
-        // fantoccini's connector compiles in rustls' aws-lc-rs backend and reqwest compiles in ring;
-        // with both present rustls cannot choose a process default, so choose one here.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // fantoccini's connector and reqwest both use rustls' aws-lc-rs backend; install it as the
+        // process default explicitly so another backend unified in later cannot make it ambiguous.
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let c = ClientBuilder::rustls()?
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))

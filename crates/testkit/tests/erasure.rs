@@ -224,9 +224,9 @@ async fn erasure_deletes_the_data_and_the_log_still_verifies() {
             ("personal_data", "value"),
             ("log_entries", "payload"),
         ] {
-            let n: i64 = sqlx::query_scalar(&format!(
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                 "select count(*) from {table} where county = $1 and ({col} like $2 or {col} like $3)"
-            ))
+            )))
             .bind(&county)
             .bind(format!("%{PHONE}%"))
             .bind(format!("%{NAME}%"))

@@ -303,13 +303,13 @@ async fn sql_list_equals_the_in_memory_rule_for_every_reader_and_filter() {
 async fn counts_are_capped() {
     let (store, _fx) = tiaokuai_testkit::fresh_db().await.unwrap();
     let n = COUNT_CAP + 50;
-    sqlx::query(&format!(
+    sqlx::query(sqlx::AssertSqlSafe(format!(
         "insert into events (county, id, no, status, channel, urgency, grade, title, category, \
          caller_unit, origin_unit, lon, lat, reporter, created_ms, returns, reopens, seq) \
          with recursive n(i) as (select 1 union all select i + 1 from n where i < {n}) \
          select 'X', i, 'N' || i, case when i % 2 = 0 then 'closed' else 'called' end, \
          'grid_report', 'normal', 'ordinary', 't', 'c', 'T', 'T', 0, 0, 'r', 0, 0, 0, i from n"
-    ))
+    )))
     .execute(store.pool())
     .await
     .unwrap();

@@ -213,7 +213,10 @@ async fn a_restart_replays_only_what_follows_the_snapshot() {
 async fn refused_after(engine: &Engine, sql: &str, why: &str) {
     let store = engine.store();
     let live = engine.full_state().await.unwrap();
-    sqlx::query(sql).execute(store.pool()).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .execute(store.pool())
+        .await
+        .unwrap();
     let again = restart(store, manual()).await;
     let r = again.start_report().clone();
     assert_eq!(r.snapshot, None, "{r:?}");

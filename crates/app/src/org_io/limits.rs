@@ -26,20 +26,25 @@ pub fn check_zip(path: &Path) -> Result<(), String> {
         let mut member = zip
             .by_index(i)
             .map_err(|e| format!("not a readable workbook: {e}"))?;
+        // zip 5+ decodes member names on demand; undecodable ones read lossily, as before.
+        let name = member
+            .name()
+            .map(|n| n.into_owned())
+            .unwrap_or_else(|_| String::from_utf8_lossy(member.name_raw()).into_owned());
         let declared = member.size();
         if total.saturating_add(declared) > MAX_INFLATED_BYTES {
-            return Err(too_big(member.name()));
+            return Err(too_big(&name));
         }
         loop {
             let n = member
                 .read(&mut buf)
-                .map_err(|e| format!("not a readable workbook ({}): {e}", member.name()))?;
+                .map_err(|e| format!("not a readable workbook ({name}): {e}"))?;
             if n == 0 {
                 break;
             }
             total += n as u64;
             if total > MAX_INFLATED_BYTES {
-                return Err(too_big(member.name()));
+                return Err(too_big(&name));
             }
         }
     }

@@ -118,3 +118,54 @@ fn deploy_example_is_valid() {
     assert_eq!(c.log.format, LogFormat::Json);
     assert_eq!(c.server.secure_cookies, Switch::On);
 }
+
+#[test]
+fn otlp_endpoint_from_file_env_and_the_standard_variable() {
+    // Unset by default, and then not printed by `config show`.
+    assert_eq!(Config::default().log.otlp_endpoint, None);
+    assert!(!Config::default().show().contains("otlp_endpoint"));
+    let f = file("[log]\notlp_endpoint = \"http://127.0.0.1:4318\"\n");
+    let c = Config::load_from(Some(f.path()), env(&[])).expect("file");
+    assert_eq!(
+        c.log.otlp_endpoint.as_deref(),
+        Some("http://127.0.0.1:4318")
+    );
+    assert!(c
+        .show()
+        .contains("otlp_endpoint = \"http://127.0.0.1:4318\""));
+    let c = Config::load_from(
+        None,
+        env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")]),
+    )
+    .expect("standard variable");
+    assert_eq!(
+        c.log.otlp_endpoint.as_deref(),
+        Some("http://collector:4318")
+    );
+    // Ours wins over the standard name, whatever the order of the environment.
+    for pairs in [
+        [
+            ("TIAOKUAI_LOG__OTLP_ENDPOINT", "https://otel.example:4318"),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+        ],
+        [
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318"),
+            ("TIAOKUAI_LOG__OTLP_ENDPOINT", "https://otel.example:4318"),
+        ],
+    ] {
+        let c = Config::load_from(Some(f.path()), env(&pairs)).expect("env");
+        assert_eq!(
+            c.log.otlp_endpoint.as_deref(),
+            Some("https://otel.example:4318")
+        );
+    }
+    // Empty means none; anything but http(s) is refused with the key's name.
+    let c = Config::load_from(None, env(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "")])).expect("empty");
+    assert_eq!(c.log.otlp_endpoint, None);
+    let e = Config::load_from(
+        None,
+        env(&[("TIAOKUAI_LOG__OTLP_ENDPOINT", "collector:4318")]),
+    )
+    .expect_err("not a URL");
+    assert!(e.to_string().contains("log.otlp_endpoint"), "{e}");
+}

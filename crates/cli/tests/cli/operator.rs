@@ -248,7 +248,10 @@ fn backup_restore_verify_postgres() {
                 .connect(&admin)
                 .await
                 .unwrap();
-            sqlx::query(sql).execute(&pool).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(&pool)
+                .await
+                .unwrap();
             pool.close().await;
         })
     };

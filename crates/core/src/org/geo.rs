@@ -1,7 +1,7 @@
 //! Grid geometry checks. Grids arrive as GeoJSON from imports; bad polygons must be named, not
 //! stored.
 
-use geojson::{Geometry, Value};
+use geojson::{Geometry, GeometryValue};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BBox {
@@ -52,7 +52,7 @@ pub fn validate_polygon(text: &str) -> Result<(Vec<(f64, f64)>, BBox), GeoError>
         }
     };
     let rings = match geom.value {
-        Value::Polygon(r) => r,
+        GeometryValue::Polygon { coordinates } => coordinates,
         other => return Err(GeoError::NotPolygon(other.type_name().to_string())),
     };
     if rings.is_empty() {
@@ -72,15 +72,16 @@ pub fn validate_polygon(text: &str) -> Result<(Vec<(f64, f64)>, BBox), GeoError>
             return Err(GeoError::NotClosed(i));
         }
         for p in ring {
+            let p = p.as_slice();
             let (Some(&lon), Some(&lat)) = (p.first(), p.get(1)) else {
-                return Err(GeoError::OutOfRange(p.clone()));
+                return Err(GeoError::OutOfRange(p.to_vec()));
             };
             if !(-180.0..=180.0).contains(&lon)
                 || !(-90.0..=90.0).contains(&lat)
                 || !lon.is_finite()
                 || !lat.is_finite()
             {
-                return Err(GeoError::OutOfRange(p.clone()));
+                return Err(GeoError::OutOfRange(p.to_vec()));
             }
             bbox = bbox.union(BBox {
                 min_lon: lon,
@@ -94,7 +95,7 @@ pub fn validate_polygon(text: &str) -> Result<(Vec<(f64, f64)>, BBox), GeoError>
         .first()
         .map(|r| {
             r.iter()
-                .filter_map(|p| Some((*p.first()?, *p.get(1)?)))
+                .filter_map(|p| Some((*p.as_slice().first()?, *p.as_slice().get(1)?)))
                 .collect()
         })
         .unwrap_or_default();

@@ -22,7 +22,7 @@ async fn plan(e: &Engine, sql: &str, args: &[ListArg]) -> Vec<String> {
             format!("explain {sql}")
         }
     };
-    let mut q = sqlx::query(&explain);
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(&*explain));
     for a in args {
         q = match a {
             ListArg::Str(s) => q.bind(s.clone()),
