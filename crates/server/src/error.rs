@@ -274,7 +274,7 @@ impl IntoResponse for PageError {
         };
         let body = format!(
             "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-             <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body><main class=\"narrow\">\
+             <title>{title}</title><link rel=\"stylesheet\" href=\"/static/app.css\"><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head><body><main class=\"narrow\">\
              <h1 class=\"error-title\">{} {title}</h1><p id=\"error-message\">{}</p><p><a href=\"/\">{}</a></p></main></body></html>",
             l.code(),
             self.status.as_u16(),

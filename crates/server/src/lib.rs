@@ -100,6 +100,8 @@ pub fn router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .merge(metrics_layer::router())
         .layer(axum::middleware::from_fn(metrics_layer::track))
+        // gzip or brotli as the client accepts; server-sent events and images stay as they are.
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

@@ -8,6 +8,7 @@ mod demo_history;
 mod erasure;
 mod event_list;
 mod events_api;
+mod frame;
 mod history;
 mod import;
 mod lifecycle;

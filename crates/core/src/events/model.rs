@@ -117,7 +117,7 @@ impl EventStatus {
     }
     pub fn label_en(self) -> &'static str {
         match self {
-            Self::Draft => "Draft",
+            Self::Draft => "Reported (awaiting the township)",
             Self::SelfClosed => "Closed locally",
             Self::Called => "Called (awaiting dispatch)",
             Self::Dispatched => "Dispatched (awaiting signature)",
@@ -136,7 +136,7 @@ impl EventStatus {
     }
     pub fn label_zh(self) -> &'static str {
         match self {
-            EventStatus::Draft => "草稿",
+            EventStatus::Draft => "已上报(待乡镇处置)",
             EventStatus::SelfClosed => "自办结",
             EventStatus::Called => "已呼叫(待分拨)",
             EventStatus::Dispatched => "已派单(待签收)",

@@ -150,6 +150,22 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+async fn favicon() -> Response {
+    (
+        [
+            ("content-type", "image/svg+xml"),
+            ("cache-control", "public, max-age=86400"),
+        ],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
+/// Any other path: the 404 page in the user's language.
+async fn not_found(jar: axum_extra::extract::CookieJar) -> crate::error::PageError {
+    crate::error::PageError::not_found(Lang::from_jar(&jar))
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(events::router())
@@ -198,4 +214,7 @@ pub fn router() -> Router<AppState> {
         .route("/lists/upload/confirm", post(upload::confirm))
         .route("/public/lists", get(public::page))
         .route("/static/app.css", get(stylesheet))
+        .route("/favicon.svg", get(favicon))
+        .route("/favicon.ico", get(favicon))
+        .fallback(not_found)
 }

@@ -68,7 +68,7 @@ pub(super) async fn gps_report(t: &T) -> R {
     )
     .await?;
     t.click("#report-submit").await?;
-    t.expect_text("#event-status", "草稿").await?;
+    t.expect_text("#event-status", "已上报").await?;
     // The server placed the point in the worker's grid, village and township.
     t.expect_text("#place", "青山镇王家庄村第1网格").await?;
     t.expect_text("#place", "王家庄村").await?;

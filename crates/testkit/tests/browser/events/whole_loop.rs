@@ -55,7 +55,7 @@ pub(super) async fn whole_loop(t: &T) -> R {
     t.click(&radio).await?;
     t.shot("report-filled").await?;
     t.click("#report-submit").await?;
-    t.expect_text("#event-status", "草稿").await?;
+    t.expect_text("#event-status", "已上报").await?;
     let page = t.path().await?;
     ensure!(page.starts_with("/events/"), "after reporting: {page}");
     t.expect_text("#place", "王家庄").await?;
