@@ -268,6 +268,9 @@ reasons! {
         SendsToItself { unit: String } = "sends_to_itself"
             en("'{unit}' cannot send work to itself")
             zh("不能派给本单位"),
+        AlsoLead { unit: String } = "also_lead"
+            en("'{unit}' is the lead unit; it cannot also be a co-unit")
+            zh("牵头（主体）单位不能同时作为配合单位，请从配合单位中去掉它"),
         NamedTwice { unit: String } = "named_twice"
             en("'{unit}' is named twice")
             zh("单位重复"),

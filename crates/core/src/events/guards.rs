@@ -210,11 +210,12 @@ pub(super) fn check_receivers(
                 R::CannotReceive { unit: u.clone() },
             ));
         } else if u == not {
-            errs.push(FieldError::new(
-                "",
-                field,
-                R::SendsToItself { unit: u.clone() },
-            ));
+            // For co and supporting units `not` is the lead (primary) unit, not the sender.
+            let reason = match field {
+                "co" | "supporting" => R::AlsoLead { unit: u.clone() },
+                _ => R::SendsToItself { unit: u.clone() },
+            };
+            errs.push(FieldError::new("", field, reason));
         } else if !seen.insert(u) {
             errs.push(FieldError::new(
                 "",

@@ -367,3 +367,35 @@ fn warning_shares_are_settings() {
         "{problems:?}"
     );
 }
+
+/// A lead also chosen as a co-unit is named as such, not as "sending to itself".
+#[test]
+fn a_lead_also_named_as_co_unit_is_refused_as_such() {
+    let mut s = world();
+    let id = run(
+        &mut s,
+        "op",
+        "2026-03-02T09:00",
+        EventCmd::Report {
+            event: new_event(true),
+        },
+    )
+    .unwrap();
+    let dispatch = EventCmd::Dispatch {
+        event: id,
+        item: item_ref(),
+        lead: "D1".into(),
+        co: vec!["D2".into(), "D1".into()],
+        override_reason: Some("x".into()),
+        note: String::new(),
+        suggested: None,
+    };
+    match refused(&mut s, "disp", "2026-03-02T09:10", dispatch) {
+        DomainError::Invalid(errs) => {
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert_eq!(errs[0].field, "co");
+            assert_eq!(errs[0].reason.code(), "also_lead");
+        }
+        e => panic!("{e:?}"),
+    }
+}
