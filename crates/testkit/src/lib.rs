@@ -101,3 +101,28 @@ pub async fn demo_server() -> anyhow::Result<TestServer> {
         fixture,
     })
 }
+
+/// A township's call to the county, normal urgency, located in the demo county's first
+/// township: the report the routing and dispatch tests start from.
+pub fn township_call(title: &str, description: &str) -> tiaokuai_core::events::NewEvent {
+    use tiaokuai_core::events::{Channel, Grade, Location, NewEvent, Urgency};
+    NewEvent {
+        channel: Channel::TownshipCall,
+        title: title.into(),
+        description: description.into(),
+        category: String::new(),
+        urgency: Urgency::Normal,
+        grade: Grade::Ordinary,
+        request_type: None,
+        item: None,
+        location: Location {
+            lon: 116.71,
+            lat: 36.61,
+            ..Default::default()
+        },
+        photos: vec![],
+        hotline_no: None,
+        hotline_due_ms: None,
+        call: true,
+    }
+}

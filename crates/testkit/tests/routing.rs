@@ -236,7 +236,6 @@ fn option_tag<'a>(html: &'a str, value: &str) -> &'a str {
 
 #[tokio::test]
 async fn the_dispatch_form_preselects_the_top_suggestion_and_the_report_form_offers_it() {
-    use tiaokuai_core::events::{Channel, Grade, Location, NewEvent, Urgency};
     let s = demo_server().await.unwrap();
     let (item, version, problem) = demo_item(&s.engine, "建筑工地扬尘").await;
     let op = s.engine.principal_of("qingshan_op").await.unwrap().unwrap();
@@ -245,25 +244,7 @@ async fn the_dispatch_form_preselects_the_top_suggestion_and_the_report_form_off
         .report_event(
             &op,
             tiaokuai_app::now_ms(),
-            NewEvent {
-                channel: Channel::TownshipCall,
-                title: "建筑工地扬尘".into(),
-                description: format!("{problem}，群众反映强烈。"),
-                category: String::new(),
-                urgency: Urgency::Normal,
-                grade: Grade::Ordinary,
-                request_type: None,
-                item: None,
-                location: Location {
-                    lon: 116.71,
-                    lat: 36.61,
-                    ..Default::default()
-                },
-                photos: vec![],
-                hotline_no: None,
-                hotline_due_ms: None,
-                call: true,
-            },
+            tiaokuai_testkit::township_call("建筑工地扬尘", &format!("{problem}，群众反映强烈。")),
         )
         .await
         .unwrap();
@@ -389,7 +370,7 @@ async fn call_and_dispatch(
     item: &tiaokuai_core::events::ItemRef,
     lead: &str,
 ) -> u64 {
-    use tiaokuai_core::events::{Channel, EventCmd, Grade, Location, NewEvent, Urgency};
+    use tiaokuai_core::events::EventCmd;
     let op = engine.principal_of("qingshan_op").await.unwrap().unwrap();
     let disp = engine.principal_of("dispatcher").await.unwrap().unwrap();
     let now = tiaokuai_app::now_ms();
@@ -397,25 +378,7 @@ async fn call_and_dispatch(
         .report_event(
             &op,
             now,
-            NewEvent {
-                channel: Channel::TownshipCall,
-                title: title.into(),
-                description: format!("{title}，居民多次反映。"),
-                category: String::new(),
-                urgency: Urgency::Normal,
-                grade: Grade::Ordinary,
-                request_type: None,
-                item: None,
-                location: Location {
-                    lon: 116.71,
-                    lat: 36.61,
-                    ..Default::default()
-                },
-                photos: vec![],
-                hotline_no: None,
-                hotline_due_ms: None,
-                call: true,
-            },
+            tiaokuai_testkit::township_call(title, &format!("{title}，居民多次反映。")),
         )
         .await
         .unwrap();

@@ -6,7 +6,6 @@
 use super::{as_user, done, item, selected, submit, who, R, T};
 use anyhow::ensure;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::events::{Channel, Grade, Location, NewEvent, Urgency};
 
 pub(super) async fn suggested_dispatch(t: &T) -> R {
     let dust = item(t, "建筑工地扬尘").await?;
@@ -18,32 +17,15 @@ pub(super) async fn suggested_dispatch(t: &T) -> R {
             .unwrap_or_default()
     };
     let op = who(t, "qingshan_op").await?;
-    let id =
-        t.s.engine
-            .report_event(
-                &op,
-                now_ms(),
-                NewEvent {
-                    channel: Channel::TownshipCall,
-                    title: "建筑工地扬尘".into(),
-                    description: format!("{problem}，群众反映强烈。"),
-                    category: String::new(),
-                    urgency: Urgency::Normal,
-                    grade: Grade::Ordinary,
-                    request_type: None,
-                    item: None,
-                    location: Location {
-                        lon: 116.71,
-                        lat: 36.61,
-                        ..Default::default()
-                    },
-                    photos: vec![],
-                    hotline_no: None,
-                    hotline_due_ms: None,
-                    call: true,
-                },
-            )
-            .await?;
+    let id = t
+        .s
+        .engine
+        .report_event(
+            &op,
+            now_ms(),
+            tiaokuai_testkit::township_call("建筑工地扬尘", &format!("{problem}，群众反映强烈。")),
+        )
+        .await?;
 
     // While a grid worker types, the report form suggests the item (script, debounced).
     t.login("grid_qs01").await?;
