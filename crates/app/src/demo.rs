@@ -23,6 +23,7 @@ pub const ACCOUNTS: &[(&str, &str)] = &[
     ("shichang", "市场监管局经办人 department handler"),
     ("huanbao", "生态环境分局经办人 department handler"),
     ("bianban", "编办审核员 establishment office reviewer"),
+    ("bianban2", "编办审核员 establishment office reviewer (a second, so 编办's own applications can be reviewed)"),
     ("sifa", "司法局审核员 justice bureau reviewer"),
     ("jiwei", "纪委监委纪检监察员 discipline inspector"),
     ("leader", "县领导 leader (dashboards)"),

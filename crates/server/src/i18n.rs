@@ -21,6 +21,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("nav.home", "首页", "Home"),
     ("nav.desk", "工作台", "My desk"),
+    ("nav.report", "上报问题", "Report"),
+    ("nav.my_reports", "我的上报", "My reports"),
     ("nav.events", "事件", "Events"),
     ("nav.org", "组织机构", "Organisation"),
     ("nav.map", "网格地图", "Grid map"),

@@ -27,6 +27,9 @@ pub struct Session {
     pub principal: Principal,
     pub csrf: String,
     pub lang: Lang,
+    /// Steps waiting for this person (workflow and list adjustments), for the menu's count;
+    /// filled for pages only.
+    pub work: usize,
 }
 
 impl Session {
@@ -66,6 +69,7 @@ async fn load(
         principal,
         csrf: row.csrf,
         lang,
+        work: 0,
     }))
 }
 
@@ -117,7 +121,15 @@ impl FromRequestParts<AppState> for PageSession {
     ) -> Result<Self, Self::Rejection> {
         let lang = Lang::from_jar(&CookieJar::from_headers(&parts.headers));
         match load(parts, state).await {
-            Ok(Some(s)) => Ok(PageSession(s)),
+            Ok(Some(mut s)) => {
+                let p = s.principal.clone();
+                s.work = state
+                    .engine
+                    .with_state(|st| crate::pages::work_count(st, &p, now_ms()))
+                    .await
+                    .unwrap_or(0);
+                Ok(PageSession(s))
+            }
             Ok(None) => {
                 let next = parts
                     .uri

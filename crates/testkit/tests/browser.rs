@@ -281,12 +281,18 @@ async fn three_roles(t: &T) -> R {
         t.expect_path("/login").await.context(user)?;
         t.shot("login").await?;
         t.login(user).await?;
-        t.expect_path("/").await?;
-        t.expect_text("#my-roles", label).await.context(user)?;
+        if user == "grid_qs01" {
+            // A grid worker's home is reporting and their own reports.
+            t.expect_path("/desk/grid").await?;
+            t.expect_text("#report-link", "上报问题").await?;
+        } else {
+            t.expect_path("/").await?;
+            t.expect_text("#my-roles", label).await.context(user)?;
+        }
         t.shot(&format!("home-{user}")).await?;
 
         // Organisation tree, search, and into a unit: 住建 is short for 青川县住房和城乡建设局.
-        t.click("nav.main-nav a[href='/org']").await?;
+        t.goto("/org").await?;
         t.find("#unit-tree details").await?;
         t.fill("#q", "住建").await?;
         t.click("form[role=search] button[type=submit]").await?;
@@ -357,7 +363,7 @@ async fn admin_page(t: &T) -> R {
 
     t.login_with("browser_gw01", "browser-pass-2026").await?;
     t.expect_text("#home-title", "浏览器测试员").await?;
-    t.expect_text("#my-roles", "网格员").await?;
+    t.expect_text("#report-link", "上报问题").await?;
     t.logout().await
 }
 
@@ -457,3 +463,6 @@ mod settings_flows;
 
 #[path = "browser/stats.rs"]
 mod stats_flows;
+
+#[path = "browser/homes.rs"]
+mod home_flows;

@@ -198,10 +198,9 @@ impl EventBook {
                 legal_basis,
                 ..
             } => {
-                // A township hop's returns stay with the township: they never become a
-                // dispute and do not count towards the county's returns.
-                let to_dispute = e.returns >= self.config.returns_before_dispute
-                    && !e.assignment(hop_n).is_some_and(is_township_hop);
+                // The rule (and the township exception) is the configuration's, so the
+                // return form can say beforehand that this return goes to 编办.
+                let to_dispute = self.config.return_becomes_dispute(e, hop_n);
                 let mut a = take(e, hop_n);
                 a.returns.push(ReturnRequest {
                     by: by.username.clone(),

@@ -1,7 +1,7 @@
 //! Per-deployment workflow settings (domain.md §7): step labels, time limits, extension caps,
 //! the evaluation scale. Changed only through the log (`WorkflowConfigSet`).
 
-use super::model::{RequestType, Urgency};
+use super::model::{Event, RequestType, Urgency};
 use crate::calendar::Limit;
 use crate::error::EventReason as R;
 use crate::lists::TimeLimits;
@@ -224,6 +224,26 @@ fn days(d: f64) -> Option<Limit> {
 }
 
 impl WorkflowConfig {
+    /// Whether a return requested now on hop `hop` goes straight to 编办 as a dispute: the
+    /// event already had `returns_before_dispute` returns that counted (reassigned or disputed)
+    /// or were rejected — a department returning again after a rejection means the two sides
+    /// disagree. A township hop's returns stay with the township and never become disputes.
+    pub fn return_becomes_dispute(&self, e: &Event, hop: u32) -> bool {
+        if e.assignment(hop)
+            .is_some_and(super::township::is_township_hop)
+        {
+            return false;
+        }
+        let rejected = e
+            .assignments
+            .iter()
+            .filter(|a| !super::township::is_township_hop(a))
+            .flat_map(|a| &a.returns)
+            .filter(|r| r.outcome.as_deref() == Some("rejected"))
+            .count() as u32;
+        e.returns + rejected >= self.returns_before_dispute
+    }
+
     /// The limits for a hop: deployment default by urgency, then request type, then the list
     /// item's own limits (an urgent event never gets a longer limit from the item).
     pub fn limits_for(

@@ -43,6 +43,16 @@ impl AdjustmentKind {
             Self::ChangeContent => "变更内容",
         }
     }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::Add => "Add an item",
+            Self::Cancel => "Cancel an item",
+            Self::ChangeParties => "Change primary/supporting units",
+            Self::ChangeFlow => "Change the flow",
+            Self::ChangeContent => "Change the content",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +104,17 @@ impl AdjustmentStatus {
             Self::SentBack => "已退回修改",
             Self::Approved => "已批准待发布",
             Self::Published => "已发布",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::AwaitingEstablishment => "Awaiting the establishment office",
+            Self::AwaitingJustice => "Awaiting the legality review",
+            Self::AwaitingApproval => "Awaiting county approval",
+            Self::SentBack => "Sent back for changes",
+            Self::Approved => "Approved, awaiting publication",
+            Self::Published => "Published",
         }
     }
 }
@@ -195,4 +216,39 @@ pub fn authorize(
         }
         Action::Publish => deny(L::PublishNotAllowed),
     }
+}
+
+/// The step an application waits for, or None once it is published.
+pub fn next_action(status: AdjustmentStatus) -> Option<Action> {
+    match status {
+        AdjustmentStatus::AwaitingEstablishment => Some(Action::Review(ReviewStage::Establishment)),
+        AdjustmentStatus::AwaitingJustice => Some(Action::Review(ReviewStage::Justice)),
+        AdjustmentStatus::AwaitingApproval => Some(Action::Approve),
+        AdjustmentStatus::SentBack => Some(Action::Resubmit),
+        AdjustmentStatus::Approved => Some(Action::Publish),
+        AdjustmentStatus::Published => None,
+    }
+}
+
+/// The active people who may take the application's next step, so a page can say who can
+/// move a flow that the viewer cannot (empty: nobody can, and an administrator must grant a role).
+pub fn who_can_move(org: &crate::state::OrgState, adj: &Adjustment) -> Vec<(String, String)> {
+    let Some(action) = next_action(adj.status) else {
+        return vec![];
+    };
+    org.people
+        .values()
+        .filter(|r| r.person.active && !r.erased)
+        .filter_map(|r| {
+            let p = Principal {
+                username: r.person.username.clone(),
+                name: r.person.name.clone(),
+                unit: r.person.unit.clone(),
+                grants: r.grants.iter().cloned().collect(),
+            };
+            authorize(&p, org, action, Some(adj))
+                .is_ok()
+                .then(|| (p.username, p.name))
+        })
+        .collect()
 }

@@ -1,6 +1,5 @@
 use super::{render, Chrome};
 use crate::error::PageError;
-use crate::i18n::Lang;
 use crate::session::{PageSession, Session, SESSION_COOKIE};
 use crate::AppState;
 use askama::Template;
@@ -34,23 +33,28 @@ async fn page_for(state: &AppState, s: &Session, error: Option<String>) -> Respo
         })
         .await
         .unwrap_or_default();
-    let roles = s
-        .principal
-        .grants
-        .iter()
-        .map(|g| {
-            format!(
-                "{}@{}",
-                if l == Lang::Zh {
-                    g.role.label_zh()
-                } else {
-                    g.role.label_en()
-                },
-                g.unit
-            )
+    // Roles in words: 网格员（王家庄村）, not codes.
+    let roles = state
+        .engine
+        .with_state(|st| {
+            s.principal
+                .grants
+                .iter()
+                .map(|g| {
+                    format!(
+                        "{}（{}）",
+                        l.pick(g.role.label_zh(), g.role.label_en()),
+                        st.org
+                            .unit(&g.unit)
+                            .map(|u| u.name.clone())
+                            .unwrap_or_else(|| g.unit.clone())
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(l.pick("、", ", "))
         })
-        .collect::<Vec<_>>()
-        .join("、");
+        .await
+        .unwrap_or_default();
     render(&AccountPage {
         c: Chrome::for_session(s, "/account"),
         username: s.principal.username.clone(),

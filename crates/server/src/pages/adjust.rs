@@ -170,19 +170,62 @@ struct NewPage {
     c: Chrome,
     action: String,
     form: AdjForm,
-    errors: Vec<String>,
+    /// (form field, message); field "" for what belongs to no one field.
+    errors: Vec<(String, String)>,
     adj_kinds: Vec<(&'static str, &'static str)>,
     kinds: Vec<(&'static str, &'static str)>,
+    unit_names: Vec<String>,
 }
 
-fn new_page(s: &Session, form: AdjForm, errors: Vec<String>) -> Response {
-    form_page(s, form, errors, "/lists/adjustments".to_string())
+impl NewPage {
+    /// The messages for one field, shown beside it.
+    fn err(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
 }
 
-pub(super) fn form_page(
+/// Domain refusals of an application as (form field, message) in the viewer's language.
+pub(super) fn domain_errors(
+    e: &DomainError,
+    org: &tiaokuai_core::state::OrgState,
+    l: crate::i18n::Lang,
+) -> Vec<(String, String)> {
+    const FIELDS: [&str; 4] = ["reason", "basis", "opinions", "number"];
+    match e {
+        DomainError::Invalid(errs) => errs
+            .iter()
+            .map(|f| {
+                let field = if FIELDS.contains(&f.field.as_str()) {
+                    f.field.clone()
+                } else {
+                    String::new()
+                };
+                (field, super::events::view::field_message(f, l))
+            })
+            .collect(),
+        e => vec![(String::new(), super::events::view::refusal(e, org, l))],
+    }
+}
+
+async fn new_page(
+    state: &AppState,
     s: &Session,
     form: AdjForm,
-    errors: Vec<String>,
+    errors: Vec<(String, String)>,
+) -> Response {
+    form_page(state, s, form, errors, "/lists/adjustments".to_string()).await
+}
+
+pub(super) async fn form_page(
+    state: &AppState,
+    s: &Session,
+    form: AdjForm,
+    errors: Vec<(String, String)>,
     action: String,
 ) -> Response {
     let adj_kinds = [
@@ -193,12 +236,25 @@ pub(super) fn form_page(
         AdjustmentKind::Cancel,
     ]
     .iter()
-    .map(|k| (kind_code(*k), k.label_zh()))
+    .map(|k| (kind_code(*k), s.lang.pick(k.label_zh(), k.label_en())))
     .collect();
     let kinds = ListKind::ALL
         .iter()
-        .map(|k| (k.as_str(), k.label_zh()))
+        .map(|k| (k.as_str(), s.lang.pick(k.label_zh(), k.label_en())))
         .collect();
+    // The unit picker: every unit's name, offered while typing.
+    let unit_names = state
+        .engine
+        .with_state(|st| {
+            st.org
+                .units
+                .values()
+                .filter(|u| !u.kind.is_village())
+                .map(|u| u.name.clone())
+                .collect()
+        })
+        .await
+        .unwrap_or_default();
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -213,6 +269,7 @@ pub(super) fn form_page(
             errors,
             adj_kinds,
             kinds,
+            unit_names,
         }),
     )
         .into_response()
@@ -287,7 +344,7 @@ pub async fn new_form(
         })
         .await
         .map_err(|e| PageError::from_app(e, s.lang))?;
-    Ok(new_page(&s, form, vec![]))
+    Ok(new_page(&state, &s, form, vec![]).await)
 }
 
 /// The item the form describes, starting from the current item so hidden fields are kept.
@@ -295,7 +352,8 @@ pub(super) async fn proposal(
     state: &AppState,
     s: &Session,
     f: &AdjForm,
-) -> Result<(AdjustmentKind, String, Option<Item>, Vec<String>), PageError> {
+) -> Result<(AdjustmentKind, String, Option<Item>, Vec<(String, String)>), PageError> {
+    let l = s.lang;
     let kind = AdjustmentKind::parse(&f.kind).unwrap_or(AdjustmentKind::ChangeContent);
     let list_kind = ListKind::parse(&f.list_kind).unwrap_or(ListKind::Territorial);
     let id = Item::make_id(list_kind, &f.number);
@@ -314,20 +372,36 @@ pub(super) async fn proposal(
                     number: f.number.trim().to_string(),
                     ..Default::default()
                 });
+            // Full, short and alias names and codes are all accepted; an unknown one is named
+            // beside its field with the closest units.
             let mut units = |s: &str, field: &str| -> Vec<String> {
                 tiaokuai_app::lists::import::split_units(s)
                     .into_iter()
                     .filter_map(|n| match st.org.resolve_unit(&n) {
                         Some(u) => Some(u.code.clone()),
                         None => {
-                            errors.push(format!("{field}: unknown unit '{n}'"));
+                            let near: Vec<String> = st
+                                .org
+                                .similar_units(&n, 3)
+                                .iter()
+                                .map(|u| u.name.clone())
+                                .collect();
+                            let mut msg = match l {
+                                crate::i18n::Lang::Zh => format!("找不到单位「{n}」"),
+                                crate::i18n::Lang::En => format!("no unit named “{n}”"),
+                            };
+                            if !near.is_empty() {
+                                msg.push_str(l.pick("，是否要找：", "; did you mean: "));
+                                msg.push_str(&near.join(l.pick("、", ", ")));
+                            }
+                            errors.push((field.to_string(), msg));
                             None
                         }
                     })
                     .collect()
             };
-            item.primary = units(&f.primary, "主体责任");
-            item.supporting = units(&f.supporting, "配合责任");
+            item.primary = units(&f.primary, "primary");
+            item.supporting = units(&f.supporting, "supporting");
             item.name = f.name.trim().to_string();
             item.domain = f.domain.trim().to_string();
             item.primary_duty = f.primary_duty.trim().to_string();
@@ -367,7 +441,7 @@ pub async fn create(
     }
     let (kind, id, proposed, mut errors) = proposal(&state, &s, &f).await?;
     if !errors.is_empty() {
-        return Ok(new_page(&s, f, errors));
+        return Ok(new_page(&state, &s, f, errors).await);
     }
     match state
         .engine
@@ -384,11 +458,16 @@ pub async fn create(
         .await
     {
         Ok(n) => Ok(Redirect::to(&format!("/lists/adjustments/{n}")).into_response()),
-        Err(AppError::Domain(DomainError::Invalid(errs))) => {
-            errors.extend(errs.iter().map(|e| e.to_string()));
-            Ok(new_page(&s, f, errors))
+        Err(AppError::Domain(e)) => {
+            let l = s.lang;
+            let more = state
+                .engine
+                .with_state(|st| domain_errors(&e, &st.org, l))
+                .await
+                .map_err(|e| PageError::from_app(e, l))?;
+            errors.extend(more);
+            Ok(new_page(&state, &s, f, errors).await)
         }
-        Err(AppError::Domain(e)) => Ok(new_page(&s, f, vec![e.to_string()])),
         Err(e) => Err(PageError::from_app(e, s.lang)),
     }
 }

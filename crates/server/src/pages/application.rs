@@ -38,19 +38,21 @@ struct AdjPage {
     error: Option<String>,
     today: String,
     can_resubmit: bool,
+    /// Who can move the application when the viewer cannot (or why nobody can).
+    waiting: Option<String>,
 }
 
-fn step_label(what: &str) -> &'static str {
+fn step_label(what: &str, l: crate::i18n::Lang) -> &'static str {
     match what {
-        "filed" => "提交申请",
-        "resubmitted" => "修改后重新提交",
-        "establishment_passed" => "编办审核通过",
-        "establishment_sent_back" => "编办退回",
-        "justice_passed" => "司法局合法性审核通过",
-        "justice_sent_back" => "司法局退回",
-        "approved" => "县政府批准",
-        "published" => "发布新版本",
-        _ => "其他",
+        "filed" => l.pick("提交申请", "Filed"),
+        "resubmitted" => l.pick("修改后重新提交", "Resubmitted"),
+        "establishment_passed" => l.pick("编办审核通过", "Passed the establishment review"),
+        "establishment_sent_back" => l.pick("编办退回", "Sent back by the establishment office"),
+        "justice_passed" => l.pick("司法局合法性审核通过", "Passed the legality review"),
+        "justice_sent_back" => l.pick("司法局退回", "Sent back by the justice bureau"),
+        "approved" => l.pick("县政府批准", "Approved by the county"),
+        "published" => l.pick("发布新版本", "Published a new version"),
+        _ => l.pick("其他", "Other"),
     }
 }
 
@@ -61,6 +63,7 @@ pub async fn show(
     error: Option<String>,
 ) -> Result<Response, PageError> {
     let p = s.principal.clone();
+    let l = s.lang;
     let page = state
         .engine
         .with_state(|st| {
@@ -102,24 +105,27 @@ pub async fn show(
                 AdjustmentStatus::AwaitingEstablishment
                     if can(Action::Review(ReviewStage::Establishment)) =>
                 {
-                    actions.push(("establishment", "编办审核通过"))
+                    actions.push(("establishment", l.pick("编办审核通过", "Pass the review")))
                 }
                 AdjustmentStatus::AwaitingJustice if can(Action::Review(ReviewStage::Justice)) => {
-                    actions.push(("justice", "合法性审核通过"))
+                    actions.push((
+                        "justice",
+                        l.pick("合法性审核通过", "Pass the legality review"),
+                    ))
                 }
                 AdjustmentStatus::AwaitingApproval if can(Action::Approve) => {
-                    actions.push(("approve", "批准"))
+                    actions.push(("approve", l.pick("批准", "Approve")))
                 }
                 AdjustmentStatus::Approved if can(Action::Publish) => {
-                    actions.push(("publish", "发布新版本"))
+                    actions.push(("publish", l.pick("发布新版本", "Publish a new version")))
                 }
                 _ => {}
             }
             Some(AdjPage {
                 c: Chrome::for_session(s, "/lists"),
                 id,
-                kind: a.app.kind.label_zh(),
-                status: a.status.label_zh(),
+                kind: l.pick(a.app.kind.label_zh(), a.app.kind.label_en()),
+                status: l.pick(a.status.label_zh(), a.status.label_en()),
                 item_name: a
                     .app
                     .proposed
@@ -129,7 +135,7 @@ pub async fn show(
                     .unwrap_or_default(),
                 applicant: format!(
                     "{}（{}）",
-                    a.app.applicant,
+                    crate::pages::desks::view::person_name(&st.org, &a.app.applicant),
                     st.org
                         .unit(&a.app.applicant_unit)
                         .map(|u| u.name.clone())
@@ -150,8 +156,8 @@ pub async fn show(
                     .map(|x| {
                         (
                             tiaokuai_app::cst::format_ms(x.at_ms),
-                            step_label(&x.what),
-                            x.actor.clone(),
+                            step_label(&x.what, l),
+                            crate::pages::desks::view::person_name(&st.org, &x.actor),
                             x.comment.clone(),
                         )
                     })
@@ -159,6 +165,7 @@ pub async fn show(
                 error,
                 today: tiaokuai_app::lists::today_cst(now_ms()),
                 can_resubmit: a.status == AdjustmentStatus::SentBack && can(Action::Resubmit),
+                waiting: crate::pages::desks::review_waiting_note(st, a, &p, l),
             })
         })
         .await

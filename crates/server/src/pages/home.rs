@@ -7,7 +7,7 @@ use crate::session::PageSession;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use tiaokuai_app::now_ms;
 use tiaokuai_core::org::{RoleKind, UnitKind};
 
@@ -65,6 +65,43 @@ fn links(
             "/assessment/mine",
             "link-scorecard",
             l.pick("本单位本月考核得分", "My unit's scorecard this month"),
+        ));
+    }
+    if has(|r| {
+        matches!(
+            r,
+            RoleKind::EstablishmentReviewer | RoleKind::JusticeReviewer
+        )
+    }) {
+        v.push((
+            "/desk/review",
+            "link-review",
+            l.pick(
+                "清单审核：待审核的调整申请",
+                "List reviews: adjustments to review",
+            ),
+        ));
+    }
+    if has(|r| r == RoleKind::EstablishmentReviewer) {
+        v.push((
+            "/desk/disputes",
+            "link-disputes",
+            l.pick("职责争议待裁定", "Disputes awaiting a ruling"),
+        ));
+    }
+    if has(|r| r == RoleKind::DisciplineInspector) {
+        v.push((
+            "/desk/discipline",
+            "link-discipline",
+            l.pick(
+                "追责问责：不满意与超期案件",
+                "Accountability: dissatisfaction and overdue cases",
+            ),
+        ));
+        v.push((
+            "/audit/log",
+            "link-audit",
+            l.pick("日志审计与完整性校验", "Log audit and integrity check"),
         ));
     }
     if has(|r| r != RoleKind::GridWorker) {
@@ -135,6 +172,10 @@ pub async fn home(
 ) -> Result<Response, PageError> {
     let l = s.lang;
     let p = s.principal.clone();
+    // A grid worker's home is reporting and their own reports (their phone's first screen).
+    if !p.grants.is_empty() && p.grants.iter().all(|g| g.role == RoleKind::GridWorker) {
+        return Ok(Redirect::to("/desk/grid").into_response());
+    }
     let (summary, roles, unit_name, my_grids) = state
         .engine
         .with_state(|st| {
@@ -181,7 +222,11 @@ pub async fn home(
         .await
         .map_err(|e| PageError::from_app(e, l))?;
     let (log_size, _) = state.engine.tree_head().await;
-    let todo = todo(&state, &s.principal, s.lang).await;
+    let todo = state
+        .engine
+        .with_state(|st| todo_items(st, &s.principal, l, now_ms()))
+        .await
+        .unwrap_or_default();
     Ok(render(&HomePage {
         c: Chrome::for_session(&s, "/"),
         name: s.principal.name.clone(),
@@ -198,51 +243,67 @@ pub async fn home(
     }))
 }
 
-/// Adjustment applications waiting for this person, by queue.
-async fn todo(
-    state: &AppState,
+/// What waits for this person: workflow steps by kind (from the core's one "who acts next"
+/// query) and list adjustments by queue; (link, label, count), non-zero only.
+pub(crate) fn todo_items(
+    st: &tiaokuai_core::state::CountyState,
     p: &tiaokuai_core::access::Principal,
     l: Lang,
+    now: i64,
 ) -> Vec<(String, &'static str, usize)> {
     use tiaokuai_core::lists::adjustment::authorize;
     use tiaokuai_core::lists::{Action, AdjustmentStatus as S, ReviewStage};
-    let queues: [(S, Action, &'static str); 5] = [
+    let queues: [(S, Action, &'static str, &'static str); 5] = [
         (
             S::AwaitingEstablishment,
             Action::Review(ReviewStage::Establishment),
             "清单调整待编办审核",
+            "List adjustments to review (establishment)",
         ),
         (
             S::AwaitingJustice,
             Action::Review(ReviewStage::Justice),
             "清单调整待合法性审核",
+            "List adjustments to review (legality)",
         ),
-        (S::AwaitingApproval, Action::Approve, "清单调整待批准"),
-        (S::Approved, Action::Publish, "清单调整待发布"),
-        (S::SentBack, Action::Resubmit, "我的申请被退回，待修改"),
+        (
+            S::AwaitingApproval,
+            Action::Approve,
+            "清单调整待批准",
+            "List adjustments to approve",
+        ),
+        (
+            S::Approved,
+            Action::Publish,
+            "清单调整待发布",
+            "List adjustments to publish",
+        ),
+        (
+            S::SentBack,
+            Action::Resubmit,
+            "我的申请被退回，待修改",
+            "My applications sent back for changes",
+        ),
     ];
-    state
-        .engine
-        .with_state(|st| {
-            // The workflow's steps, from the core's one "who acts next" query.
-            let work = tiaokuai_core::events::work::work_for(st, p, now_ms());
-            let work = tiaokuai_core::events::work::counts(&work)
-                .into_iter()
-                .filter(|(k, _)| k.is_action())
-                .map(|(k, n)| ("/desk".to_string(), l.pick(k.label_zh(), k.label_en()), n));
-            work.chain(queues.iter().map(|(status, action, label)| {
-                let n = st
-                    .adjustments
-                    .values()
-                    .filter(|a| {
-                        a.status == *status && authorize(p, &st.org, *action, Some(a)).is_ok()
-                    })
-                    .count();
-                ("/lists/adjustments".to_string(), *label, n)
-            }))
-            .filter(|x| x.2 > 0)
-            .collect()
-        })
-        .await
-        .unwrap_or_default()
+    let reviewer = super::desks::desks_of(p).contains(&super::desks::Desk::Review);
+    let adj_link = if reviewer {
+        "/desk/review"
+    } else {
+        "/lists/adjustments"
+    };
+    let work = tiaokuai_core::events::work::work_for(st, p, now);
+    let work = tiaokuai_core::events::work::counts(&work)
+        .into_iter()
+        .filter(|(k, _)| k.is_action())
+        .map(|(k, n)| ("/desk".to_string(), l.pick(k.label_zh(), k.label_en()), n));
+    work.chain(queues.iter().map(|(status, action, zh, en)| {
+        let n = st
+            .adjustments
+            .values()
+            .filter(|a| a.status == *status && authorize(p, &st.org, *action, Some(a)).is_ok())
+            .count();
+        (adj_link.to_string(), l.pick(zh, en), n)
+    }))
+    .filter(|x| x.2 > 0)
+    .collect()
 }

@@ -35,6 +35,8 @@ pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
     pub active: bool,
+    /// Steps waiting for the viewer, shown beside the item (0: none shown).
+    pub count: usize,
 }
 
 pub struct UserView {
@@ -65,7 +67,7 @@ impl Chrome {
             lang: s.lang,
             user: Some(user_view(&s.principal)),
             csrf: s.csrf.clone(),
-            nav: nav(&s.principal, s.lang, active),
+            nav: nav(&s.principal, s.lang, active, s.work),
         }
     }
 }
@@ -77,10 +79,29 @@ fn user_view(p: &Principal) -> UserView {
     }
 }
 
-fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
+fn nav(p: &Principal, l: Lang, active: &str, work: usize) -> Vec<NavItem> {
     use tiaokuai_core::org::RoleKind;
     let staff = p.grants.iter().any(|g| g.role != RoleKind::GridWorker);
     let leader = p.grants.iter().any(|g| g.role == RoleKind::Leader);
+    // A grid worker's phone menu: report, their reports, and what they look things up in.
+    if !p.grants.is_empty() && !staff {
+        let v = [
+            ("/events/new", "nav.report"),
+            ("/desk", "nav.my_reports"),
+            ("/events", "nav.events"),
+            ("/org/map", "nav.map"),
+            ("/lists", "nav.lists"),
+        ];
+        return v
+            .into_iter()
+            .map(|(href, key)| NavItem {
+                href,
+                label: l.t(key),
+                active: href == active,
+                count: 0,
+            })
+            .collect();
+    }
     let mut v = vec![
         ("/", "nav.home", true),
         ("/desk", "nav.desk", desks::has_desk(p)),
@@ -116,13 +137,25 @@ fn nav(p: &Principal, l: Lang, active: &str) -> Vec<NavItem> {
         ),
     ];
     v.retain(|x| x.2);
+    // The count goes on the desk, where the work is listed; without a desk, on the home page.
+    let counted = if desks::has_desk(p) { "/desk" } else { "/" };
     v.into_iter()
         .map(|(href, key, _)| NavItem {
             href,
             label: l.t(key),
             active: href == active || (href == "/stats/dashboard" && active == "/stats"),
+            count: if href == counted { work } else { 0 },
         })
         .collect()
+}
+
+/// How many steps wait for `p`: workflow work from the core's one "who acts next" query plus
+/// list adjustments the person may move.
+pub fn work_count(st: &tiaokuai_core::state::CountyState, p: &Principal, now: i64) -> usize {
+    home::todo_items(st, p, Lang::Zh, now)
+        .iter()
+        .map(|x| x.2)
+        .sum()
 }
 
 pub fn render<T: Template>(t: &T) -> Response {

@@ -1,6 +1,6 @@
 //! Revising a sent-back adjustment application (applicant only).
 
-use super::adjust::{form_page, kind_code, proposal, AdjForm};
+use super::adjust::{domain_errors, form_page, kind_code, proposal, AdjForm};
 use super::lists::{guard, unit_names};
 use crate::error::PageError;
 use crate::session::PageSession;
@@ -61,11 +61,13 @@ pub async fn edit_form(
         .map_err(|e| PageError::from_app(e, s.lang))?
         .ok_or_else(|| PageError::forbidden(s.lang))?;
     Ok(form_page(
+        &state,
         &s,
         form,
         vec![],
         format!("/lists/adjustments/{id}/resubmit"),
-    ))
+    )
+    .await)
 }
 
 pub async fn resubmit(
@@ -81,7 +83,7 @@ pub async fn resubmit(
     let action = format!("/lists/adjustments/{id}/resubmit");
     let (kind, item_id, proposed, errors) = proposal(&state, &s, &f).await?;
     if !errors.is_empty() {
-        return Ok(form_page(&s, f, errors, action));
+        return Ok(form_page(&state, &s, f, errors, action).await);
     }
     let old = state
         .engine
@@ -104,13 +106,15 @@ pub async fn resubmit(
     {
         Ok(()) => Ok(Redirect::to(&format!("/lists/adjustments/{id}")).into_response()),
         Err(AppError::Domain(DomainError::Forbidden(_))) => Err(PageError::forbidden(s.lang)),
-        Err(AppError::Domain(DomainError::Invalid(errs))) => Ok(form_page(
-            &s,
-            f,
-            errs.iter().map(|e| e.to_string()).collect(),
-            action,
-        )),
-        Err(AppError::Domain(e)) => Ok(form_page(&s, f, vec![e.to_string()], action)),
+        Err(AppError::Domain(e)) => {
+            let l = s.lang;
+            let errors = state
+                .engine
+                .with_state(|st| domain_errors(&e, &st.org, l))
+                .await
+                .map_err(|e| PageError::from_app(e, l))?;
+            Ok(form_page(&state, &s, f, errors, action).await)
+        }
         Err(e) => Err(PageError::from_app(e, s.lang)),
     }
 }

@@ -399,3 +399,66 @@ fn a_lead_also_named_as_co_unit_is_refused_as_such() {
         e => panic!("{e:?}"),
     }
 }
+
+/// A department that returns the work again after its return was rejected disagrees with the
+/// command centre: the second return goes to 编办 instead of waiting for another rejection.
+#[test]
+fn a_return_after_a_rejected_return_becomes_a_dispute() {
+    let mut s = world();
+    let id = run(
+        &mut s,
+        "op",
+        "2026-03-02T09:00",
+        EventCmd::Report {
+            event: new_event(true),
+        },
+    )
+    .unwrap();
+    run(
+        &mut s,
+        "disp",
+        "2026-03-02T09:10",
+        EventCmd::Dispatch {
+            event: id,
+            item: item_ref(),
+            lead: "D2".into(),
+            co: vec![],
+            override_reason: Some("试派".into()),
+            note: String::new(),
+            suggested: None,
+        },
+    )
+    .unwrap();
+    let ret = EventCmd::RequestReturn {
+        event: id,
+        assignment: 1,
+        reason: "非本部门职责".into(),
+        legal_basis: "三定方案".into(),
+    };
+    assert!(!s
+        .events
+        .config
+        .return_becomes_dispute(s.events.event(id).unwrap(), 1));
+    run(&mut s, "zf", "2026-03-02T09:20", ret.clone()).unwrap();
+    run(
+        &mut s,
+        "disp",
+        "2026-03-02T09:30",
+        EventCmd::DecideReturn {
+            event: id,
+            assignment: 1,
+            decision: ReturnDecision::Reject {
+                note: "属主体责任".into(),
+            },
+        },
+    )
+    .unwrap();
+    let ev = s.events.event(id).unwrap();
+    assert!(ev.open_dispute().is_none());
+    assert!(s.events.config.return_becomes_dispute(ev, 1));
+    run(&mut s, "zf", "2026-03-02T09:40", ret).unwrap();
+    let ev = s.events.event(id).unwrap();
+    assert_eq!(ev.status, EventStatus::Disputed);
+    assert_eq!(ev.open_dispute().map(|d| d.assignment), Some(1));
+    assert_eq!(ev.assignments[0].status, AssignmentStatus::Signed);
+}

@@ -14,8 +14,11 @@ mod grid;
 mod leader;
 mod live;
 mod map;
+mod review;
 mod township;
 pub(crate) mod view;
+
+pub(crate) use review::waiting_note as review_waiting_note;
 
 use crate::error::PageError;
 use crate::i18n::Lang;
@@ -42,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/desk/discipline", get(discipline::page))
         .route("/desk/leader", get(leader::page))
         .route("/desk/grid", get(grid::page))
+        .route("/desk/review", get(review::page))
         .route("/desk/act", post(act))
         .route("/desk/live", get(live::live))
         .route("/static/live.js", get(live::script))
@@ -62,19 +66,23 @@ pub enum Desk {
     Discipline,
     Leader,
     Grid,
+    /// 编办's and 司法局's list adjustments: reviews, approvals and publication.
+    Review,
 }
 
 impl Desk {
-    pub fn of(role: RoleKind) -> Option<Desk> {
+    /// The desks of one role: 编办 rules on disputes and reviews list adjustments.
+    pub fn of(role: RoleKind) -> &'static [Desk] {
         match role {
-            RoleKind::GridWorker => Some(Desk::Grid),
-            RoleKind::TownshipOperator | RoleKind::TownshipLeader => Some(Desk::Township),
-            RoleKind::CountyDispatcher => Some(Desk::Command),
-            RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => Some(Desk::Department),
-            RoleKind::EstablishmentReviewer => Some(Desk::Disputes),
-            RoleKind::DisciplineInspector => Some(Desk::Discipline),
-            RoleKind::Leader => Some(Desk::Leader),
-            RoleKind::JusticeReviewer | RoleKind::SystemAdmin => None,
+            RoleKind::GridWorker => &[Desk::Grid],
+            RoleKind::TownshipOperator | RoleKind::TownshipLeader => &[Desk::Township],
+            RoleKind::CountyDispatcher => &[Desk::Command],
+            RoleKind::DepartmentHandler | RoleKind::DepartmentLeader => &[Desk::Department],
+            RoleKind::EstablishmentReviewer => &[Desk::Disputes, Desk::Review],
+            RoleKind::JusticeReviewer => &[Desk::Review],
+            RoleKind::DisciplineInspector => &[Desk::Discipline],
+            RoleKind::Leader => &[Desk::Leader],
+            RoleKind::SystemAdmin => &[],
         }
     }
 
@@ -87,6 +95,7 @@ impl Desk {
             Desk::Discipline => "discipline",
             Desk::Leader => "leader",
             Desk::Grid => "grid",
+            Desk::Review => "review",
         }
     }
 
@@ -103,6 +112,7 @@ impl Desk {
             Desk::Discipline,
             Desk::Leader,
             Desk::Grid,
+            Desk::Review,
         ]
         .into_iter()
         .find(|d| d.slug() == s)
@@ -122,6 +132,7 @@ impl Desk {
             Desk::Discipline => l.pick("追责问责", "Accountability"),
             Desk::Leader => l.pick("领导总览", "Leader overview"),
             Desk::Grid => l.pick("我的上报", "My reports"),
+            Desk::Review => l.pick("清单审核", "List reviews"),
         }
     }
 }
@@ -129,9 +140,9 @@ impl Desk {
 /// The viewer's desks, in the order of their grants.
 pub fn desks_of(p: &Principal) -> Vec<Desk> {
     let mut v: Vec<Desk> = Vec::new();
-    for d in p.grants.iter().filter_map(|g| Desk::of(g.role)) {
-        if !v.contains(&d) {
-            v.push(d);
+    for d in p.grants.iter().flat_map(|g| Desk::of(g.role)) {
+        if !v.contains(d) {
+            v.push(*d);
         }
     }
     v

@@ -54,6 +54,21 @@ impl FlashQuery {
             .map(|e| e.no.clone())
             .unwrap_or_default();
         if let Some(d) = &self.done {
+            if d == "report" {
+                let township = self
+                    .event
+                    .and_then(|id| st.events.event(id))
+                    .and_then(|e| e.facts.location.township.as_deref())
+                    .map(|t| unit_name(&st.org, t))
+                    .unwrap_or_default();
+                return Some(Flash {
+                    ok: true,
+                    text: match l {
+                        Lang::Zh => format!("上报成功：{no}，已送{township}指挥室受理"),
+                        Lang::En => format!("Reported: {no}, sent to the {township} command room"),
+                    },
+                });
+            }
             let what = match d.as_str() {
                 "sign" => l.pick("已签收", "Signed"),
                 "remind" => l.pick("已催办", "Reminder sent"),

@@ -7,7 +7,7 @@ mod form;
 mod list;
 mod picker;
 mod report;
-mod view;
+pub(crate) mod view;
 
 use crate::AppState;
 use axum::extract::DefaultBodyLimit;

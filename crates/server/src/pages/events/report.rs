@@ -536,6 +536,12 @@ pub async fn submit(
             call: who == Reporter::Township && v.call,
         };
         match state.engine.report_event(&s.principal, now_ms(), ev).await {
+            // A grid worker goes back to their reports with a receipt, ready for the next one.
+            Ok(id) if who == Reporter::Grid => {
+                return Ok(
+                    Redirect::to(&format!("/desk/grid?done=report&event={id}")).into_response()
+                )
+            }
             Ok(id) => return Ok(Redirect::to(&format!("/events/{id}")).into_response()),
             Err(AppError::Domain(DomainError::Invalid(errs))) => {
                 for e in errs {

@@ -68,6 +68,8 @@ pub(super) async fn gps_report(t: &T) -> R {
     )
     .await?;
     t.click("#report-submit").await?;
+    t.expect_text("#desk-flash", "上报成功").await?;
+    t.click("#reports tbody tr:first-child a").await?;
     t.expect_text("#event-status", "已上报").await?;
     // The server placed the point in the worker's grid, village and township.
     t.expect_text("#place", "青山镇王家庄村第1网格").await?;

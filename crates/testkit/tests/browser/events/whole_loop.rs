@@ -55,6 +55,16 @@ pub(super) async fn whole_loop(t: &T) -> R {
     t.click(&radio).await?;
     t.shot("report-filled").await?;
     t.click("#report-submit").await?;
+    // Back on the worker's home with a receipt, the report listed as 已上报, never 草稿.
+    t.expect_text("#desk-flash", "上报成功").await?;
+    t.expect_text("#desk-flash", "青山镇").await?;
+    t.expect_text("#reports", "工地夜间施工扬尘").await?;
+    ensure!(
+        !t.text("#reports").await?.contains("草稿"),
+        "a submitted report reads 草稿"
+    );
+    t.shot("reported-receipt-phone").await?;
+    t.click("#reports tbody tr:first-child a").await?;
     t.expect_text("#event-status", "已上报").await?;
     let page = t.path().await?;
     ensure!(page.starts_with("/events/"), "after reporting: {page}");

@@ -257,6 +257,12 @@ pub fn available(
                         ),
                         view::time(a.deadlines.return_window)
                     );
+                    if cfg.return_becomes_dispute(e, a.n) {
+                        hint.push_str(l.pick(
+                            "。本事件已有退单被改派或驳回，本次退单将直接提交编办裁定，裁定前继续办理",
+                            ". This event has had a return reassigned or rejected: this return goes straight to 编办 for a ruling, and the work continues until then",
+                        ));
+                    }
                 }
                 "request_extension" => {
                     values.insert("days".into(), "1".into());
@@ -310,11 +316,15 @@ pub fn available(
                     values.insert("co".into(), co.join("\n"));
                     if let Some(r) = a.returns.last() {
                         hint = format!(
-                            "{}：{}（{}：{}）",
+                            "{}：{}（{}：{}）{}",
                             l.pick("退单理由", "Reason"),
                             r.reason,
                             l.pick("依据", "basis"),
-                            r.legal_basis
+                            r.legal_basis,
+                            l.pick(
+                                "。驳回后该单位如再次退单，将自动提交编办裁定",
+                                ". If you reject it and the unit returns it again, it goes to 编办 for a ruling"
+                            )
                         );
                     }
                 }
