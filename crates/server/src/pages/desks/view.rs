@@ -59,7 +59,8 @@ impl FlashQuery {
                     .event
                     .and_then(|id| st.events.event(id))
                     .and_then(|e| e.facts.location.township.as_deref())
-                    .map(|t| unit_name(&st.org, t))
+                    .and_then(|t| st.org.unit(t))
+                    .map(|u| u.name.clone())
                     .unwrap_or_default();
                 return Some(Flash {
                     ok: true,
