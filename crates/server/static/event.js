@@ -26,10 +26,10 @@
     } else {
       var primary = codes(src.getAttribute('data-primary'));
       var named = codes(src.getAttribute('data-named'));
-      var co = Array.prototype.filter.call(
-        (form.querySelector('select[name=co]') || { options: [] }).options,
-        function (o) { return o.selected; }
-      ).map(function (o) { return o.value; });
+      var co = Array.prototype.map.call(
+        form.querySelectorAll('input[name=co]:checked'),
+        function (o) { return o.value; }
+      );
       needed = primary.indexOf(lead.value) < 0 ||
         co.some(function (c) { return named.indexOf(c) < 0; });
     }
@@ -43,5 +43,24 @@
   Array.prototype.forEach.call(forms, function (form) {
     form.addEventListener('change', function () { check(form); });
     check(form);
+  });
+  // Unit pickers: typing filters the checkboxes; a group with no match hides.
+  Array.prototype.forEach.call(document.querySelectorAll('.unit-picker'), function (picker) {
+    var filter = picker.querySelector('.unit-filter');
+    if (!filter) { return; }
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim();
+      Array.prototype.forEach.call(picker.querySelectorAll('fieldset'), function (fs) {
+        var any = false;
+        Array.prototype.forEach.call(fs.querySelectorAll('label'), function (lab) {
+          var show = !q || lab.textContent.indexOf(q) >= 0 || lab.querySelector('input').checked;
+          lab.hidden = !show;
+          any = any || show;
+        });
+        fs.hidden = !any;
+      });
+    });
+    // Enter in the filter must not submit the form.
+    filter.addEventListener('keydown', function (e) { if (e.key === 'Enter') { e.preventDefault(); } });
   });
 }());

@@ -136,7 +136,17 @@ impl T {
             .for_element(Locator::Css(css))
             .await;
         match found {
-            Ok(e) => Ok(e),
+            Ok(e) => {
+                // A folded action (<details>) is opened the way a person would tap its summary.
+                let arg = serde_json::to_value(&e)?;
+                self.c
+                    .execute(
+                        "for (let d = arguments[0].closest('details'); d; d = d.parentElement && d.parentElement.closest('details')) { d.open = true; } return true;",
+                        vec![arg],
+                    )
+                    .await?;
+                Ok(e)
+            }
             Err(e) => {
                 let on = self.path().await.unwrap_or_default();
                 Err(anyhow::Error::new(e).context(format!("no element {css} on {on}")))

@@ -241,6 +241,9 @@ reasons! {
         OffListReason = "off_list_reason"
             en("an off-list dispatch needs a reason")
             zh("未依据清单派单，须说明理由"),
+        OffListCallReason = "off_list_call_reason"
+            en("a call citing no list item needs a reason in the note")
+            zh("不依据清单呼叫，须在说明中写明理由"),
         UnitsDiffer = "units_differ"
             en("the units differ from the list item's: give the reason")
             zh("所派单位与清单不一致，须说明理由"),

@@ -136,7 +136,7 @@ impl EventBook {
                 status_is(&[E::Draft], "close locally")?;
                 required("note", note)
             }
-            EventCmd::Call { item, .. } => {
+            EventCmd::Call { item, note, .. } => {
                 if !caller {
                     return Err(forbidden(R::CallNotAllowed));
                 }
@@ -144,10 +144,12 @@ impl EventBook {
                     return Err(forbidden(R::CallNeedsLeader));
                 }
                 self.check_call_status(e)?;
-                if let Some(r) = item {
-                    check_item(ctx.lists, r, false)?;
+                match item {
+                    Some(r) => check_item(ctx.lists, r, false).map(|_| ()),
+                    // The county must learn why the township calls without the list.
+                    None if note.trim().is_empty() => Err(invalid("note", R::OffListCallReason)),
+                    None => Ok(()),
                 }
-                Ok(())
             }
             EventCmd::Cancel { reason, .. } => {
                 if !caller {

@@ -8,6 +8,7 @@ use anyhow::{ensure, Context};
 browser_test!(home_of_each_role_answers_what_needs_me, homes);
 browser_test!(phone_pages_of_field_roles_fit_390px, phone_pages);
 browser_test!(review_desk_says_who_can_move_an_application, review_desk);
+browser_test!(township_event_page_has_one_primary_action, township_page);
 
 /// Elements wider than the viewport, for the failure message (empty when the page fits).
 async fn overflow(t: &T) -> anyhow::Result<String> {
@@ -179,5 +180,67 @@ async fn review_desk(t: &T) -> R {
     t.login("sifa").await?;
     t.goto("/desk/review").await?;
     t.expect_text("#review-mine", "物业").await?;
+    t.logout().await
+}
+
+async fn township_page(t: &T) -> R {
+    let op =
+        t.s.engine
+            .principal_of("qingshan_op")
+            .await?
+            .context("qingshan_op")?;
+    let mut ev = tiaokuai_testkit::township_call(
+        "王家庄村路灯不亮",
+        "王家庄村主路路灯连续多日不亮，夜间出行不便。",
+    );
+    ev.call = false;
+    let id =
+        t.s.engine
+            .report_event(&op, tiaokuai_app::now_ms(), ev)
+            .await?;
+    t.login("qingshan_op").await?;
+    t.goto(&format!("/events/{id}")).await?;
+    // One open form with the main button; the other steps are folded under their names.
+    let open = t.count("#actions > form.act-form").await?;
+    ensure!(open == 1, "{open} open action forms");
+    ensure!(
+        t.count("#actions details.alt-action").await? >= 1,
+        "no folded actions"
+    );
+    t.shot("township-event").await?;
+    // Without a list item the call needs a reason, said beside the field.
+    t.click("#act-call button[type=submit]").await?;
+    t.expect_text("#act-call .field-error[data-field=note]", "理由")
+        .await?;
+    // Searching for an item makes the call cite it.
+    t.fill("#dispatch-q", "路灯").await?;
+    t.click("#item-search-form button[type=submit]").await?;
+    let cited = t
+        .c
+        .execute(
+            "const s = document.querySelector('#act-call select[name=item]'); return s.options[s.selectedIndex].text;",
+            vec![],
+        )
+        .await?;
+    let cited = cited.as_str().unwrap_or_default().to_string();
+    let top = t.text("#item-hits li:first-child a").await?;
+    ensure!(
+        cited.contains(top.trim()),
+        "the call cites {cited:?}, the search's top hit is {top:?}"
+    );
+    // The whistle's units are a searchable list, not a 100-row select.
+    if t.count("#act-whistle").await? > 0 {
+        t.fill("#act-whistle .unit-filter", "住房").await?;
+        let shown = t
+            .c
+            .execute(
+                "return Array.from(document.querySelectorAll('#act-whistle .unit-list label')).filter(l => !l.hidden && l.offsetParent !== null).length;",
+                vec![],
+            )
+            .await?;
+        let shown = shown.as_u64().unwrap_or(0);
+        ensure!((1..=3).contains(&shown), "{shown} units shown for 住房");
+        t.shot("whistle-picker").await?;
+    }
     t.logout().await
 }

@@ -25,7 +25,7 @@ fn whole_loop_with_joint_matter_and_working_time_deadlines() {
         EventCmd::Call {
             event: id,
             item: None,
-            note: String::new(),
+            note: "清单未列此事项，呼叫县级".into(),
         },
     )
     .unwrap_err();

@@ -338,7 +338,7 @@ fn a_call_waits_for_open_township_work_and_closing_then_needs_the_county() {
     let call = EventCmd::Call {
         event: id,
         item: None,
-        note: String::new(),
+        note: "清单未列此事项，呼叫县级".into(),
     };
     let e = refused(&mut s, "op", "2026-03-02T09:15", call.clone());
     assert!(matches!(e, DomainError::Conflict(_)), "{e}");

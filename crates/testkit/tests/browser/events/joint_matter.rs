@@ -41,14 +41,15 @@ pub(super) async fn joint_matter(t: &T) -> R {
     // The dispatch form names the item's lead and both co-departments.
     t.login("dispatcher").await?;
     t.goto(&page).await?;
-    for (sel, unit) in [("lead", "D-ZJ"), ("co", "D-HB"), ("co", "D-ZF")] {
+    ensure!(
+        selected(t, "#act-dispatch select[name=lead] option[value='D-ZJ']").await?,
+        "D-ZJ is not prefilled as lead"
+    );
+    for unit in ["D-HB", "D-ZF"] {
+        let css = format!("#act-dispatch input[name=co][value='{unit}']");
         ensure!(
-            selected(
-                t,
-                &format!("#act-dispatch select[name={sel}] option[value='{unit}']")
-            )
-            .await?,
-            "{unit} is not prefilled as {sel}"
+            t.find(&css).await?.prop("checked").await?.as_deref() == Some("true"),
+            "{unit} is not prefilled as co"
         );
     }
     submit(t, "#act-dispatch").await?;

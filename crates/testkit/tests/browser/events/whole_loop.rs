@@ -104,8 +104,8 @@ pub(super) async fn whole_loop(t: &T) -> R {
         "dispatch lead not prefilled from the item"
     );
     for co in ["D-HB", "D-ZF"] {
-        let css = format!("#act-dispatch select[name=co] option[value='{co}']");
-        if selected(t, &css).await? {
+        let css = format!("#act-dispatch input[name=co][value='{co}']");
+        if t.find(&css).await?.prop("checked").await?.as_deref() == Some("true") {
             t.click(&css).await?;
         }
     }

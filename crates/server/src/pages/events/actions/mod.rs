@@ -8,7 +8,7 @@ mod candidates;
 mod form_command;
 mod offered;
 
-pub use offered::{available, title_of, ActionView};
+pub use offered::{available, mark_primary, title_of, ActionView};
 
 use super::detail::{self, ViewQuery};
 use super::form::{kept_photos, Fields};

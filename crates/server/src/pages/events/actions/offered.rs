@@ -32,6 +32,8 @@ pub struct ActionView {
     pub notice: String,
     /// Listed under "more actions" (reminders, notes, withdrawing, shelving).
     pub secondary: bool,
+    /// The one action shown open with the main button; the other main actions fold away.
+    pub primary: bool,
     /// The township's stationed units (code, name) for 乡镇派单 and for deciding the return
     /// of a township hop; empty for every other form.
     pub units: Vec<(String, String)>,
@@ -211,6 +213,7 @@ pub fn available(
             error: String::new(),
             notice,
             secondary: matches!(code, "remind" | "supervise" | "note" | "shelve" | "cancel"),
+            primary: false,
             units,
         });
     };
@@ -440,4 +443,48 @@ pub fn available(
         }
     }
     out
+}
+
+/// Marks the one primary action of a page: the step the work normally takes next. A township
+/// with a fresh report handles it itself when the list item names the township, assigns it
+/// when the item names a stationed unit, and otherwise calls the county; returns, extensions
+/// and appeals are never the obvious next step.
+pub fn mark_primary(
+    actions: &mut [ActionView],
+    org: &tiaokuai_core::state::OrgState,
+    item: Option<&tiaokuai_core::lists::Item>,
+) {
+    use tiaokuai_core::org::UnitKind;
+    let names = |pred: &dyn Fn(UnitKind) -> bool| {
+        item.is_some_and(|i| {
+            i.primary
+                .iter()
+                .any(|c| org.unit(c).is_some_and(|u| pred(u.kind)))
+        })
+    };
+    let township_pick = if names(&|k| k.is_township()) {
+        "self_close"
+    } else if names(&|k| k == UnitKind::StationedUnit) {
+        "assign"
+    } else {
+        "call"
+    };
+    let rank = |code: &str| -> u8 {
+        match code {
+            "self_close" | "assign" | "call" if code == township_pick => 1,
+            "self_close" | "assign" | "call" => 2,
+            "whistle" => 3,
+            "request_return" | "request_extension" | "appeal" => 5,
+            _ => 0,
+        }
+    };
+    let best = actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !a.secondary)
+        .min_by_key(|(i, a)| (rank(a.code), *i))
+        .map(|(i, _)| i);
+    if let Some(i) = best {
+        actions[i].primary = true;
+    }
 }

@@ -63,6 +63,8 @@ pub struct EventPage {
     pub item_q: String,
     pub item_hits: Vec<ItemOpt>,
     pub item_choice: Vec<ItemOpt>,
+    /// The chosen item's option value, so the search hits do not list it twice.
+    pub chosen_value: String,
     /// The event's own item, which a reassignment is checked against.
     pub event_item: Option<ItemOpt>,
     pub searchable: bool,
@@ -281,13 +283,29 @@ pub async fn show(
             // A receiver's staff see their own hop's deadline, everyone else the event's.
             let due = view::viewer_due(book, org, &p, e, now, l);
             // The event's own item (or the one picked) first; else the top suggestion.
-            let chosen = chosen_item(st, e, &q.item).or_else(|| {
-                q.item
-                    .is_empty()
-                    .then(|| suggestions::top(&suggested))
-                    .flatten()
-            });
-            let actions = actions::available(st, &p, now, e, chosen.as_ref(), flash.as_ref(), l);
+            // A search without a pick cites the top hit: the forms follow what the person just
+            // looked for instead of silently keeping the report's item.
+            let searched = (q.item.is_empty())
+                .then(|| hits.first())
+                .flatten()
+                .and_then(|h| chosen_item(st, e, &h.id));
+            let chosen = searched
+                .or_else(|| chosen_item(st, e, &q.item))
+                .or_else(|| {
+                    q.item
+                        .is_empty()
+                        .then(|| suggestions::top(&suggested))
+                        .flatten()
+                });
+            let mut actions =
+                actions::available(st, &p, now, e, chosen.as_ref(), flash.as_ref(), l);
+            actions::mark_primary(
+                &mut actions,
+                org,
+                chosen
+                    .as_ref()
+                    .and_then(|r| st.lists.item_at(&r.id, r.version)),
+            );
             let searchable = actions
                 .iter()
                 .any(|a| a.code == "call" || a.code == "dispatch" || a.code == "decide_return");
@@ -418,6 +436,10 @@ pub async fn show(
                 scale,
                 item_q: q.q.clone(),
                 item_hits,
+                chosen_value: item_choice
+                    .first()
+                    .map(|i| i.value.clone())
+                    .unwrap_or_default(),
                 item_choice,
                 event_item,
                 searchable,
