@@ -296,4 +296,39 @@ mod tests {
             .iter()
             .all(|(_, zh, en)| !zh.is_empty() && !en.is_empty()));
     }
+
+    fn cjk(s: &str) -> bool {
+        s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    }
+
+    /// Chinese text is Chinese and English text carries no Chinese, so neither page leaks the
+    /// other language through the catalogue.
+    #[test]
+    fn each_language_is_its_own() {
+        // The language switch names the other language on purpose.
+        let bad: Vec<&str> = MESSAGES
+            .iter()
+            .filter(|(k, zh, en)| *k != "nav.lang" && (!cjk(zh) || cjk(en)))
+            .map(|m| m.0)
+            .collect();
+        assert!(bad.is_empty(), "mixed languages in {bad:?}");
+    }
+
+    /// Every key the templates ask for exists (a missing one renders as "??").
+    #[test]
+    fn every_key_used_by_a_template_exists() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/templates");
+        let mut missing = vec![];
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split("lang.t(\"").skip(1) {
+                let key = part.split('"').next().unwrap_or_default();
+                if !MESSAGES.iter().any(|m| m.0 == key) {
+                    missing.push(format!("{}: {key}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "unknown message keys: {missing:?}");
+    }
 }

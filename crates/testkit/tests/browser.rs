@@ -205,6 +205,14 @@ impl T {
             .with_context(|| format!("login as {user}"))
     }
 
+    /// Logs in with the language already chosen (the greeting differs).
+    async fn login_lang(&self, user: &str, zh: bool) -> R {
+        self.submit_login(user, PASSWORD).await?;
+        self.expect_text("#home-title", if zh { "您好" } else { "Hello" })
+            .await
+            .with_context(|| format!("login as {user}"))
+    }
+
     async fn logout(&self) -> R {
         self.click("button#logout").await?;
         self.find("#login-submit").await?;
@@ -476,3 +484,6 @@ mod stats_flows;
 
 #[path = "browser/homes.rs"]
 mod home_flows;
+
+#[path = "browser/language.rs"]
+mod language_flows;

@@ -47,7 +47,7 @@ fn random_cmd(rng: &mut StdRng, ids: &[u64]) -> EventCmd {
         0 => EventCmd::Call {
             event,
             item: None,
-            note: String::new(),
+            note: "清单未列，呼叫县级".into(),
         },
         1 | 2 => EventCmd::Dispatch {
             event,

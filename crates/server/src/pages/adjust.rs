@@ -45,12 +45,13 @@ pub async fn queues(
 ) -> Result<Response, PageError> {
     guard(&s)?;
     let p = s.principal.clone();
+    let l = s.lang;
     let queues = state
         .engine
         .with_state(|st| {
             let row = |a: &Adjustment| QRow {
                 id: a.app.id,
-                kind: a.app.kind.label_zh(),
+                kind: l.pick(a.app.kind.label_zh(), a.app.kind.label_en()),
                 item: a
                     .app
                     .proposed
@@ -62,8 +63,8 @@ pub async fn queues(
                             .map(|i| i.name.clone())
                     })
                     .unwrap_or_else(|| a.app.item_id.clone()),
-                applicant: a.app.applicant.clone(),
-                status: a.status.label_zh(),
+                applicant: super::desks::view::person_name(&st.org, &a.app.applicant),
+                status: l.pick(a.status.label_zh(), a.status.label_en()),
             };
             let of = |pred: &dyn Fn(&Adjustment) -> bool| {
                 st.adjustments
@@ -77,7 +78,7 @@ pub async fn queues(
             let can = |a: Action, adj: &Adjustment| authorize(&p, &st.org, a, Some(adj)).is_ok();
             qs.push(Queue {
                 id: "establishment",
-                title: "待编办审核",
+                title: l.pick("待编办审核", "Awaiting the establishment office"),
                 rows: of(&|a| {
                     a.status == AdjustmentStatus::AwaitingEstablishment
                         && can(Action::Review(ReviewStage::Establishment), a)
@@ -85,7 +86,7 @@ pub async fn queues(
             });
             qs.push(Queue {
                 id: "justice",
-                title: "待司法局合法性审核",
+                title: l.pick("待司法局合法性审核", "Awaiting the legality review"),
                 rows: of(&|a| {
                     a.status == AdjustmentStatus::AwaitingJustice
                         && can(Action::Review(ReviewStage::Justice), a)
@@ -93,25 +94,25 @@ pub async fn queues(
             });
             qs.push(Queue {
                 id: "approval",
-                title: "待县政府批准",
+                title: l.pick("待县政府批准", "Awaiting county approval"),
                 rows: of(&|a| {
                     a.status == AdjustmentStatus::AwaitingApproval && can(Action::Approve, a)
                 }),
             });
             qs.push(Queue {
                 id: "publish",
-                title: "已批准待发布",
+                title: l.pick("已批准待发布", "Approved, awaiting publication"),
                 rows: of(&|a| a.status == AdjustmentStatus::Approved && can(Action::Publish, a)),
             });
             qs.retain(|q| !q.rows.is_empty());
             qs.push(Queue {
                 id: "mine",
-                title: "我的申请",
+                title: l.pick("我的申请", "My applications"),
                 rows: of(&|a| a.app.applicant == p.username),
             });
             qs.push(Queue {
                 id: "all",
-                title: "全部申请",
+                title: l.pick("全部申请", "All applications"),
                 rows: of(&|_| true),
             });
             qs

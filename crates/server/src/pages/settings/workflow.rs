@@ -194,7 +194,7 @@ fn view(cfg: &WorkflowConfig, lang: Lang) -> (Vec<Section>, Vec<(String, String,
                 row(
                     lang.pick(
                         "退单几次后转争议（编办裁定）",
-                        "Returns before a dispute (编办)",
+                        "Returns before a dispute (establishment office)",
                     ),
                     format!(
                         "{} {}",
