@@ -25,7 +25,12 @@ pub fn date_of(ms: i64) -> String {
 pub fn day_start_ms(date: &str) -> Option<i64> {
     let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
     let tz = FixedOffset::east_opt(8 * 3600)?;
-    Some(d.and_hms_opt(0, 0, 0)?.and_local_timezone(tz).single()?.timestamp_millis())
+    Some(
+        d.and_hms_opt(0, 0, 0)?
+            .and_local_timezone(tz)
+            .single()?
+            .timestamp_millis(),
+    )
 }
 
 /// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`, plus ` HH:MM` when it has a time.

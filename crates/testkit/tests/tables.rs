@@ -134,14 +134,22 @@ async fn lists_sort_by_number_naturally_and_paginate() {
     let api = Api::login(&s, "bianban").await;
     let (latest, all) = s
         .engine
-        .with_state(|st| (st.lists.latest(), st.lists.count_at(st.lists.latest(), None)))
+        .with_state(|st| {
+            (
+                st.lists.latest(),
+                st.lists.count_at(st.lists.latest(), None),
+            )
+        })
         .await
         .unwrap();
     let first = html(&api, "/lists").await;
     assert_eq!(total(&first, "条"), all);
     let page1 = column(&first, "list-table", 0);
     assert_eq!(page1.len(), 50.min(all));
-    assert!(first.contains("aria-sort=\"ascending\""), "序号 sorts by default");
+    assert!(
+        first.contains("aria-sort=\"ascending\""),
+        "序号 sorts by default"
+    );
     // The whole catalogue in one page: 序号 ascending as numbers.
     let one = html(&api, "/lists?per=500&sort=number&dir=asc").await;
     let numbers = column(&one, "list-table", 0);
@@ -151,13 +159,19 @@ async fn lists_sort_by_number_naturally_and_paginate() {
     }
     let mut as_text = numbers.clone();
     as_text.sort();
-    assert_ne!(as_text, numbers, "the demo has 序号 where text order differs");
+    assert_ne!(
+        as_text, numbers,
+        "the demo has 序号 where text order differs"
+    );
     // Descending reverses it; the pages add up.
     let desc = html(&api, "/lists?per=500&sort=number&dir=desc").await;
     let mut back = column(&desc, "list-table", 0);
     back.reverse();
     assert_eq!(
-        back.iter().map(|x| x.as_str()).filter(|x| !x.is_empty()).count(),
+        back.iter()
+            .map(|x| x.as_str())
+            .filter(|x| !x.is_empty())
+            .count(),
         numbers.len()
     );
     let pages = all.div_ceil(50);
@@ -171,14 +185,17 @@ async fn lists_sort_by_number_naturally_and_paginate() {
     let n = s
         .engine
         .with_state(move |st| {
-            st.lists.count_at(
-                latest,
-                tiaokuai_core::lists::ListKind::parse(kind),
-            )
+            st.lists
+                .count_at(latest, tiaokuai_core::lists::ListKind::parse(kind))
         })
         .await
         .unwrap();
-    let rows = sheet(&s, &api, &format!("/lists/export/table?kind={kind}&sort=number&dir=asc")).await;
+    let rows = sheet(
+        &s,
+        &api,
+        &format!("/lists/export/table?kind={kind}&sort=number&dir=asc"),
+    )
+    .await;
     assert_eq!(rows[0][..2], ["序号", "事项名称"]);
     assert_eq!(rows.len(), n + 1);
     for w in rows[1..].windows(2) {
@@ -186,7 +203,10 @@ async fn lists_sort_by_number_naturally_and_paginate() {
     }
     let page = html(&api, &format!("/lists?kind={kind}")).await;
     assert_eq!(total(&page, "条"), n);
-    assert!(page.contains(&format!("/lists/export/table?kind={kind}&#38;")), "export keeps the filter");
+    assert!(
+        page.contains(&format!("/lists/export/table?kind={kind}&#38;")),
+        "export keeps the filter"
+    );
 }
 
 #[tokio::test]
@@ -195,7 +215,10 @@ async fn events_sort_by_urgency_and_export_in_scope() {
     let d = Api::login(&s, "dispatcher").await;
     let page = html(&d, "/events?sort=due&dir=asc").await;
     let due: Vec<String> = attrs(&page, "data-due");
-    assert!(due.iter().any(|x| !x.is_empty()), "open events with deadlines");
+    assert!(
+        due.iter().any(|x| !x.is_empty()),
+        "open events with deadlines"
+    );
     let known: Vec<i64> = due
         .iter()
         .take_while(|x| !x.is_empty())
@@ -221,7 +244,10 @@ async fn events_sort_by_urgency_and_export_in_scope() {
     assert_eq!(rows.len(), n + 1);
     let nos = column(&page, "event-table", 0);
     let exported: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(exported[..nos.len()], nos.iter().map(|x| x.as_str()).collect::<Vec<_>>()[..]);
+    assert_eq!(
+        exported[..nos.len()],
+        nos.iter().map(|x| x.as_str()).collect::<Vec<_>>()[..]
+    );
 
     // A filter narrows both alike.
     let (status, label) = s
@@ -260,7 +286,10 @@ async fn events_sort_by_urgency_and_export_in_scope() {
     theirs.sort();
     exported.sort();
     assert_eq!(exported, theirs);
-    assert!(exported.len() < n, "the handler sees fewer than the dispatcher");
+    assert!(
+        exported.len() < n,
+        "the handler sees fewer than the dispatcher"
+    );
 }
 
 #[tokio::test]
@@ -288,22 +317,38 @@ async fn people_in_words_filtered_and_exported_by_admins_only() {
     assert_eq!(total(&page, "人"), people);
     assert_eq!(column(&page, "people-table", 0).len(), 50.min(people));
     let roles = column(&page, "people-table", 3);
-    assert!(roles.iter().all(|r| !r.contains('@')), "no role@UNIT codes: {roles:?}");
+    assert!(
+        roles.iter().all(|r| !r.contains('@')),
+        "no role@UNIT codes: {roles:?}"
+    );
     let zj = html(&admin, "/admin/people?q=zhujian").await;
     let roles = column(&zj, "people-table", 3);
-    assert!(roles[0].contains("部门经办人") || roles[0].contains("住房和城乡建设局"), "{roles:?}");
+    assert!(
+        roles[0].contains("部门经办人") || roles[0].contains("住房和城乡建设局"),
+        "{roles:?}"
+    );
     assert!(column(&zj, "people-table", 2)[0].contains("住房和城乡建设局"));
 
     let filtered = html(&admin, "/admin/people?role=grid_worker").await;
     assert_eq!(total(&filtered, "人"), grid_workers);
-    let rows = sheet(&s, &admin, "/admin/people/export?role=grid_worker&sort=name").await;
+    let rows = sheet(
+        &s,
+        &admin,
+        "/admin/people/export?role=grid_worker&sort=name",
+    )
+    .await;
     assert_eq!(rows[0], ["账号", "姓名", "所属单位", "角色"]);
     assert_eq!(rows.len(), grid_workers + 1);
     assert!(rows[1..].iter().all(|r| r[3].contains("网格员")));
 
     for user in ["zhujian", "grid_qs01"] {
         let api = Api::login(&s, user).await;
-        let r = api.c.get(s.url("/admin/people/export")).send().await.unwrap();
+        let r = api
+            .c
+            .get(s.url("/admin/people/export"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user}");
     }
 }
@@ -388,9 +433,17 @@ async fn audit_log_in_words_filtered_and_exported_by_auditors_only() {
     let actions = column(&page, "log-table", 3);
     assert!(actions.iter().all(|a| a == "派单"), "{actions:?}");
     let subjects = column(&page, "log-table", 4);
-    assert!(subjects.iter().all(|x| x.starts_with("事件 ")), "{subjects:?}");
+    assert!(
+        subjects.iter().all(|x| x.starts_with("事件 ")),
+        "{subjects:?}"
+    );
     let actors = column(&page, "log-table", 2);
-    assert!(actors.iter().all(|a| !a.contains("dispatcher") || a.contains("（")), "{actors:?}");
+    assert!(
+        actors
+            .iter()
+            .all(|a| !a.contains("dispatcher") || a.contains("（")),
+        "{actors:?}"
+    );
 
     // By event number: only that event's entries.
     let (id, no, history) = s

@@ -151,7 +151,16 @@ pub async fn add(
                 ..Default::default()
             };
             let (form, errors) = (AddForm::default(), FieldErrors::default());
-            build(&state, &s, shown, TableQuery::default(), form, errors, Some(notice)).await
+            build(
+                &state,
+                &s,
+                shown,
+                TableQuery::default(),
+                form,
+                errors,
+                Some(notice),
+            )
+            .await
         }
         Err(AppError::Domain(DomainError::Invalid(errs))) => {
             let mut errors = FieldErrors::default();
@@ -208,7 +217,8 @@ fn resolve(
             (true, true) => {}
             (false, true) => errors.add(
                 field,
-                l.pick("请选择角色所在单位", "Choose the role's unit").to_string(),
+                l.pick("请选择角色所在单位", "Choose the role's unit")
+                    .to_string(),
             ),
             (true, false) => errors.add(field, l.pick("请选择角色", "Choose a role").to_string()),
             (false, false) => picked.push((field, format!("{}@{}", role.trim(), code(unit)))),

@@ -107,9 +107,9 @@ fn rows(org: &OrgState, f: &PeopleFilter, l: Lang) -> Vec<Row> {
         .filter(|r| {
             let name = shown(l, &r.person.name);
             (q.is_empty() || r.person.username.contains(q) || name.contains(q))
-                && unit.as_ref().is_none_or(|u| {
-                    &r.person.unit == u || r.grants.iter().any(|g| &g.unit == u)
-                })
+                && unit
+                    .as_ref()
+                    .is_none_or(|u| &r.person.unit == u || r.grants.iter().any(|g| &g.unit == u))
                 && role.is_none_or(|x| r.grants.iter().any(|g| g.role == x))
         })
         .map(|r| Row {

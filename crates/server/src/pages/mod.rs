@@ -3,8 +3,8 @@
 mod account;
 mod adjust;
 mod admin;
-mod admin_people;
 mod admin_erase;
+mod admin_people;
 mod application;
 mod assessment;
 mod audit;

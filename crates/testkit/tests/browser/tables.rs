@@ -5,16 +5,15 @@ use super::{R, T};
 use anyhow::{ensure, Context};
 use fantoccini::Locator;
 
-browser_test!(table_headers_sort_lists_and_events, header_sort);
+browser_test!(tables_headers_sort_lists_and_events, header_sort);
 browser_test!(tables_fit_a_phone_width, phone_width);
 
 /// The texts of the cells of column `n` (1-based) of `table`.
 async fn column(t: &T, table: &str, n: usize) -> anyhow::Result<Vec<String>> {
     let mut out = vec![];
-    for td in t
-        .c
-        .find_all(Locator::Css(&format!("{table} tbody tr td:nth-child({n})")))
-        .await?
+    for td in
+        t.c.find_all(Locator::Css(&format!("{table} tbody tr td:nth-child({n})")))
+            .await?
     {
         out.push(td.text().await?.trim().to_string());
     }
@@ -37,13 +36,15 @@ async fn header_sort(t: &T) -> R {
     t.goto("/lists?kind=territorial").await?;
     // Descending by 序号, then back ascending.
     t.click("#list-table th[data-col=number] a.sort").await?;
-    t.expect_text("#list-table th[data-col=number]", "▼").await?;
+    t.expect_text("#list-table th[data-col=number]", "▼")
+        .await?;
     let desc = column(t, "#list-table", 1).await?;
     let mut want = desc.clone();
     want.sort_by_key(|x| std::cmp::Reverse(natural_key(x)));
     ensure!(desc == want, "序号 not descending: {desc:?}");
     t.click("#list-table th[data-col=number] a.sort").await?;
-    t.expect_text("#list-table th[data-col=number]", "▲").await?;
+    t.expect_text("#list-table th[data-col=number]", "▲")
+        .await?;
     let asc = column(t, "#list-table", 1).await?;
     let mut want = asc.clone();
     want.sort_by_key(|x| natural_key(x));
@@ -58,7 +59,10 @@ async fn header_sort(t: &T) -> R {
     t.click("#event-table th[data-col=due] a.sort").await?;
     t.expect_text("#event-table th[data-col=due]", "▲").await?;
     let mut due = vec![];
-    for td in t.c.find_all(Locator::Css("#event-table td.due-cell")).await? {
+    for td in
+        t.c.find_all(Locator::Css("#event-table td.due-cell"))
+            .await?
+    {
         due.push(td.attr("data-due").await?.unwrap_or_default());
     }
     let known: Vec<i64> = due
@@ -67,7 +71,10 @@ async fn header_sort(t: &T) -> R {
         .map(|x| x.parse().unwrap_or(0))
         .collect();
     ensure!(!known.is_empty(), "no deadlines: {due:?}");
-    ensure!(known.windows(2).all(|w| w[0] <= w[1]), "not by deadline: {known:?}");
+    ensure!(
+        known.windows(2).all(|w| w[0] <= w[1]),
+        "not by deadline: {known:?}"
+    );
     ensure!(due[known.len()..].iter().all(|x| x.is_empty()), "{due:?}");
     t.shot("events-by-urgency").await?;
     // The export link keeps the sort.
@@ -91,9 +98,8 @@ async fn phone_width(t: &T) -> R {
         for page in pages {
             t.goto(page).await?;
             t.find("table.data").await.context(*page)?;
-            let fits = t
-                .c
-                .execute(
+            let fits =
+                t.c.execute(
                     "return [document.documentElement.scrollWidth, window.innerWidth];",
                     vec![],
                 )

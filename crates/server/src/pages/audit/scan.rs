@@ -87,13 +87,7 @@ pub fn resolve(st: &CountyState, f: &AuditFilter) -> Resolved {
             ev.parse::<u64>()
                 .ok()
                 .filter(|id| st.events.event(*id).is_some() || !ev.contains('-'))
-                .or_else(|| {
-                    st.events
-                        .events
-                        .values()
-                        .find(|e| e.no == ev)
-                        .map(|e| e.id)
-                })
+                .or_else(|| st.events.events.values().find(|e| e.no == ev).map(|e| e.id))
                 .unwrap_or(u64::MAX),
         )
     };

@@ -187,7 +187,13 @@ pub fn row(st: &CountyState, p: &Principal, e: &Event, now: i64, l: Lang) -> Row
 }
 
 /// The SQL query for the viewer's scope and the filters SQL understands.
-pub fn sql_query(st: &CountyState, p: &Principal, f: &Filter, now: i64, cap: usize) -> EventListQuery {
+pub fn sql_query(
+    st: &CountyState,
+    p: &Principal,
+    f: &Filter,
+    now: i64,
+    cap: usize,
+) -> EventListQuery {
     let book = &st.events;
     let q = f.q.trim();
     EventListQuery {
