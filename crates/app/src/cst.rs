@@ -53,6 +53,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_day_starts_at_midnight_in_china() {
+        let t = day_start_ms("2026-11-21").unwrap();
+        assert_eq!(format_ms(t), "2026-11-21 00:00:00");
+        assert_eq!(day_start_ms("21/11/2026"), None);
+    }
+
+    #[test]
     fn conversions() {
         // 2026-02-13T08:00:00Z is 16:00 in China.
         assert_eq!(format_ms(1_770_969_600_000), "2026-02-13 16:00:00");
