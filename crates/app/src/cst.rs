@@ -21,6 +21,18 @@ pub fn date_of(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The first millisecond of a `YYYY-MM-DD` day in China; `None` if it is not a date.
+pub fn day_start_ms(date: &str) -> Option<i64> {
+    let d = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").ok()?;
+    let tz = FixedOffset::east_opt(8 * 3600)?;
+    Some(
+        d.and_hms_opt(0, 0, 0)?
+            .and_local_timezone(tz)
+            .single()?
+            .timestamp_millis(),
+    )
+}
+
 /// An Excel date serial (days since 1899-12-30) as `YYYY-MM-DD`, plus ` HH:MM` when it has a time.
 pub fn excel_date(serial: f64) -> String {
     let Some(base) = NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.and_hms_opt(0, 0, 0))
@@ -39,6 +51,13 @@ pub fn excel_date(serial: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_starts_at_midnight_in_china() {
+        let t = day_start_ms("2026-11-21").unwrap();
+        assert_eq!(format_ms(t), "2026-11-21 00:00:00");
+        assert_eq!(day_start_ms("21/11/2026"), None);
+    }
 
     #[test]
     fn conversions() {

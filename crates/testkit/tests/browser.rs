@@ -369,10 +369,15 @@ async fn admin_page(t: &T) -> R {
         ("input[name=phone]", "13900000001"),
         ("input[name=unit]", "370999001001"),
         ("input[name=password]", "browser-pass-2026"),
-        ("textarea[name=roles]", "grid_worker@370999001001"),
+        ("input[name=role_unit1]", "370999001001"),
     ] {
         t.fill(&format!("form.grid-form {field}"), value).await?;
     }
+    // The role from the select (no more typing `role@UNIT`).
+    t.find("form.grid-form select[name=role1]")
+        .await?
+        .select_by_value("grid_worker")
+        .await?;
     t.shot("admin-form").await?;
     t.click("form.grid-form button[type=submit]").await?;
     t.expect_text("p.notice", "browser_gw01").await?;
@@ -487,3 +492,6 @@ mod home_flows;
 
 #[path = "browser/language.rs"]
 mod language_flows;
+
+#[path = "browser/tables.rs"]
+mod table_flows;

@@ -19,5 +19,6 @@ mod routing;
 mod settings_pages;
 mod stats_api;
 mod stats_pages;
+mod tables;
 mod township_assign;
 mod workflow_store;

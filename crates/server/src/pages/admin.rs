@@ -1,17 +1,20 @@
-//! People and roles administration (system administrators only).
+//! Adding people (system administrators only): the form's handler. The people table itself is
+//! `admin_people`.
 
-use super::{render, Chrome};
+use super::admin_people::{build, PeopleFilter};
+use super::table::TableQuery;
 use crate::error::PageError;
+use crate::i18n::Lang;
 use crate::session::{PageSession, Session};
 use crate::AppState;
-use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 use tiaokuai_app::{now_ms, Actor, AppError};
 use tiaokuai_core::access::Area;
 use tiaokuai_core::org::{Person, RoleGrant, RoleKind, ERASED};
+use tiaokuai_core::state::OrgState;
 use tiaokuai_core::DomainError;
 
 #[derive(Deserialize, Default)]
@@ -24,35 +27,45 @@ pub struct AddForm {
     pub name: String,
     #[serde(default)]
     pub phone: String,
+    /// The unit's name (from the list) or code.
     #[serde(default)]
     pub unit: String,
     #[serde(default)]
     password: String,
+    /// Up to two roles, each a role select and a unit (name or code).
+    #[serde(default)]
+    pub role1: String,
+    #[serde(default)]
+    pub role_unit1: String,
+    #[serde(default)]
+    pub role2: String,
+    #[serde(default)]
+    pub role_unit2: String,
+    /// Grants typed as `role@UNIT`, one a line (older clients; still accepted).
     #[serde(default)]
     pub roles: String,
 }
 
-pub struct Row {
-    pub username: String,
-    pub name: String,
-    pub unit: String,
-    pub roles: String,
-}
+/// Error messages by field, shown beside each field.
+#[derive(Default)]
+pub struct FieldErrors(pub Vec<(String, String)>);
 
-#[derive(Template)]
-#[template(path = "admin.html")]
-struct AdminPage {
-    c: Chrome,
-    q: String,
-    people: Vec<Row>,
-    form: AddForm,
-    errors: Vec<String>,
-    notice: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct AdminQuery {
-    q: Option<String>,
+impl FieldErrors {
+    pub fn add(&mut self, field: &str, msg: String) {
+        self.0.push((field.to_string(), msg));
+    }
+    /// The messages for `field`, joined.
+    pub fn err(&self, field: &str) -> String {
+        self.0
+            .iter()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 pub(super) fn guard(s: &Session) -> Result<(), PageError> {
@@ -87,67 +100,6 @@ pub(super) fn actor_of(s: &Session) -> Actor {
     }
 }
 
-async fn build(
-    state: &AppState,
-    s: &Session,
-    q: String,
-    form: AddForm,
-    errors: Vec<String>,
-    notice: Option<String>,
-) -> Result<Response, PageError> {
-    let county = state.engine.county();
-    let rows = state
-        .engine
-        .store()
-        .search_people(county, &q, 200)
-        .await
-        .map_err(|e| PageError::from((e, s.lang)))?;
-    let mut people = Vec::with_capacity(rows.len());
-    for r in rows {
-        let grants = state
-            .engine
-            .store()
-            .grants(county, &r.person.username)
-            .await
-            .map_err(|e| PageError::from((e, s.lang)))?;
-        people.push(Row {
-            username: r.person.username,
-            name: shown(s.lang, &r.person.name),
-            unit: r.person.unit,
-            roles: grants
-                .iter()
-                .map(|g| g.to_string())
-                .collect::<Vec<_>>()
-                .join(" "),
-        });
-    }
-    Ok(render(&AdminPage {
-        c: Chrome::for_session(s, "/admin/people"),
-        q,
-        people,
-        form,
-        errors,
-        notice,
-    }))
-}
-
-pub async fn page(
-    State(state): State<AppState>,
-    PageSession(s): PageSession,
-    Query(q): Query<AdminQuery>,
-) -> Result<Response, PageError> {
-    guard(&s)?;
-    build(
-        &state,
-        &s,
-        q.q.unwrap_or_default(),
-        AddForm::default(),
-        vec![],
-        None,
-    )
-    .await
-}
-
 pub async fn add(
     State(state): State<AppState>,
     PageSession(s): PageSession,
@@ -157,30 +109,28 @@ pub async fn add(
     if !s.check_csrf(&f.csrf) {
         return Ok(PageError::forbidden(s.lang).into_response());
     }
-    let mut errors = Vec::new();
-    let grants: Vec<RoleGrant> = f
-        .roles
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .filter_map(|l| {
-            RoleGrant::parse(l)
-                .map_err(|e| {
-                    errors.push(format!(
-                        "角色 roles: {}",
-                        crate::error::reason_text(&e.into(), s.lang)
-                    ))
-                })
-                .ok()
-        })
-        .collect();
+    let l = s.lang;
+    let (unit, picked, mut errors) = state
+        .engine
+        .with_state(|st| resolve(&st.org, &f, l))
+        .await
+        .map_err(|e| PageError::from_app(e, l))?;
+    let mut grants: Vec<RoleGrant> = Vec::new();
+    let typed = f.roles.lines().map(|x| ("roles", x.to_string()));
+    for (field, text) in typed.chain(picked).filter(|(_, x)| !x.trim().is_empty()) {
+        match RoleGrant::parse(&text) {
+            Ok(g) => grants.push(g),
+            Err(e) => errors.add(field, crate::error::reason_text(&e.into(), l)),
+        }
+    }
     if !errors.is_empty() {
-        return build(&state, &s, String::new(), f, errors, None).await;
+        return again(&state, &s, errors, f).await;
     }
     let person = Person {
         username: f.username.trim().to_string(),
         name: f.name.trim().to_string(),
         phone: f.phone.trim().to_string(),
-        unit: f.unit.trim().to_string(),
+        unit,
         active: true,
     };
     let actor = actor_of(&s);
@@ -195,24 +145,84 @@ pub async fn add(
         .await
     {
         Ok(_) => {
-            let notice = format!("{} {}", s.lang.t("admin.added"), f.username);
+            let notice = format!("{} {}", l.t("admin.added"), f.username);
+            let shown = PeopleFilter {
+                q: f.username.clone(),
+                ..Default::default()
+            };
+            let (form, errors) = (AddForm::default(), FieldErrors::default());
             build(
                 &state,
                 &s,
-                f.username.clone(),
-                AddForm::default(),
-                vec![],
+                shown,
+                TableQuery::default(),
+                form,
+                errors,
                 Some(notice),
             )
             .await
         }
         Err(AppError::Domain(DomainError::Invalid(errs))) => {
-            let errors = errs.iter().map(|e| e.to_string()).collect();
-            build(&state, &s, String::new(), f, errors, None).await
+            let mut errors = FieldErrors::default();
+            for e in &errs {
+                let field = match e.field.as_str() {
+                    "roles" | "grants" => "roles",
+                    x @ ("username" | "name" | "phone" | "unit" | "password") => x,
+                    _ => "form",
+                };
+                errors.add(field, crate::error::reason_text(&e.reason, l));
+            }
+            again(&state, &s, errors, f).await
         }
         Err(AppError::Domain(e)) => {
-            build(&state, &s, String::new(), f, vec![e.to_string()], None).await
+            let mut errors = FieldErrors::default();
+            let plain = |x: &str| x.to_string();
+            errors.add("form", crate::error::domain_text(&e, l, &plain, &plain));
+            again(&state, &s, errors, f).await
         }
-        Err(e) => Err(PageError::from_app(e, s.lang)),
+        Err(e) => Err(PageError::from_app(e, l)),
     }
+}
+
+/// The page again with what was typed and the errors beside their fields.
+async fn again(
+    state: &AppState,
+    s: &Session,
+    errors: FieldErrors,
+    f: AddForm,
+) -> Result<Response, PageError> {
+    let people = PeopleFilter::default();
+    build(state, s, people, TableQuery::default(), f, errors, None).await
+}
+
+/// The person's unit code (a typed name resolved), the picked roles as `role@UNIT` by field,
+/// and the errors of a role without a unit or a unit without a role.
+fn resolve(
+    org: &OrgState,
+    f: &AddForm,
+    l: Lang,
+) -> (String, Vec<(&'static str, String)>, FieldErrors) {
+    let code = |t: &str| {
+        org.resolve_unit(t)
+            .map(|u| u.code.clone())
+            .unwrap_or_else(|| t.trim().to_string())
+    };
+    let mut errors = FieldErrors::default();
+    let mut picked = Vec::new();
+    for (field, role, unit) in [
+        ("role1", &f.role1, &f.role_unit1),
+        ("role2", &f.role2, &f.role_unit2),
+    ] {
+        match (role.trim().is_empty(), unit.trim().is_empty()) {
+            (true, true) => {}
+            (false, true) => errors.add(
+                field,
+                l.pick("请选择角色所在单位", "Choose the role's unit")
+                    .to_string(),
+            ),
+            (true, false) => errors.add(field, l.pick("请选择角色", "Choose a role").to_string()),
+            (false, false) => picked.push((field, format!("{}@{}", role.trim(), code(unit)))),
+        }
+    }
+    (code(&f.unit), picked, errors)
 }

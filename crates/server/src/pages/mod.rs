@@ -4,6 +4,7 @@ mod account;
 mod adjust;
 mod admin;
 mod admin_erase;
+mod admin_people;
 mod application;
 mod assessment;
 mod audit;
@@ -14,12 +15,14 @@ mod events;
 mod home;
 mod item_usage;
 mod lists;
+mod lists_table;
 mod org;
 mod public;
 mod resubmit;
 mod routing_report;
 mod settings;
 pub mod stats;
+mod table;
 mod upload;
 
 use crate::i18n::Lang;
@@ -216,19 +219,22 @@ pub fn router() -> Router<AppState> {
         .route("/org/grids/{code}", get(org::grid))
         .route("/account", get(account::page))
         .route("/account/password", post(account::change_password))
-        .route("/admin/people", get(admin::page).post(admin::add))
+        .route("/admin/people", get(admin_people::page).post(admin::add))
+        .route("/admin/people/export", get(admin_people::export))
         .route(
             "/admin/people/{username}/erase",
             get(admin_erase::confirm).post(admin_erase::erase),
         )
         .route("/admin/routing", get(routing_report::page))
         .route("/audit/log", get(audit::page))
+        .route("/audit/log/export", get(audit::export))
         .route("/stats/bounces", get(bounces::page))
         .route("/lists", get(lists::browse))
         .route("/lists/items/{kind}/{number}", get(lists::item))
         .route("/lists/versions", get(lists::versions))
         .route("/lists/diff", get(lists::diff))
         .route("/lists/export", get(lists::export))
+        .route("/lists/export/table", get(lists::export_table))
         .route(
             "/lists/adjustments",
             get(adjust::queues).post(adjust::create),

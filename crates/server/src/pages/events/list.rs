@@ -1,61 +1,27 @@
-//! `GET /events`: the events the viewer may see, newest first, with filters by status,
-//! township and overdue, the traffic-light flag, the caller and the current receivers. The
-//! page of ids comes from SQL (`Store::list_events`), a page at a time by keyset.
+//! `GET /events`: the events the viewer may see, with filters by status, township, category,
+//! initiating and handling unit, report date and overdue; sortable by every column (the
+//! deadline column ascending is "most urgent first": overdue, then due soonest); 50 a page;
+//! `GET /events/export` writes the same rows, all pages, to xlsx.
+//!
+//! The matching ids come from SQL in the viewer's scope (`Store::list_events`, newest first, at
+//! most [`SCAN_CAP`] for a page and [`EXPORT_CAP`] for an export); sorting by deadline needs
+//! the events themselves, so they are loaded and sorted in memory.
 
+use super::list_rows::{self, Filter, Options, Row, COLS};
 use super::view;
 use crate::error::PageError;
-use crate::i18n::Lang;
+use crate::pages::table::{self, Header, Pager, TableQuery, EXPORT_CAP};
 use crate::pages::{render, Chrome};
-use crate::session::url_encode;
-use crate::session::PageSession;
+use crate::session::{PageSession, Session};
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use serde::Deserialize;
 use tiaokuai_app::now_ms;
-use tiaokuai_core::access::Principal;
-use tiaokuai_core::events::scope::read_scope;
-use tiaokuai_core::events::{Event, EventStatus, Flag};
-use tiaokuai_core::CountyState;
-use tiaokuai_store::{EventListQuery, COUNT_CAP};
+use tiaokuai_core::events::EventStatus;
 
-const PER_PAGE: usize = 30;
-
-#[derive(Deserialize, Default)]
-pub struct Filter {
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub township: String,
-    #[serde(default)]
-    pub overdue: String,
-    #[serde(default)]
-    pub mine: String,
-    #[serde(default)]
-    pub q: String,
-    /// Keyset: the page of events below this id (the next page).
-    pub before: Option<u64>,
-    /// Keyset: the page of events just above this id (the previous page).
-    pub after: Option<u64>,
-}
-
-pub struct Row {
-    pub id: u64,
-    pub no: String,
-    pub title: String,
-    pub status: &'static str,
-    pub status_class: &'static str,
-    pub urgent: bool,
-    pub flag: &'static str,
-    pub flag_word: &'static str,
-    /// The deadline that matters to the viewer (`view::viewer_due`) and the time left.
-    pub due: String,
-    pub caller: String,
-    pub receivers: String,
-    pub place: String,
-    pub created: String,
-}
+/// The most events a page sorts among (the newest ones).
+const SCAN_CAP: usize = 5_000;
 
 #[derive(Template)]
 #[template(path = "events_list.html")]
@@ -63,62 +29,27 @@ struct ListPage {
     c: Chrome,
     f: Filter,
     rows: Vec<Row>,
-    /// "共 N 件" / "超过 1000 件".
-    total: String,
-    next_before: Option<u64>,
-    prev_after: Option<u64>,
+    headers: Vec<Header>,
+    pager: Pager,
+    /// More events matched than were sorted (the newest [`SCAN_CAP`]).
+    capped: bool,
     statuses: Vec<(&'static str, &'static str)>,
     townships: Vec<(String, String)>,
+    opts: Options,
     can_report: bool,
-    query: String,
+    export: String,
+    urgent_href: String,
+    sorted_by_due: bool,
 }
 
-fn row(st: &CountyState, p: &Principal, e: &Event, now: i64, l: Lang) -> Row {
-    let book = &st.events;
-    let org = &st.org;
-    let flag = view::worst_flag(book, e, now);
-    let due = view::viewer_due(book, org, p, e, now, l)
-        .map(|d| format!("{} · {}", d.at, d.left))
-        .unwrap_or_default();
-    let mut receivers: Vec<String> = e
-        .live()
-        .filter(|a| a.status.is_open())
-        .map(|a| view::unit(org, &a.receiver_unit))
-        .collect();
-    receivers.dedup();
-    let loc = &e.facts.location;
-    let place = [&loc.township, &loc.village]
-        .iter()
-        .filter_map(|x| x.as_deref())
-        .map(|c| view::unit(org, c))
-        .collect::<Vec<_>>()
-        .join(" ");
-    Row {
-        id: e.id,
-        no: e.no.clone(),
-        title: e.facts.title.clone(),
-        status: view::status(e.status, l),
-        status_class: view::status_class(book, e, now),
-        urgent: e.facts.urgency == tiaokuai_core::events::Urgency::Urgent,
-        flag: view::flag_class(flag),
-        flag_word: if flag == Flag::None {
-            ""
-        } else {
-            view::flag_word(flag, l)
-        },
-        due,
-        caller: view::unit(org, &e.caller_unit),
-        receivers: receivers.join("、"),
-        place,
-        created: view::time(e.created_ms),
-    }
+struct Loaded {
+    rows: Vec<Row>,
+    capped: bool,
+    opts: Options,
+    townships: Vec<(String, String)>,
 }
 
-pub async fn page(
-    State(state): State<AppState>,
-    PageSession(s): PageSession,
-    Query(f): Query<Filter>,
-) -> Result<Response, PageError> {
+async fn load(state: &AppState, s: &Session, f: &Filter, cap: usize) -> Result<Loaded, PageError> {
     let l = s.lang;
     if s.principal.grants.is_empty() {
         return Err(PageError::forbidden(l));
@@ -128,37 +59,15 @@ pub async fn page(
     let (query, townships) = state
         .engine
         .with_state(|st| {
-            let book = &st.events;
-            let org = &st.org;
-            let q = f.q.trim();
-            let query = EventListQuery {
-                scopes: read_scope(org, &p),
-                statuses: EventStatus::parse(&f.status).into_iter().collect(),
-                township: Some(f.township.clone()).filter(|t| !t.is_empty()),
-                reporter: (!f.mine.is_empty()).then(|| p.username.clone()),
-                text: Some(q.to_string()).filter(|q| !q.is_empty()),
-                // Only open events can be overdue; they are all in memory.
-                ids: (!f.overdue.is_empty()).then(|| {
-                    book.events
-                        .values()
-                        .filter(|e| !e.status.is_final())
-                        .filter(|e| view::worst_flag(book, e, now) == Flag::Red)
-                        .map(|e| e.id)
-                        .collect()
-                }),
-                before_id: f.before,
-                after_id: f.after,
-                limit: PER_PAGE,
-                ..Default::default()
-            };
-            let mut townships: Vec<(String, String)> = org
+            let mut townships: Vec<(String, String)> = st
+                .org
                 .units
                 .values()
                 .filter(|u| u.kind.is_township())
                 .map(|u| (u.code.clone(), u.name.clone()))
                 .collect();
             townships.sort();
-            (query, townships)
+            (list_rows::sql_query(st, &p, f, now, cap), townships)
         })
         .await
         .map_err(|e| PageError::from_app(e, l))?;
@@ -168,34 +77,52 @@ pub async fn page(
         .list_events(state.engine.county(), &query)
         .await
         .map_err(|e| PageError::from_app(e.into(), l))?;
-    let rows = state
+    let (rows, opts) = state
         .engine
         .with_events(&page.ids, |st| {
-            page.ids
+            let mut opts = Options::default();
+            let rows = page
+                .ids
                 .iter()
                 .filter_map(|id| crate::event_lookup::listed_event(st, *id))
-                .map(|e| row(st, &p, e, now, l))
-                .collect::<Vec<_>>()
+                .inspect(|e| opts.add(st, e))
+                .filter(|e| list_rows::keep(st, f, e))
+                .map(|e| list_rows::row(st, &p, e, now, l))
+                .collect::<Vec<_>>();
+            opts.finish();
+            (rows, opts)
         })
         .await
         .map_err(|e| PageError::from_app(e, l))?;
-    let total = match (page.count_capped, l) {
-        (true, Lang::Zh) => format!("超过 {COUNT_CAP} 件"),
-        (true, Lang::En) => format!("more than {COUNT_CAP}"),
-        (false, Lang::Zh) => format!("共 {} 件", page.count),
-        (false, Lang::En) => format!("{} in all", page.count),
-    };
-    let query = [
-        ("status", &f.status),
-        ("township", &f.township),
-        ("overdue", &f.overdue),
-        ("mine", &f.mine),
-        ("q", &f.q),
-    ]
-    .iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| format!("{k}={}&", url_encode(v)))
-    .collect::<String>();
+    Ok(Loaded {
+        rows,
+        capped: page.next_before.is_some(),
+        opts,
+        townships,
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Query(f): Query<Filter>,
+    Query(tq): Query<TableQuery>,
+) -> Result<Response, PageError> {
+    let l = s.lang;
+    let mut loaded = load(&state, &s, &f, SCAN_CAP).await?;
+    let sorted = tq.sorted(&COLS, ("created", true));
+    table::sort_by(&mut loaded.rows, sorted, |r, k| r.key(k));
+    let keep = f.keep();
+    let headers = table::headers(&COLS, l, "/events", &keep, sorted);
+    let unit = l.pick("件", "");
+    let (rows, pager) = table::paginate(
+        loaded.rows,
+        &tq,
+        "/events",
+        &format!("{keep}{}", sorted.qs()),
+        l,
+        unit,
+    );
     let statuses = EventStatus::ALL
         .iter()
         .map(|x| (x.as_str(), view::status(*x, l)))
@@ -203,13 +130,51 @@ pub async fn page(
     Ok(render(&ListPage {
         c: Chrome::for_session(&s, "/events"),
         can_report: view::reporter(&s.principal).is_some(),
+        export: format!("/events/export?{keep}{}", sorted.qs()),
+        urgent_href: format!("/events?{keep}sort=due&dir=asc"),
+        sorted_by_due: sorted.key == "due" && !sorted.desc,
         f,
         rows,
-        total,
-        next_before: page.next_before,
-        prev_after: page.prev_after,
+        headers,
+        pager,
+        capped: loaded.capped,
         statuses,
-        townships,
-        query,
+        townships: loaded.townships,
+        opts: loaded.opts,
     }))
+}
+
+/// `GET /events/export`: the same rows as the page (every page), as xlsx.
+pub async fn export(
+    State(state): State<AppState>,
+    PageSession(s): PageSession,
+    Query(f): Query<Filter>,
+    Query(tq): Query<TableQuery>,
+) -> Result<Response, PageError> {
+    let l = s.lang;
+    let mut loaded = load(&state, &s, &f, EXPORT_CAP).await?;
+    let sorted = tq.sorted(&COLS, ("created", true));
+    table::sort_by(&mut loaded.rows, sorted, |r, k| r.key(k));
+    let cells: Vec<Vec<String>> = loaded.rows.iter().map(Row::cells).collect();
+    table::xlsx_response(l, ("事件", "events"), &COLS, &cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_filter_is_kept() {
+        let f = Filter {
+            status: "called".into(),
+            category: "X99001".into(),
+            from: "2026-11-01".into(),
+            q: "油烟 大".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            f.keep(),
+            "status=called&q=%E6%B2%B9%E7%83%9F%20%E5%A4%A7&category=X99001&from=2026-11-01&"
+        );
+    }
 }

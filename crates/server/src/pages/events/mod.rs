@@ -5,6 +5,7 @@ mod actions;
 mod detail;
 mod form;
 mod list;
+mod list_rows;
 mod picker;
 mod report;
 pub(crate) mod view;
@@ -21,6 +22,8 @@ const MAX_BODY: usize = 25 * 1024 * 1024;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events", get(list::page))
+        // Before `/events/{id}`, so `export` is not read as an id.
+        .route("/events/export", get(list::export))
         .route(
             "/events/new",
             get(report::form)
