@@ -248,7 +248,7 @@ pub fn who_can_move(org: &crate::state::OrgState, adj: &Adjustment) -> Vec<(Stri
             };
             authorize(&p, org, action, Some(adj))
                 .is_ok()
-                .then(|| (p.username, p.name))
+                .then_some((p.username, p.name))
         })
         .collect()
 }

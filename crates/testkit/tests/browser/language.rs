@@ -61,19 +61,18 @@ async fn scan(t: &T, zh: bool) -> anyhow::Result<String> {
 }
 
 async fn one_language(t: &T) -> R {
-    let event = t
-        .s
-        .engine
-        .with_state(|st| {
-            st.events
-                .events
-                .values()
-                .rev()
-                .find(|e| !e.status.is_final() && e.caller_unit == "370999001")
-                .map(|e| e.id)
-        })
-        .await?
-        .unwrap_or(1);
+    let event =
+        t.s.engine
+            .with_state(|st| {
+                st.events
+                    .events
+                    .values()
+                    .rev()
+                    .find(|e| !e.status.is_final() && e.caller_unit == "370999001")
+                    .map(|e| e.id)
+            })
+            .await?
+            .unwrap_or(1);
     let mut problems = Vec::new();
     for (lang, zh) in [("zh", true), ("en", false)] {
         t.goto(&format!("/lang/{lang}")).await?;
@@ -92,6 +91,10 @@ async fn one_language(t: &T) -> R {
         }
     }
     t.goto("/lang/zh").await?;
-    ensure!(problems.is_empty(), "mixed languages:\n{}", problems.join("\n\n"));
+    ensure!(
+        problems.is_empty(),
+        "mixed languages:\n{}",
+        problems.join("\n\n")
+    );
     Ok(())
 }

@@ -65,6 +65,8 @@ pub struct EventPage {
     pub item_choice: Vec<ItemOpt>,
     /// The chosen item's option value, so the search hits do not list it twice.
     pub chosen_value: String,
+    /// Who the event waits for now, in words (from the core's one "who acts next" query).
+    pub waiting: Vec<String>,
     /// The event's own item, which a reassignment is checked against.
     pub event_item: Option<ItemOpt>,
     pub searchable: bool,
@@ -297,6 +299,34 @@ pub async fn show(
                         .then(|| suggestions::top(&suggested))
                         .flatten()
                 });
+            let waiting: Vec<String> = tiaokuai_core::events::work::steps(book, e)
+                .iter()
+                .filter(|x| x.kind.is_action())
+                .map(|x| {
+                    use tiaokuai_core::events::work::{
+                        holder_unit, COMMAND_CENTRE, ESTABLISHMENT_OFFICE,
+                    };
+                    let unit = holder_unit(e, x);
+                    let who = match unit.as_str() {
+                        COMMAND_CENTRE => l
+                            .pick("县指挥中心", "the county command centre")
+                            .to_string(),
+                        ESTABLISHMENT_OFFICE => {
+                            l.pick("编办", "the establishment office").to_string()
+                        }
+                        u => org
+                            .unit(u)
+                            .map(|u| u.name.clone())
+                            .unwrap_or_else(|| u.to_string()),
+                    };
+                    let hop = x.hop.map(|a| format!(" #{}", a.n)).unwrap_or_default();
+                    format!(
+                        "{who}{}{}{hop}",
+                        l.pick("：", ": "),
+                        l.pick(x.kind.label_zh(), x.kind.label_en())
+                    )
+                })
+                .collect();
             let mut actions =
                 actions::available(st, &p, now, e, chosen.as_ref(), flash.as_ref(), l);
             actions::mark_primary(
@@ -436,6 +466,7 @@ pub async fn show(
                 scale,
                 item_q: q.q.clone(),
                 item_hits,
+                waiting,
                 chosen_value: item_choice
                     .first()
                     .map(|i| i.value.clone())
