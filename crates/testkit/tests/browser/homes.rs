@@ -40,6 +40,16 @@ async fn fits(t: &T, path: &str) -> R {
     t.find("main").await?;
     let o = overflow(t).await?;
     ensure!(o.is_empty(), "{path} overflows at 390 px: {o}");
+    // Nor may a table squeeze its text into a column a character or two wide.
+    let squeezed = t
+        .c
+        .execute(
+            "const s = []; for (const td of document.querySelectorAll('main td')) { const r = td.getBoundingClientRect(); if (r.width > 0 && r.width < 48 && td.innerText.trim().length >= 6) { s.push(td.innerText.trim().slice(0, 20)); } } return s.slice(0, 5).join(' | ');",
+            vec![],
+        )
+        .await?;
+    let squeezed = squeezed.as_str().unwrap_or_default();
+    ensure!(squeezed.is_empty(), "{path} squeezes cells at 390 px: {squeezed}");
     Ok(())
 }
 
