@@ -457,3 +457,6 @@ mod settings_flows;
 
 #[path = "browser/stats.rs"]
 mod stats_flows;
+
+#[path = "browser/public.rs"]
+mod public_flows;
