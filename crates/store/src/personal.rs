@@ -103,7 +103,7 @@ fn personal_fields(t: &Transition) -> Option<(&str, &'static [&'static str])> {
         // A citizen's own words and phone number (public page suggestions).
         Transition::PublicSuggestion { .. } => {
             Some((PUBLIC_SUBJECT, &["/text", "/query", "/contact"]))
-        },
+        }
         _ => None,
     }
 }

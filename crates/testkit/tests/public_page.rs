@@ -62,18 +62,22 @@ struct Card {
 }
 
 fn cards(html: &str) -> Vec<Card> {
-    between(html, "<article class=\"card answer pub-card\">", "</article>")
-        .into_iter()
-        .map(|a| Card {
-            name: strip_tags(between(a, "<h2 class=\"pub-name\">", "</h2>")[0]),
-            primary: strip_tags(
-                between(a, "<dd class=\"primary-units\">", "</dd>")
-                    .first()
-                    .copied()
-                    .unwrap_or_default(),
-            ),
-        })
-        .collect()
+    between(
+        html,
+        "<article class=\"card answer pub-card\">",
+        "</article>",
+    )
+    .into_iter()
+    .map(|a| Card {
+        name: strip_tags(between(a, "<h2 class=\"pub-name\">", "</h2>")[0]),
+        primary: strip_tags(
+            between(a, "<dd class=\"primary-units\">", "</dd>")
+                .first()
+                .copied()
+                .unwrap_or_default(),
+        ),
+    })
+    .collect()
 }
 
 fn hidden(html: &str, name: &str) -> String {
@@ -134,16 +138,27 @@ async fn citizens_get_one_plain_answer_per_matter_with_the_right_unit_first() {
         }
         // No English on the Chinese page.
         for en in ["responsible", "Browse", "Not found", "hotline", "Send"] {
-            assert!(!html.contains(en), "{q}: English '{en}' on the Chinese page");
+            assert!(
+                !html.contains(en),
+                "{q}: English '{en}' on the Chinese page"
+            );
         }
     }
+    // Every township as a supporting unit reads 各乡镇(街道), not twelve names.
+    let (_, html) = get(&c, &s, "/public?q=占道经营").await;
+    let supporting = strip_tags(between(&html, "<dd class=\"supporting-units\">", "</dd>")[0]);
+    assert!(supporting.contains("各乡镇(街道)"), "{supporting}");
+    assert!(!supporting.contains("青山"), "{supporting}");
     // The older address still answers; nonsense finds nothing and offers the form.
     let (st, html) = get(&c, &s, "/public/lists?q=占道经营").await;
     assert_eq!(st, 200);
     assert!(!cards(&html).is_empty());
     let (_, html) = get(&c, &s, "/public?q=zzqqxx").await;
     assert!(cards(&html).is_empty());
-    assert!(html.contains("没找到？") && html.contains("suggest-text"), "{html}");
+    assert!(
+        html.contains("没找到？") && html.contains("suggest-text"),
+        "{html}"
+    );
 
     // English on request.
     let en = reqwest::Client::new();
@@ -172,12 +187,19 @@ async fn the_lists_can_be_browsed_by_domain() {
         .collect();
     assert_eq!(counts.len(), links.len());
     // The biggest domain first; pages of at most 50.
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
     let (st, page) = get(&c, &s, &format!("/public/browse?domain={}", links[0])).await;
     assert_eq!(st, 200);
     let items = between(&page, "<li><a href=\"/public/items/", "\"");
     assert_eq!(items.len(), counts[0].min(50), "{page}");
+    // (No demo domain needs a second page; the page arithmetic has its unit test.)
     if counts[0] > 50 {
-        let (_, p2) = get(&c, &s, &format!("/public/browse?domain={}&page=2", links[0])).await;
+        let (_, p2) = get(
+            &c,
+            &s,
+            &format!("/public/browse?domain={}&page=2", links[0]),
+        )
+        .await;
         let items2 = between(&p2, "<li><a href=\"/public/items/", "\"");
         assert_eq!(items2.len(), (counts[0] - 50).min(50));
         assert!(items2.iter().all(|i| !items.contains(i)));
@@ -186,6 +208,15 @@ async fn the_lists_can_be_browsed_by_domain() {
     let (st, card) = get(&c, &s, &format!("/public/items/{}", items[0])).await;
     assert_eq!(st, 200);
     assert_eq!(cards(&card).len(), 1, "{card}");
+    // A page past the end shows the last one.
+    let (st, last) = get(
+        &c,
+        &s,
+        &format!("/public/browse?domain={}&page=99", links[0]),
+    )
+    .await;
+    assert_eq!(st, 200);
+    assert!(!between(&last, "<li><a href=\"/public/items/", "\"").is_empty());
     let (st, _) = get(&c, &s, "/public/items/territorial/no-such-item").await;
     assert_eq!(st, 404);
 }
@@ -228,10 +259,18 @@ async fn a_suggestion_is_filed_checked_and_seen_by_the_command_centre() {
     ])
     .await;
     assert_eq!(st, 422);
-    assert!(body.contains("不超过500字") && body.contains("suggest-contact-error"), "{body}");
+    assert!(
+        body.contains("不超过500字") && body.contains("suggest-contact-error"),
+        "{body}"
+    );
     assert_eq!(log_len(&s).await, before);
     // Without the token: refused.
-    let (st, _, _) = post(vec![("csrf", "0".repeat(32)), q(), ("text", "路口石狮子倒了".into())]).await;
+    let (st, _, _) = post(vec![
+        ("csrf", "0".repeat(32)),
+        q(),
+        ("text", "路口石狮子倒了".into()),
+    ])
+    .await;
     assert_eq!(st, 403);
     assert_eq!(log_len(&s).await, before);
 
@@ -264,7 +303,10 @@ async fn a_suggestion_is_filed_checked_and_seen_by_the_command_centre() {
     let dispatcher = login(&s, "dispatcher").await;
     let (st, list) = get(&dispatcher, &s, "/public/suggestions").await;
     assert_eq!(st, 200);
-    assert!(list.contains("小区门口的石狮子倒了，挡住了路") && list.contains("13800001111"), "{list}");
+    assert!(
+        list.contains("小区门口的石狮子倒了，挡住了路") && list.contains("13800001111"),
+        "{list}"
+    );
     let other = login(&s, "zhujian").await;
     let (st, _) = get(&other, &s, "/public/suggestions").await;
     assert_eq!(st, 403);

@@ -15,7 +15,10 @@ async fn fits(t: &T, what: &str) -> R {
         )
         .await?;
     let (scroll, inner) = (v[0].as_u64().unwrap_or(0), v[1].as_u64().unwrap_or(0));
-    ensure!(inner > 0 && inner <= 400, "{what}: the window is {inner} px wide, not a phone's");
+    ensure!(
+        inner > 0 && inner <= 400,
+        "{what}: the window is {inner} px wide, not a phone's"
+    );
     ensure!(
         scroll <= inner,
         "{what}: the page is {scroll} px wide in a {inner} px window"

@@ -2,7 +2,6 @@
 //! in several kinds of list is shown once), a relevance cut-off, word-level highlights and a
 //! plain-language answer.
 
-use super::super::lists::unit_names;
 use crate::i18n::Lang;
 use tiaokuai_core::lists::{Item, ListKind};
 use tiaokuai_core::state::CountyState;
@@ -10,6 +9,8 @@ use tiaokuai_search::WordHighlighter;
 
 /// Hits scoring below this share of the best one are not shown.
 pub const CUT_OFF: f32 = 0.35;
+/// Within one matter the territorial item is shown if it scores at least this share of the best.
+const PREFER_TERRITORIAL: f32 = 0.35;
 /// At most this many cards are shown for one question.
 pub const MAX_CARDS: usize = 5;
 /// Snippet length in characters.
@@ -102,10 +103,23 @@ pub fn matters<'a>(hits: &[Scored<'a>]) -> Vec<Matter<'a>> {
             let score = best(&g);
             // The best-scoring member that names a primary unit, else the best one.
             let pick = |with_primary: bool| {
-                g.iter()
+                let best = g
+                    .iter()
                     .filter(|x| x.item.primary.is_empty() != with_primary)
                     .copied()
-                    .reduce(|a, x| if x.score > a.score { x } else { a })
+                    .reduce(|a, x| if x.score > a.score { x } else { a })?;
+                // The territorial item (主体/配合责任, written for the public) unless it
+                // scores far below the best of the matter.
+                let territorial = g
+                    .iter()
+                    .filter(|x| x.item.primary.is_empty() != with_primary)
+                    .filter(|x| x.item.kind == ListKind::Territorial)
+                    .copied()
+                    .reduce(|a, x| if x.score > a.score { x } else { a });
+                match territorial {
+                    Some(t) if t.score >= PREFER_TERRITORIAL * best.score => Some(t),
+                    _ => Some(best),
+                }
             };
             let shown = pick(true).or_else(|| pick(false))?;
             let mut kinds: Vec<ListKind> = g
@@ -132,6 +146,33 @@ pub fn matters<'a>(hits: &[Scored<'a>]) -> Vec<Matter<'a>> {
     });
     out.truncate(MAX_CARDS);
     out
+}
+
+/// Unit names, short, joined by 、; every township listed becomes 各乡镇(街道).
+pub(crate) fn units_text(codes: &[String], st: &CountyState, l: Lang) -> String {
+    let org = &st.org;
+    let townships = org.units.values().filter(|u| u.kind.is_township()).count();
+    let listed = codes
+        .iter()
+        .filter(|c| org.unit(c).is_some_and(|u| u.kind.is_township()))
+        .count();
+    let collapse = townships >= 2 && listed == townships;
+    let mut out: Vec<String> = Vec::new();
+    for c in codes {
+        let unit = org.unit(c);
+        if collapse && unit.is_some_and(|u| u.kind.is_township()) {
+            let all = l.pick("各乡镇(街道)", "every township and subdistrict");
+            if !out.iter().any(|x| x == all) {
+                out.push(all.to_string());
+            }
+            continue;
+        }
+        out.push(
+            unit.map(|u| u.short_name.clone())
+                .unwrap_or_else(|| c.clone()),
+        );
+    }
+    out.join(l.pick("、", ", "))
 }
 
 /// The plain answer: who is responsible and who assists.
@@ -171,9 +212,21 @@ pub fn card(st: &CountyState, l: Lang, item: &Item, query: &str, also: &[ListKin
         let h = WordHighlighter::new(query, &texts);
         (h.mark(&item.name), h.snippet(&duties, SNIPPET_CHARS))
     };
-    let primary = unit_names(&item.primary, &st.org);
-    let supporting = unit_names(&item.supporting, &st.org);
-    let kind_label = |k: ListKind| if l == Lang::Zh { k.label_zh() } else { k.label_en() };
+    let mut primary = units_text(&item.primary, st, l);
+    // A village (community) item without a named unit is the village committee's own duty.
+    if primary.is_empty() && item.kind == ListKind::Village {
+        primary = l
+            .pick("所在村(社区)", "your village or community committee")
+            .to_string();
+    }
+    let supporting = units_text(&item.supporting, st, l);
+    let kind_label = |k: ListKind| {
+        if l == Lang::Zh {
+            k.label_zh()
+        } else {
+            k.label_en()
+        }
+    };
     Card {
         path: item.id.clone(),
         name_html,
@@ -210,17 +263,34 @@ mod tests {
         let d = item(ListKind::Territorial, "露天焚烧", &["D-HB"]);
         let e = item(ListKind::Territorial, "无关事项", &["D-X"]);
         let hits = [
-            Scored { item: &c, score: 12.0 },
-            Scored { item: &a, score: 10.0 },
-            Scored { item: &b, score: 9.0 },
-            Scored { item: &d, score: 5.0 },
-            Scored { item: &e, score: 1.0 },
+            Scored {
+                item: &c,
+                score: 12.0,
+            },
+            Scored {
+                item: &a,
+                score: 10.0,
+            },
+            Scored {
+                item: &b,
+                score: 9.0,
+            },
+            Scored {
+                item: &d,
+                score: 5.0,
+            },
+            Scored {
+                item: &e,
+                score: 1.0,
+            },
         ];
         let m = matters(&hits);
         // c has no primary unit: it comes after the matters that have one.
         let names: Vec<&str> = m.iter().map(|x| x.shown.item.name.as_str()).collect();
-        assert_eq!(names, vec!["餐饮油烟治理“一件事”", "露天焚烧", "餐饮油烟监管"]);
-        assert_eq!(m[0].kinds, vec![ListKind::Territorial]);
+        // The territorial item stands for its matter (9 is not far below 10).
+        assert_eq!(names, vec!["餐饮油烟扰民", "露天焚烧", "餐饮油烟监管"]);
+        assert_eq!(m[0].kinds, vec![ListKind::Joint]);
+        assert_eq!(m[0].score, 10.0);
         assert!(m.iter().all(|x| x.shown.item.name != "无关事项"));
     }
 
@@ -228,10 +298,37 @@ mod tests {
     fn a_primary_unit_wins_within_a_matter() {
         let a = item(ListKind::Boundary, "占道经营", &[]);
         let b = item(ListKind::Territorial, "占道经营(流动摊贩)", &["D-ZF"]);
-        let m = matters(&[Scored { item: &a, score: 9.0 }, Scored { item: &b, score: 8.0 }]);
+        let m = matters(&[
+            Scored {
+                item: &a,
+                score: 9.0,
+            },
+            Scored {
+                item: &b,
+                score: 8.0,
+            },
+        ]);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].shown.item.kind, ListKind::Territorial);
         assert_eq!(m[0].score, 9.0);
+    }
+
+    #[test]
+    fn a_territorial_item_far_below_does_not_stand_for_its_matter() {
+        let a = item(ListKind::Joint, "欠薪治理“一件事”", &["D-RS"]);
+        let b = item(ListKind::Territorial, "拖欠农民工工资", &["D-RS"]);
+        let m = matters(&[
+            Scored {
+                item: &a,
+                score: 10.0,
+            },
+            Scored {
+                item: &b,
+                score: 3.0,
+            },
+        ]);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].shown.item.kind, ListKind::Joint);
     }
 
     #[test]

@@ -20,8 +20,9 @@ pub const PAGE_SIZE: usize = 50;
 pub struct BrowseQuery {
     #[serde(default)]
     domain: String,
+    /// Anything that is not a page number reads as the first page.
     #[serde(default)]
-    page: Option<usize>,
+    page: String,
 }
 
 pub struct DomainRow {
@@ -53,14 +54,27 @@ struct BrowsePage {
     total: usize,
 }
 
-/// The domain an item is browsed under (items without one are 其他 / Other).
+/// The domain an item is browsed under; items without one (一件事 and the like) go under
+/// the name of their list.
 fn domain_of(i: &Item, l: Lang) -> String {
     let d = i.domain.trim();
     if d.is_empty() {
-        l.pick("其他", "Other").to_string()
+        if l == Lang::Zh {
+            i.kind.label_zh().to_string()
+        } else {
+            i.kind.label_en().to_string()
+        }
     } else {
         d.to_string()
     }
+}
+
+/// (page shown, pages, items to skip) for `total` items when page `asked` (from 1) is asked
+/// for; a page past the end shows the last one.
+fn paginate(total: usize, asked: usize) -> (usize, usize, usize) {
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    let page = asked.clamp(1, pages);
+    (page, pages, (page - 1) * PAGE_SIZE)
 }
 
 pub async fn browse(
@@ -70,7 +84,7 @@ pub async fn browse(
 ) -> Response {
     let l = Lang::from_jar(&jar);
     let domain: String = q.domain.trim().chars().take(100).collect();
-    let page = q.page.unwrap_or(1).max(1);
+    let page = q.page.trim().parse::<usize>().unwrap_or(1);
     let built = state
         .engine
         .with_state(|st| {
@@ -91,15 +105,15 @@ pub async fn browse(
                     .then_with(|| a.number.cmp(&b.number))
             });
             let total = items.len();
-            let pages = total.div_ceil(PAGE_SIZE).max(1);
+            let (page, pages, skip) = paginate(total, page);
             let rows = items
                 .into_iter()
-                .skip((page.min(pages) - 1) * PAGE_SIZE)
+                .skip(skip)
                 .take(PAGE_SIZE)
                 .map(|i| ItemRow {
                     path: i.id.clone(),
                     name: i.name.clone(),
-                    primary: super::super::lists::unit_names(&i.primary, &st.org),
+                    primary: super::answer::units_text(&i.primary, st, l),
                     kind: if l == Lang::Zh {
                         i.kind.label_zh()
                     } else {
@@ -116,11 +130,18 @@ pub async fn browse(
                 })
                 .collect();
             domains.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-            (county_name(st), version, domains, rows, pages, total)
+            (
+                county_name(st),
+                version,
+                domains,
+                rows,
+                (page, pages),
+                total,
+            )
         })
         .await
         .unwrap_or_default();
-    let (county, version, domains, items, pages, total) = built;
+    let (county, version, domains, items, (page, pages), total) = built;
     render(&BrowsePage {
         lang: l,
         county,
@@ -129,8 +150,23 @@ pub async fn browse(
         domain_param: super::urlencode(&domain),
         domain,
         items,
-        page: page.min(pages.max(1)),
-        pages: pages.max(1),
+        page,
+        pages,
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::paginate;
+
+    #[test]
+    fn pages_of_fifty() {
+        assert_eq!(paginate(0, 1), (1, 1, 0));
+        assert_eq!(paginate(50, 2), (1, 1, 0));
+        assert_eq!(paginate(51, 2), (2, 2, 50));
+        assert_eq!(paginate(120, 3), (3, 3, 100));
+        assert_eq!(paginate(120, 99), (3, 3, 100));
+        assert_eq!(paginate(120, 0), (1, 3, 0));
+    }
 }

@@ -81,7 +81,11 @@ async fn cards_for(state: &AppState, lang: Lang, query: &str) -> (String, u32, V
     let hits = if query.trim().is_empty() {
         vec![]
     } else {
-        state.search.search(&state.engine, query, HITS, None).await.1
+        state
+            .search
+            .search(&state.engine, query, HITS, None)
+            .await
+            .1
     };
     state
         .engine
@@ -138,7 +142,14 @@ pub(crate) async fn question_page(
 
 /// `GET /public` (and the older `/public/lists`): the question and its answer cards.
 pub async fn page(State(state): State<AppState>, jar: CookieJar, Query(q): Query<Q>) -> Response {
-    question_page(&state, jar, &q.q, SuggestForm::default(), q.filed == Some(1)).await
+    question_page(
+        &state,
+        jar,
+        &q.q,
+        SuggestForm::default(),
+        q.filed == Some(1),
+    )
+    .await
 }
 
 /// `GET /public/items/{kind}/{number}`: one item's card, from the version in force.
