@@ -144,6 +144,22 @@ async fn citizens_get_one_plain_answer_per_matter_with_the_right_unit_first() {
             );
         }
     }
+    // The matter, not the setting: the first card is the item the question is about.
+    for (q, name) in [
+        ("小区门口的井盖丢了，晚上很危险", "市政管网"),
+        ("马路边有人摆摊卖菜", "占道经营"),
+        ("工地老板拖欠工资", "拖欠农民工工资"),
+        ("小区停车乱", "小区内停车"),
+        ("楼下饭店的油烟太大了", "餐饮油烟"),
+    ] {
+        let (_, html) = get(&c, &s, &format!("/public?q={q}")).await;
+        let cs = cards(&html);
+        assert!(
+            cs.first().is_some_and(|c| c.name.contains(name)),
+            "{q}: first card {:?}",
+            cs.first().map(|c| &c.name)
+        );
+    }
     // Every township as a supporting unit reads 各乡镇(街道), not twelve names.
     let (_, html) = get(&c, &s, "/public?q=占道经营").await;
     let supporting = strip_tags(between(&html, "<dd class=\"supporting-units\">", "</dd>")[0]);

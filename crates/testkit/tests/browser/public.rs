@@ -40,6 +40,8 @@ async fn phone_pages(t: &T) -> R {
     t.click("#public-search").await?;
     t.expect_text("#public-results .pub-card .primary-units", "住建局")
         .await?;
+    t.expect_text("#public-results .pub-card .pub-name", "市政管网")
+        .await?;
     t.find("#public-results mark").await?;
     fits(t, "answer for 井盖").await?;
     t.shot("public-phone-answer").await?;

@@ -11,6 +11,8 @@ use tiaokuai_search::WordHighlighter;
 pub const CUT_OFF: f32 = 0.35;
 /// Within one matter the territorial item is shown if it scores at least this share of the best.
 const PREFER_TERRITORIAL: f32 = 0.35;
+/// Score factor of an item one of whose own keywords or aliases the question uses verbatim.
+pub const KEYWORD_FACTOR: f32 = 3.0;
 /// At most this many cards are shown for one question.
 pub const MAX_CARDS: usize = 5;
 /// Snippet length in characters.
@@ -72,6 +74,24 @@ fn primary_key(i: &Item) -> Option<Vec<&str>> {
 fn same_matter(a: &Item, b: &Item) -> bool {
     name_key(&a.name) == name_key(&b.name)
         || matches!((primary_key(a), primary_key(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// [`KEYWORD_FACTOR`] when the question holds one of the item's keywords or aliases (two
+/// characters or more) verbatim, else 1. The lists write these words the way people say them
+/// (井盖, 摆摊, 拖欠工资), so they tell the matter from the setting (小区, 门口, 危险).
+pub fn keyword_factor(item: &Item, query: &str) -> f32 {
+    let q = query.to_lowercase();
+    let hit = item
+        .keywords
+        .iter()
+        .chain(&item.aliases)
+        .map(|k| k.trim().to_lowercase())
+        .any(|k| k.chars().count() >= 2 && q.contains(&k));
+    if hit {
+        KEYWORD_FACTOR
+    } else {
+        1.0
+    }
 }
 
 /// One group of hits that are the same matter: the item to show, its score, the other kinds.
@@ -329,6 +349,24 @@ mod tests {
         ]);
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].shown.item.kind, ListKind::Joint);
+    }
+
+    #[test]
+    fn the_lists_own_words_count_more() {
+        let mut well = item(
+            ListKind::Territorial,
+            "城市道路塌陷和市政管网破裂",
+            &["D-ZJ"],
+        );
+        well.keywords = vec!["井盖".into(), "管网".into()];
+        well.aliases = vec!["井盖缺失".into(), "井".into()];
+        assert_eq!(keyword_factor(&well, "小区门口的井盖丢了"), KEYWORD_FACTOR);
+        assert_eq!(
+            keyword_factor(&well, "井口"),
+            1.0,
+            "single characters do not count"
+        );
+        assert_eq!(keyword_factor(&well, "小区停车"), 1.0);
     }
 
     #[test]

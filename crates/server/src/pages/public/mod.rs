@@ -100,7 +100,7 @@ async fn cards_for(state: &AppState, lang: Lang, query: &str) -> (String, u32, V
                         .or_else(|| st.lists.item_at(&h.id, st.lists.latest()))?;
                     Some(Scored {
                         item,
-                        score: h.score,
+                        score: h.score * answer::keyword_factor(item, query),
                     })
                 })
                 .collect();
