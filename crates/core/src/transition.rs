@@ -89,6 +89,16 @@ pub enum Transition {
         by: Party,
         cmd: AssessmentCmd,
     },
+    /// A citizen's suggestion from the public page ("没找到？"), filed without login. The text
+    /// and the contact phone are personal data: the store keeps them outside the log.
+    PublicSuggestion {
+        at_ms: i64,
+        text: String,
+        #[serde(default)]
+        query: String,
+        #[serde(default)]
+        contact: String,
+    },
     /// The public key that signs this log's checkpoints from here on: the log's first entry, or
     /// a rotation (`replaces_key_id` set), which the old key signs. Read by `verify` only.
     LogKeyDeclared {
@@ -119,6 +129,7 @@ impl Transition {
             Transition::WorkflowConfigSet { .. } => "workflow.config.set",
             Transition::CategoriesSet { .. } => "categories.set",
             Transition::Assessment { cmd, .. } => cmd.kind(),
+            Transition::PublicSuggestion { .. } => "public.suggestion",
             Transition::LogKeyDeclared {
                 replaces_key_id: None,
                 ..

@@ -19,9 +19,11 @@ pub mod bench;
 mod highlight;
 mod index;
 mod query;
+mod words;
 
 pub use highlight::escape_html;
 pub use index::ListIndex;
+pub use words::{query_words, shared_stretches, WordHighlighter};
 
 /// One responsibility-list item as seen by the search index.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

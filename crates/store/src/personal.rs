@@ -100,9 +100,16 @@ fn personal_fields(t: &Transition) -> Option<(&str, &'static [&'static str])> {
             "event.report_back" => Some((&by.username, &["/cmd/report/contacted"])),
             _ => None,
         },
+        // A citizen's own words and phone number (public page suggestions).
+        Transition::PublicSuggestion { .. } => {
+            Some((PUBLIC_SUBJECT, &["/text", "/query", "/contact"]))
+        }
         _ => None,
     }
 }
+
+/// The vault subject of what citizens file without an account.
+pub const PUBLIC_SUBJECT: &str = "public:citizen";
 
 /// Serialises `t` with its personal values replaced by commitments (fresh random salts).
 pub fn seal(t: &Transition) -> Sealed {

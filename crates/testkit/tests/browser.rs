@@ -495,3 +495,6 @@ mod language_flows;
 
 #[path = "browser/tables.rs"]
 mod table_flows;
+
+#[path = "browser/public.rs"]
+mod public_flows;

@@ -46,6 +46,9 @@ pub struct CountyState {
     #[serde(with = "snapshot::arc")]
     pub categories: std::sync::Arc<crate::categories::CategoryTree>,
     pub assessment: crate::assess::AssessmentBook,
+    /// Suggestions filed from the public page, oldest first.
+    #[serde(default)]
+    pub public_suggestions: Vec<crate::public::PublicSuggestion>,
     /// Transitions folded so far: the log sequence the next one will get.
     pub log_len: u64,
 }
@@ -489,6 +492,9 @@ impl CountyState {
                 }
             }
             Transition::Assessment { by, cmd, .. } => self.assessment.check(org, by, cmd),
+            Transition::PublicSuggestion { text, contact, .. } => {
+                crate::public::check_suggestion(text, contact)
+            }
             other => self.check_list(other),
         }
     }
@@ -557,6 +563,20 @@ impl CountyState {
             Transition::Assessment { at_ms, by, cmd } => {
                 self.assessment.apply(seq, *at_ms, by, cmd);
             }
+            Transition::PublicSuggestion {
+                at_ms,
+                text,
+                query,
+                contact,
+            } => self
+                .public_suggestions
+                .push(crate::public::PublicSuggestion {
+                    seq,
+                    at_ms: *at_ms,
+                    text: text.clone(),
+                    query: query.clone(),
+                    contact: contact.clone(),
+                }),
             other => self.apply_list(other),
         }
     }

@@ -251,7 +251,14 @@ pub fn router() -> Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(21 * 1024 * 1024)),
         )
         .route("/lists/upload/confirm", post(upload::confirm))
+        .route("/public", get(public::page))
         .route("/public/lists", get(public::page))
+        .route("/public/browse", get(public::browse))
+        .route("/public/items/{kind}/{number}", get(public::item))
+        .route(
+            "/public/suggestions",
+            get(public::suggestions).post(public::file_suggestion),
+        )
         .route("/static/app.css", get(stylesheet))
         .route("/favicon.svg", get(favicon))
         .route("/favicon.ico", get(favicon))
