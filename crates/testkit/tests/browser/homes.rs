@@ -49,7 +49,10 @@ async fn fits(t: &T, path: &str) -> R {
         )
         .await?;
     let squeezed = squeezed.as_str().unwrap_or_default();
-    ensure!(squeezed.is_empty(), "{path} squeezes cells at 390 px: {squeezed}");
+    ensure!(
+        squeezed.is_empty(),
+        "{path} squeezes cells at 390 px: {squeezed}"
+    );
     Ok(())
 }
 
