@@ -85,6 +85,13 @@ async fn homes(t: &T) -> R {
         t.login(user).await?;
         t.expect_text(css, text).await.context(user)?;
         t.shot(&format!("home-{user}")).await?;
+        // Every home also works on a phone.
+        let home = t.path().await?;
+        t.c.set_window_size(390, 844).await?;
+        fits(t, &home).await.context(user)?;
+        if !phone {
+            t.c.set_window_size(1280, 900).await?;
+        }
         t.logout().await?;
         if phone {
             t.c.set_window_size(1280, 900).await?;
