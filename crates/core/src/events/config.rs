@@ -120,6 +120,19 @@ impl Scale {
     }
 }
 
+/// The English of the standard grade words, for English pages; a county's own words have
+/// none and stay as written.
+pub fn grade_en(label: &str) -> Option<&'static str> {
+    Some(match label {
+        "非常满意" => "Very satisfied",
+        "满意" => "Satisfied",
+        "基本满意" => "Fairly satisfied",
+        "不满意" => "Dissatisfied",
+        "很不满意" | "非常不满意" => "Very dissatisfied",
+        _ => return None,
+    })
+}
+
 /// The yellow flag never starts fewer than this many minutes before a deadline.
 pub const WARN_FLOOR_MINUTES: i64 = 5;
 
@@ -422,5 +435,16 @@ mod tests {
             .problems()
             .iter()
             .any(|e| e.field == "by_item.territorial/3"));
+    }
+
+    /// English pages translate every word of the shipped scales.
+    #[test]
+    fn every_standard_grade_word_has_english() {
+        for scale in [Scale::three(), Scale::four(), Scale::five()] {
+            for w in &scale.levels {
+                assert!(grade_en(w).is_some(), "{w}");
+            }
+        }
+        assert_eq!(grade_en("本县自定"), None);
     }
 }

@@ -332,3 +332,13 @@ pub fn field_message(f: &FieldError, l: Lang) -> String {
         Lang::En => f.reason.en(),
     }
 }
+
+/// A grade's words in the page's language (the standard words translate; a county's own stay).
+pub fn grade(label: &str, l: Lang) -> String {
+    match l {
+        Lang::En => tiaokuai_core::events::config::grade_en(label)
+            .map(str::to_string)
+            .unwrap_or_else(|| label.to_string()),
+        Lang::Zh => label.to_string(),
+    }
+}

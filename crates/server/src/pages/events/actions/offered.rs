@@ -332,8 +332,8 @@ pub fn available(
                     }
                 }
                 "evaluate" => {
-                    let top = scale.label(0).unwrap_or_default();
-                    let fail = scale.label(scale.fail_from).unwrap_or_default();
+                    let top = view::grade(scale.label(0).unwrap_or_default(), l);
+                    let fail = view::grade(scale.label(scale.fail_from).unwrap_or_default(), l);
                     hint = match l {
                         Lang::Zh => format!(
                             "低于“{top}”须填写理由；评为“{fail}”及以下将重办并移送纪检监察追责"

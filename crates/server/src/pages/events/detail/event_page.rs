@@ -359,7 +359,7 @@ pub async fn show(
                 .levels
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (i as u8, x.clone()))
+                .map(|(i, x)| (i as u8, view::grade(x, l)))
                 .collect();
             let opt = |r: &tiaokuai_core::events::ItemRef, checked: bool| {
                 st.lists

@@ -195,7 +195,7 @@ pub(super) fn hop_view(st: &CountyState, a: &Assignment, now: i64, l: Lang) -> H
                 view::person(org, &v.by)
             ),
             at: view::time(v.at_ms),
-            label: v.label.clone(),
+            label: view::grade(&v.label, l),
             passed: v.passed,
             reason: v.reason.clone(),
             appeal: v.appeal.as_ref().map(|ap| {
@@ -215,6 +215,7 @@ pub(super) fn hop_view(st: &CountyState, a: &Assignment, now: i64, l: Lang) -> H
                             d.new_level
                                 .and_then(|x| book.config.scale.label(x))
                                 .filter(|_| !d.upheld)
+                                .map(|x| view::grade(x, l))
                                 .unwrap_or_default(),
                             d.note,
                             view::person(org, &d.by)

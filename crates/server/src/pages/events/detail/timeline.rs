@@ -340,8 +340,8 @@ fn step_detail(st: &CountyState, e: &Event, cmd: &EventCmd, l: Lang) -> String {
             hop(*assignment),
             new_level
                 .and_then(|x| st.events.config.scale.label(x))
-                .unwrap_or_default()
-                .to_string(),
+                .map(|x| view::grade(x, l))
+                .unwrap_or_default(),
             note.clone(),
         ]),
         EventCmd::Remind {
