@@ -106,6 +106,14 @@ async fn homes(t: &T) -> R {
         .parse()
         .context("#nav-count")?;
     ensure!(n > 0, "no work counted for the dispatcher");
+    let mut listed = 0;
+    for li in
+        t.c.find_all(fantoccini::Locator::Css("#todo li strong"))
+            .await?
+    {
+        listed += li.text().await?.trim().parse::<usize>()?;
+    }
+    ensure!(listed == n, "the menu counts {n}, the home lists {listed}");
     t.logout().await?;
     // 司法局 has a desk of its own now.
     t.login("sifa").await?;
@@ -144,6 +152,18 @@ async fn phone_pages(t: &T) -> R {
     for user in ["paichusuo_qs", "zhujian"] {
         t.login(user).await?;
         fits(t, "/desk").await.context(user)?;
+        // The desk's one-click buttons and links are thumb-sized.
+        for css in ["#desk a.btn-link", "#desk button.sign"] {
+            if t.count(css).await? > 0 {
+                tappable(t, css).await.context(user)?;
+            }
+        }
+        if user == "zhujian" {
+            ensure!(
+                t.count("#desk a.btn-link").await? > 0,
+                "住建局's desk lists no work"
+            );
+        }
         fits(t, "/events").await.context(user)?;
         let first =
             t.c.find_all(fantoccini::Locator::Css("#desk a[href^='/events/']"))

@@ -2,7 +2,7 @@
 //! those waiting for someone else (and who that is), and the ones recently finished. An
 //! application nobody can move says so, instead of sitting silently in a queue.
 
-use super::view::{person_name, tabs, time, unit_name, Count};
+use super::view::{person_name, tabs, time, unit_name, Count, Tab};
 use super::{require, Desk};
 use crate::error::PageError;
 use crate::i18n::Lang;
@@ -43,8 +43,6 @@ struct Page {
     others: Vec<AdjRow>,
     done: Vec<AdjRow>,
 }
-
-use super::view::Tab;
 
 fn status_label(s: AdjustmentStatus, l: Lang) -> &'static str {
     l.pick(s.label_zh(), s.label_en())
