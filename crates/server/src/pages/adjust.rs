@@ -39,6 +39,20 @@ struct QueuesPage {
     queues: Vec<Queue>,
 }
 
+/// The name of the item an application changes: as proposed, else as it reads now.
+pub(crate) fn item_name(st: &tiaokuai_core::state::CountyState, a: &Adjustment) -> String {
+    a.app
+        .proposed
+        .as_ref()
+        .map(|i| i.name.clone())
+        .or_else(|| {
+            st.lists
+                .item_at(&a.app.item_id, st.lists.latest())
+                .map(|i| i.name.clone())
+        })
+        .unwrap_or_else(|| a.app.item_id.clone())
+}
+
 pub async fn queues(
     State(state): State<AppState>,
     PageSession(s): PageSession,
@@ -52,17 +66,7 @@ pub async fn queues(
             let row = |a: &Adjustment| QRow {
                 id: a.app.id,
                 kind: l.pick(a.app.kind.label_zh(), a.app.kind.label_en()),
-                item: a
-                    .app
-                    .proposed
-                    .as_ref()
-                    .map(|i| i.name.clone())
-                    .or_else(|| {
-                        st.lists
-                            .item_at(&a.app.item_id, st.lists.latest())
-                            .map(|i| i.name.clone())
-                    })
-                    .unwrap_or_else(|| a.app.item_id.clone()),
+                item: item_name(st, a),
                 applicant: super::desks::view::person_name(&st.org, &a.app.applicant),
                 status: l.pick(a.status.label_zh(), a.status.label_en()),
             };

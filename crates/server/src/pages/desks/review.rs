@@ -65,11 +65,21 @@ fn step_label(a: Action, l: Lang) -> &'static str {
 /// step, or, when nobody may, why and what an administrator must do. None when `p` may act or
 /// the application is published.
 pub fn waiting_note(st: &CountyState, adj: &Adjustment, p: &Principal, l: Lang) -> Option<String> {
+    note_for(st, adj, p, l, &who_can_move(&st.org, adj))
+}
+
+/// [`waiting_note`] with the people who may move it already found.
+fn note_for(
+    st: &CountyState,
+    adj: &Adjustment,
+    p: &Principal,
+    l: Lang,
+    who: &[(String, String)],
+) -> Option<String> {
     let action = next_action(adj.status)?;
     if authorize(p, &st.org, action, Some(adj)).is_ok() {
         return None;
     }
-    let who = who_can_move(&st.org, adj);
     let step = step_label(action, l);
     let own =
         adj.app.applicant == p.username && matches!(action, Action::Review(_) | Action::Approve);
@@ -101,26 +111,17 @@ pub fn waiting_note(st: &CountyState, adj: &Adjustment, p: &Principal, l: Lang) 
 }
 
 fn row(st: &CountyState, a: &Adjustment, p: &Principal, l: Lang) -> AdjRow {
-    let waiting = waiting_note(st, a, p, l).unwrap_or_default();
+    let who = who_can_move(&st.org, a);
+    let waiting = note_for(st, a, p, l, &who).unwrap_or_default();
     AdjRow {
         id: a.app.id,
         kind: l.pick(a.app.kind.label_zh(), a.app.kind.label_en()),
-        item: a
-            .app
-            .proposed
-            .as_ref()
-            .map(|i| i.name.clone())
-            .or_else(|| {
-                st.lists
-                    .item_at(&a.app.item_id, st.lists.latest())
-                    .map(|i| i.name.clone())
-            })
-            .unwrap_or_else(|| a.app.item_id.clone()),
+        item: crate::pages::adjust::item_name(st, a),
         applicant: person_name(&st.org, &a.app.applicant),
         unit: unit_name(&st.org, &a.app.applicant_unit),
         filed: a.steps.first().map(|s| time(s.at_ms)).unwrap_or_default(),
         status: status_label(a.status, l),
-        stuck: next_action(a.status).is_some() && who_can_move(&st.org, a).is_empty(),
+        stuck: next_action(a.status).is_some() && who.is_empty(),
         waiting,
     }
 }
