@@ -9,6 +9,7 @@ pub mod access;
 pub mod assess;
 pub mod calendar;
 pub mod categories;
+pub mod delegation;
 pub mod error;
 pub mod events;
 pub mod lists;

@@ -89,6 +89,13 @@ pub enum Transition {
         by: Party,
         cmd: AssessmentCmd,
     },
+    /// One step on delegated powers (赋权): the 点单 menu, an order, an evaluation round or
+    /// result, a recall.
+    Delegation {
+        at_ms: i64,
+        by: Party,
+        cmd: crate::delegation::DelegationCmd,
+    },
     /// A citizen's suggestion from the public page ("没找到？"), filed without login. The text
     /// and the contact phone are personal data: the store keeps them outside the log.
     PublicSuggestion {
@@ -129,6 +136,7 @@ impl Transition {
             Transition::WorkflowConfigSet { .. } => "workflow.config.set",
             Transition::CategoriesSet { .. } => "categories.set",
             Transition::Assessment { cmd, .. } => cmd.kind(),
+            Transition::Delegation { cmd, .. } => cmd.kind(),
             Transition::PublicSuggestion { .. } => "public.suggestion",
             Transition::LogKeyDeclared {
                 replaces_key_id: None,

@@ -3,12 +3,14 @@
 
 pub(crate) mod catalogue;
 pub mod data;
+pub mod delegation;
 pub mod events;
 pub mod import;
 pub mod org;
 mod reason;
 
 pub use data::{AssessReason, DataReason};
+pub use delegation::DelegationReason;
 pub use events::EventReason;
 pub use import::ImportReason;
 pub use org::{FieldReason, ListReason, OrgReason};

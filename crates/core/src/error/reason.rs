@@ -2,6 +2,7 @@
 //! the CLI render it from this one catalogue instead of matching message text.
 
 use super::data::{AssessReason, DataReason};
+use super::delegation::DelegationReason;
 use super::events::EventReason;
 use super::import::ImportReason;
 use super::org::{FieldReason, ListReason, OrgReason};
@@ -15,6 +16,7 @@ pub enum Reason {
     Assess(AssessReason),
     Data(DataReason),
     Import(ImportReason),
+    Delegation(DelegationReason),
 }
 
 macro_rules! each {
@@ -27,6 +29,7 @@ macro_rules! each {
             Reason::Assess($r) => $e,
             Reason::Data($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Delegation($r) => $e,
         }
     };
 }
@@ -71,6 +74,7 @@ impl Reason {
         v.extend(AssessReason::samples().into_iter().map(Reason::from));
         v.extend(DataReason::samples().into_iter().map(Reason::from));
         v.extend(ImportReason::samples().into_iter().map(Reason::from));
+        v.extend(DelegationReason::samples().into_iter().map(Reason::from));
         v
     }
 }
@@ -91,7 +95,8 @@ from_group!(
     ListReason => List,
     AssessReason => Assess,
     DataReason => Data,
-    ImportReason => Import
+    ImportReason => Import,
+    DelegationReason => Delegation
 );
 
 impl std::fmt::Display for Reason {

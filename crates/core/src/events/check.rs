@@ -223,6 +223,9 @@ impl EventBook {
                 if e.open_dispute().is_some() {
                     return Err(conflict(R::DisputeWaiting));
                 }
+                if let Some(a) = hop {
+                    transition_return(ctx, e, &a.receiver_unit, at_ms)?;
+                }
                 let mut errs = Vec::new();
                 if reason.trim().is_empty() {
                     errs.push(FieldError::new("", "reason", FieldReason::Required));
@@ -532,5 +535,41 @@ impl EventBook {
                 }
             }
         }
+    }
+}
+
+/// A department may not return work on a power it delegated to the event's township while
+/// the power is in its transition period ([`crate::delegation::rule`]).
+fn transition_return(
+    ctx: &Ctx,
+    e: &super::model::Event,
+    unit: &str,
+    at_ms: i64,
+) -> Result<(), DomainError> {
+    let Some(r) = &e.item else { return Ok(()) };
+    let Some(item) = ctx.lists.item_at(&r.id, r.version) else {
+        return Ok(());
+    };
+    let township = e
+        .facts
+        .location
+        .township
+        .clone()
+        .or_else(|| ctx.org.township_of(&e.caller_unit).map(|u| u.code.clone()));
+    let date = crate::calendar::cst_date(at_ms).to_string();
+    match crate::delegation::rule::return_refused_until(
+        ctx.org,
+        item,
+        township.as_deref(),
+        unit,
+        &date,
+    ) {
+        Some(until) => Err(conflict(
+            crate::error::DelegationReason::TransitionNoReturn {
+                item: item.name.clone(),
+                until: until.to_string(),
+            },
+        )),
+        None => Ok(()),
     }
 }

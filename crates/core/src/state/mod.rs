@@ -46,6 +46,9 @@ pub struct CountyState {
     #[serde(with = "snapshot::arc")]
     pub categories: std::sync::Arc<crate::categories::CategoryTree>,
     pub assessment: crate::assess::AssessmentBook,
+    /// Delegated powers in use: the 点单 menu, orders, evaluation rounds, recalls.
+    #[serde(default)]
+    pub delegation: crate::delegation::DelegationBook,
     /// Suggestions filed from the public page, oldest first.
     #[serde(default)]
     pub public_suggestions: Vec<crate::public::PublicSuggestion>,
@@ -492,6 +495,14 @@ impl CountyState {
                 }
             }
             Transition::Assessment { by, cmd, .. } => self.assessment.check(org, by, cmd),
+            Transition::Delegation { by, cmd, .. } => {
+                let ctx = crate::delegation::book::Ctx {
+                    org,
+                    lists: &self.lists,
+                    adjustments: &self.adjustments,
+                };
+                self.delegation.check(&ctx, by, cmd)
+            }
             Transition::PublicSuggestion { text, contact, .. } => {
                 crate::public::check_suggestion(text, contact)
             }
@@ -563,6 +574,7 @@ impl CountyState {
             Transition::Assessment { at_ms, by, cmd } => {
                 self.assessment.apply(seq, *at_ms, by, cmd);
             }
+            Transition::Delegation { at_ms, by, cmd } => self.delegation.apply(*at_ms, by, cmd),
             Transition::PublicSuggestion {
                 at_ms,
                 text,

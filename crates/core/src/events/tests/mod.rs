@@ -208,6 +208,7 @@ fn report() -> HandlingReport {
 }
 
 mod archive;
+mod delegation;
 mod flows;
 mod loop_flow;
 mod props;
