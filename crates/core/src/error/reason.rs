@@ -1,6 +1,7 @@
 //! `Reason`: why the domain refused something, as a code with parameters. Pages, the API and
 //! the CLI render it from this one catalogue instead of matching message text.
 
+use super::admission::AdmissionReason;
 use super::data::{AssessReason, DataReason};
 use super::events::EventReason;
 use super::import::ImportReason;
@@ -15,6 +16,7 @@ pub enum Reason {
     Assess(AssessReason),
     Data(DataReason),
     Import(ImportReason),
+    Admission(AdmissionReason),
 }
 
 macro_rules! each {
@@ -27,6 +29,7 @@ macro_rules! each {
             Reason::Assess($r) => $e,
             Reason::Data($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Admission($r) => $e,
         }
     };
 }
@@ -71,6 +74,7 @@ impl Reason {
         v.extend(AssessReason::samples().into_iter().map(Reason::from));
         v.extend(DataReason::samples().into_iter().map(Reason::from));
         v.extend(ImportReason::samples().into_iter().map(Reason::from));
+        v.extend(AdmissionReason::samples().into_iter().map(Reason::from));
         v
     }
 }
@@ -91,7 +95,8 @@ from_group!(
     ListReason => List,
     AssessReason => Assess,
     DataReason => Data,
-    ImportReason => Import
+    ImportReason => Import,
+    AdmissionReason => Admission
 );
 
 impl std::fmt::Display for Reason {

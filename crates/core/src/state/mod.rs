@@ -46,6 +46,9 @@ pub struct CountyState {
     #[serde(with = "snapshot::arc")]
     pub categories: std::sync::Arc<crate::categories::CategoryTree>,
     pub assessment: crate::assess::AssessmentBook,
+    /// Admission applications, the admitted catalogue and 交办 handovers.
+    #[serde(default)]
+    pub admission: crate::admission::AdmissionBook,
     /// Suggestions filed from the public page, oldest first.
     #[serde(default)]
     pub public_suggestions: Vec<crate::public::PublicSuggestion>,
@@ -492,6 +495,10 @@ impl CountyState {
                 }
             }
             Transition::Assessment { by, cmd, .. } => self.assessment.check(org, by, cmd),
+            Transition::Admission { at_ms, by, cmd } => {
+                self.admission
+                    .check(org, &self.events.calendar, *at_ms, by, cmd)
+            }
             Transition::PublicSuggestion { text, contact, .. } => {
                 crate::public::check_suggestion(text, contact)
             }
@@ -562,6 +569,10 @@ impl CountyState {
             }
             Transition::Assessment { at_ms, by, cmd } => {
                 self.assessment.apply(seq, *at_ms, by, cmd);
+            }
+            Transition::Admission { at_ms, by, cmd } => {
+                self.admission
+                    .apply(&self.org, &self.events.calendar, seq, *at_ms, by, cmd);
             }
             Transition::PublicSuggestion {
                 at_ms,
