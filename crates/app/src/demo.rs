@@ -158,6 +158,7 @@ pub async fn load_with(
     load_schemes(engine, now_ms).await?;
     if opts.events {
         crate::demo_events::load(engine, now_ms).await?;
+        crate::demo_admission::load(engine, now_ms).await?;
     }
     if let Some(spec) = opts.history {
         crate::demo_history::generate(engine, now_ms, spec).await?;

@@ -5,11 +5,13 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod admission;
 pub mod archive;
 pub mod assess;
 pub mod auth;
 pub mod cst;
 pub mod demo;
+mod demo_admission;
 mod demo_events;
 pub mod demo_history;
 pub mod engine;
