@@ -146,11 +146,7 @@ impl Engine {
     }
 
     /// One application, if `who` may see it (else not found).
-    pub async fn admission_application(
-        &self,
-        who: &Principal,
-        id: u64,
-    ) -> Result<AdmissionRecord> {
+    pub async fn admission_application(&self, who: &Principal, id: u64) -> Result<AdmissionRecord> {
         self.with_state(|s| {
             s.admission
                 .applications

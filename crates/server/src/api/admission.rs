@@ -77,7 +77,11 @@ fn out(r: AdmissionRecord, now: i64) -> ApplicationOut {
     }
 }
 
-async fn step(state: &AppState, s: &ApiSession, cmd: AdmissionCmd) -> Result<Json<IdOut>, ApiError> {
+async fn step(
+    state: &AppState,
+    s: &ApiSession,
+    cmd: AdmissionCmd,
+) -> Result<Json<IdOut>, ApiError> {
     s.require_csrf()?;
     let seq = state
         .engine
@@ -275,7 +279,15 @@ pub async fn withdraw(
     ApiJson(v): ApiJson<Value>,
 ) -> Result<Json<IdOut>, ApiError> {
     let r: ReasonIn = from_json_value(v)?;
-    step(&state, &s, AdmissionCmd::Withdraw { id, reason: r.reason }).await
+    step(
+        &state,
+        &s,
+        AdmissionCmd::Withdraw {
+            id,
+            reason: r.reason,
+        },
+    )
+    .await
 }
 
 #[derive(Debug, Serialize, ToSchema)]
