@@ -11,14 +11,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Application {
     /// 事项名称.
+    #[serde(default)]
     pub title: String,
     /// 事项内容.
+    #[serde(default)]
     pub content: String,
     /// 依据 (laws, regulations, documents).
+    #[serde(default)]
     pub basis: String,
     /// 进入时间 (YYYY-MM-DD).
+    #[serde(default)]
     pub start_date: String,
     /// 期限: the last day (YYYY-MM-DD).
+    #[serde(default)]
     pub end_date: String,
     /// A recurring task (常态化) rather than a one-off (阶段性).
     #[serde(default)]

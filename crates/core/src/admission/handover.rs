@@ -16,11 +16,15 @@ use std::collections::BTreeMap;
 /// What a department fills in to hand a task to townships.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HandoverDraft {
+    #[serde(default)]
     pub title: String,
+    #[serde(default)]
     pub content: String,
     /// The townships the task goes to.
+    #[serde(default)]
     pub townships: Vec<String>,
     /// The last day (YYYY-MM-DD) to report back.
+    #[serde(default)]
     pub deadline: String,
     /// The admitted catalogue entry (an application id) it rests on; None: not admitted.
     #[serde(default)]
