@@ -71,7 +71,8 @@ async fn admission_flow(t: &T) -> R {
     as_user(t, "bianban", &page).await?;
     t.fill("#f-text-establishment", "权责匹配").await?;
     t.click("#btn-establishment").await?;
-    t.expect_text("#application-stage", "司法局合法性审核中").await?;
+    t.expect_text("#application-stage", "司法局合法性审核中")
+        .await?;
     as_user(t, "sifa", &page).await?;
     t.click("#btn-justice").await?;
     t.expect_text("#application-stage", "待县政府审批").await?;
@@ -83,7 +84,8 @@ async fn admission_flow(t: &T) -> R {
     t.fill("#f-document-no", "青政办发〔2026〕37号").await?;
     t.click("#btn-approve").await?;
     t.expect_text("#application-stage", "已准入").await?;
-    t.expect_text("#document-no", "青政办发〔2026〕37号").await?;
+    t.expect_text("#document-no", "青政办发〔2026〕37号")
+        .await?;
     t.goto("/admission/catalogue").await?;
     t.expect_text("#catalogue", title).await?;
     t.shot("catalogue").await?;

@@ -292,3 +292,58 @@ async fn public_catalogue(
         Err(e) => PageError::from_app(e, l).into_response(),
     }
 }
+
+/// The viewer's admission work for the home page's to-do list (and the menu's count):
+/// applications waiting for a step they may take, and handed tasks their township has not
+/// answered.
+pub(crate) fn todo(
+    st: &tiaokuai_core::CountyState,
+    p: &tiaokuai_core::access::Principal,
+    l: Lang,
+    now: i64,
+) -> Vec<(String, &'static str, usize)> {
+    use tiaokuai_core::admission::flow::{may_act, Act};
+    let parties = tiaokuai_app::admission::parties(p);
+    let acts = [
+        Act::Opinion,
+        Act::Establishment,
+        Act::Justice,
+        Act::Decide,
+        Act::Resubmit,
+    ];
+    let apps = st
+        .admission
+        .applications
+        .values()
+        .filter(|r| {
+            acts.iter().any(|a| {
+                parties
+                    .iter()
+                    .any(|x| may_act(&st.org, x, r, *a, now).is_ok())
+            })
+        })
+        .count();
+    let (_, towns) = tiaokuai_app::admission::own_units(st, p);
+    let tasks = st
+        .admission
+        .handovers
+        .values()
+        .filter(|h| {
+            towns
+                .iter()
+                .any(|t| h.draft.townships.contains(t) && !h.answers.contains_key(t))
+        })
+        .count();
+    vec![
+        (
+            "/admission".to_string(),
+            l.pick("准入申请待办理", "Admission applications to act on"),
+            apps,
+        ),
+        (
+            "/handovers".to_string(),
+            l.pick("交办事项待答复", "Handed tasks to answer"),
+            tasks,
+        ),
+    ]
+}
