@@ -42,7 +42,7 @@ fn answers_text(st: &CountyState, h: &Handover, l: Lang) -> String {
                 .get(t)
                 .map(|a| l.pick(a.kind.label_zh(), a.kind.label_en()))
                 .unwrap_or(l.pick("待接收", "Awaiting"));
-            format!("{}：{a}", unit_name(&st.org, t))
+            format!("{}{}{a}", unit_name(&st.org, t), l.pick("：", ": "))
         })
         .collect::<Vec<_>>()
         .join(l.pick("；", "; "))
