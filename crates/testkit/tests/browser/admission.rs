@@ -123,5 +123,17 @@ async fn refuse_flow(t: &T) -> R {
     // The refusal counts against 住建局.
     t.goto("/admission/catalogue").await?;
     t.expect_text("#refusals", "住建局").await?;
+    // The township's admission pages work on a phone.
+    t.c.set_window_size(390, 844).await?;
+    for path in [
+        "/handovers",
+        page.as_str(),
+        "/admission",
+        "/admission/new",
+        "/admission/catalogue",
+    ] {
+        super::home_flows::fits(t, path).await?;
+    }
+    t.c.set_window_size(1280, 900).await?;
     Ok(())
 }
