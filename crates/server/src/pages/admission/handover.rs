@@ -30,6 +30,21 @@ pub struct HRow {
     pub answers: String,
     /// The viewer's township has not answered.
     pub waiting: bool,
+    /// Past the deadline with a township that has neither reported back nor refused.
+    pub overdue: bool,
+}
+
+/// Past its deadline (the day after it has begun) with a township still owing its report.
+fn overdue(h: &Handover, now: i64) -> bool {
+    use tiaokuai_core::admission::AnswerKind as K;
+    let past = tiaokuai_core::admission::parse_date(&h.draft.deadline)
+        .is_some_and(|d| tiaokuai_core::calendar::cst_date(now) > d);
+    past && h.draft.townships.iter().any(|t| {
+        !matches!(
+            h.answers.get(t).map(|a| a.kind),
+            Some(K::Reported | K::Refused)
+        )
+    })
 }
 
 fn answers_text(st: &CountyState, h: &Handover, l: Lang) -> String {
@@ -62,6 +77,7 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     guard(&s)?;
     let l = s.lang;
+    let now = now_ms();
     let hs = state
         .engine
         .handovers(&s.principal)
@@ -86,6 +102,7 @@ pub async fn list(
                     waiting: towns
                         .iter()
                         .any(|t| h.draft.townships.contains(t) && !h.answers.contains_key(t)),
+                    overdue: overdue(h, now),
                 })
                 .collect::<Vec<_>>();
             (rows, may)
