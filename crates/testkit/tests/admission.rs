@@ -432,3 +432,54 @@ async fn a_handover_citing_an_expired_entry_names_the_entry_and_saves_nothing() 
         .unwrap();
     assert_eq!(row["stage"], "expired");
 }
+
+async fn html(s: &TestServer, a: &Api<'_>, path: &str) -> (u16, String) {
+    let r = a.c.get(s.url(path)).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn pages_are_scoped_and_a_refused_form_keeps_its_input() {
+    let s = demo_server().await.unwrap();
+    let id = admitted(&s).await;
+    let zj = Api::login(&s, "zhujian").await;
+    let (st, body) = html(&s, &zj, &format!("/admission/{id}")).await;
+    assert_eq!(st, 200);
+    assert!(body.contains("已准入") && body.contains("青政办发〔2026〕37号"));
+    // Another department: not found; a grid worker: no admission pages at all.
+    let sj = Api::login(&s, "shichang").await;
+    assert_eq!(html(&s, &sj, &format!("/admission/{id}")).await.0, 404);
+    let grid = Api::login(&s, "grid_qs01").await;
+    assert_eq!(html(&s, &grid, "/admission").await.0, 403);
+    // The catalogue is public.
+    let r = reqwest::get(s.url("/public/admission")).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("城镇燃气安全入户排查"));
+    // A form without a legal basis comes back with the field named and the input kept.
+    let before = log_len(&s).await;
+    let form = [
+        ("csrf", zj.csrf.as_str()),
+        ("title", "入户宣传"),
+        ("content", "每季度入户宣传"),
+        ("start_date", &date_in(120)),
+        ("end_date", &date_in(300)),
+    ];
+    let r =
+        zj.c.post(s.url("/admission/new"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("依据：必填"), "{body}");
+    assert!(body.contains("value=\"入户宣传\""));
+    assert_eq!(log_len(&s).await, before);
+    // In English the page speaks English.
+    zj.c.get(s.url("/lang/en")).send().await.unwrap();
+    let (_, body) = html(&s, &zj, &format!("/admission/{id}")).await;
+    assert!(
+        body.contains("Admitted") && body.contains("Legal basis"),
+        "{body}"
+    );
+}
