@@ -159,6 +159,7 @@ pub async fn load_with(
     if opts.events {
         crate::demo_events::load(engine, now_ms).await?;
         crate::demo_delegation::load(engine, now_ms).await?;
+        crate::demo_admission::load(engine, now_ms).await?;
     }
     if let Some(spec) = opts.history {
         crate::demo_history::generate(engine, now_ms, spec).await?;

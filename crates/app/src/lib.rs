@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod admission;
 pub mod archive;
 pub mod assess;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod cst;
 pub mod delegation;
 pub mod demo;
 mod demo_delegation;
+mod demo_admission;
 mod demo_events;
 pub mod demo_history;
 pub mod engine;

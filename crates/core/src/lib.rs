@@ -6,6 +6,7 @@
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod access;
+pub mod admission;
 pub mod assess;
 pub mod calendar;
 pub mod categories;

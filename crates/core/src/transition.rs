@@ -1,6 +1,7 @@
 //! Transitions: the facts recorded in the log. A log entry's payload is one serialised
 //! `Transition`; read models are functions of the sequence of transitions.
 
+use crate::admission::AdmissionCmd;
 use crate::assess::AssessmentCmd;
 use crate::calendar::{OfficeHours, SpecialDay};
 use crate::categories::Category;
@@ -96,6 +97,13 @@ pub enum Transition {
         by: Party,
         cmd: crate::delegation::DelegationCmd,
     },
+    /// One admission (准入) or 交办 step: an application, an opinion, a review, an approval,
+    /// a withdrawal, the time limits, or a handed task and a township's answer.
+    Admission {
+        at_ms: i64,
+        by: Party,
+        cmd: AdmissionCmd,
+    },
     /// A citizen's suggestion from the public page ("没找到？"), filed without login. The text
     /// and the contact phone are personal data: the store keeps them outside the log.
     PublicSuggestion {
@@ -137,6 +145,7 @@ impl Transition {
             Transition::CategoriesSet { .. } => "categories.set",
             Transition::Assessment { cmd, .. } => cmd.kind(),
             Transition::Delegation { cmd, .. } => cmd.kind(),
+            Transition::Admission { cmd, .. } => cmd.kind(),
             Transition::PublicSuggestion { .. } => "public.suggestion",
             Transition::LogKeyDeclared {
                 replaces_key_id: None,

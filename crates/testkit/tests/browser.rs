@@ -472,6 +472,9 @@ async fn english(t: &T) -> R {
     t.shot("english-home").await
 }
 
+#[path = "browser/admission.rs"]
+mod admission_flows;
+
 #[path = "browser/lists.rs"]
 mod list_flows;
 

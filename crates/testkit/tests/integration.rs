@@ -1,6 +1,7 @@
 //! Integration tests; they run on SQLite, and on PostgreSQL when TIAOKUAI_TEST_PG_URL is set.
 //! One binary (each file in tests/ is a separate slow link).
 
+mod admission;
 mod api;
 mod authz_matrix;
 mod deadlines;

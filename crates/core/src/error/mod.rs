@@ -1,6 +1,7 @@
 //! One error type for the domain, with stable codes shared by API, pages and CLI. Every
 //! refusal carries a [`Reason`]: a code with parameters and its zh and en text.
 
+pub mod admission;
 pub(crate) mod catalogue;
 pub mod data;
 pub mod delegation;
@@ -9,6 +10,7 @@ pub mod import;
 pub mod org;
 mod reason;
 
+pub use admission::AdmissionReason;
 pub use data::{AssessReason, DataReason};
 pub use delegation::DelegationReason;
 pub use events::EventReason;

@@ -1,6 +1,7 @@
 //! `Reason`: why the domain refused something, as a code with parameters. Pages, the API and
 //! the CLI render it from this one catalogue instead of matching message text.
 
+use super::admission::AdmissionReason;
 use super::data::{AssessReason, DataReason};
 use super::delegation::DelegationReason;
 use super::events::EventReason;
@@ -17,6 +18,7 @@ pub enum Reason {
     Data(DataReason),
     Import(ImportReason),
     Delegation(DelegationReason),
+    Admission(AdmissionReason),
 }
 
 macro_rules! each {
@@ -30,6 +32,7 @@ macro_rules! each {
             Reason::Data($r) => $e,
             Reason::Import($r) => $e,
             Reason::Delegation($r) => $e,
+            Reason::Admission($r) => $e,
         }
     };
 }
@@ -75,6 +78,7 @@ impl Reason {
         v.extend(DataReason::samples().into_iter().map(Reason::from));
         v.extend(ImportReason::samples().into_iter().map(Reason::from));
         v.extend(DelegationReason::samples().into_iter().map(Reason::from));
+        v.extend(AdmissionReason::samples().into_iter().map(Reason::from));
         v
     }
 }
@@ -96,7 +100,8 @@ from_group!(
     AssessReason => Assess,
     DataReason => Data,
     ImportReason => Import,
-    DelegationReason => Delegation
+    DelegationReason => Delegation,
+    AdmissionReason => Admission
 );
 
 impl std::fmt::Display for Reason {

@@ -49,6 +49,9 @@ pub struct CountyState {
     /// Delegated powers in use: the 点单 menu, orders, evaluation rounds, recalls.
     #[serde(default)]
     pub delegation: crate::delegation::DelegationBook,
+    /// Admission applications, the admitted catalogue and 交办 handovers.
+    #[serde(default)]
+    pub admission: crate::admission::AdmissionBook,
     /// Suggestions filed from the public page, oldest first.
     #[serde(default)]
     pub public_suggestions: Vec<crate::public::PublicSuggestion>,
@@ -503,6 +506,10 @@ impl CountyState {
                 };
                 self.delegation.check(&ctx, by, cmd)
             }
+            Transition::Admission { at_ms, by, cmd } => {
+                self.admission
+                    .check(org, &self.events.calendar, *at_ms, by, cmd)
+            }
             Transition::PublicSuggestion { text, contact, .. } => {
                 crate::public::check_suggestion(text, contact)
             }
@@ -575,6 +582,10 @@ impl CountyState {
                 self.assessment.apply(seq, *at_ms, by, cmd);
             }
             Transition::Delegation { at_ms, by, cmd } => self.delegation.apply(*at_ms, by, cmd),
+            Transition::Admission { at_ms, by, cmd } => {
+                self.admission
+                    .apply(&self.org, &self.events.calendar, seq, *at_ms, by, cmd);
+            }
             Transition::PublicSuggestion {
                 at_ms,
                 text,

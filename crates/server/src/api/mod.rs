@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/v1/openapi.json`.
 
+mod admission;
 mod assessment;
 mod events;
 mod lists;
@@ -78,6 +79,7 @@ fn document(paths: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(events::EventsDoc::openapi());
     doc.merge(StatsDoc::openapi());
+    doc.merge(admission::AdmissionDoc::openapi());
     let mut doc = doc.nest("/api/v1", paths);
     openapi_errors::add_common_errors(&mut doc);
     doc
@@ -141,6 +143,19 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assessment::appeal))
         .routes(routes!(assessment::manual))
         .routes(routes!(assessment::close))
+        .routes(routes!(admission::applications, admission::apply))
+        .routes(routes!(admission::application))
+        .routes(routes!(admission::opinion))
+        .routes(routes!(admission::review))
+        .routes(routes!(admission::decide))
+        .routes(routes!(admission::resubmit))
+        .routes(routes!(admission::withdraw))
+        .routes(routes!(admission::catalogue))
+        .routes(routes!(admission::refusals))
+        .routes(routes!(admission::config, admission::set_config))
+        .routes(routes!(admission::handovers, admission::issue))
+        .routes(routes!(admission::handover))
+        .routes(routes!(admission::answer))
         .routes(routes!(routing::route))
         .routes(routes!(routing::for_event))
         .merge(events::routes())

@@ -304,6 +304,7 @@ pub(crate) fn todo_items(
             .count();
         (adj_link.to_string(), l.pick(zh, en), n)
     }))
+    .chain(super::admission::todo(st, p, l, now))
     .filter(|x| x.2 > 0)
     .collect()
 }

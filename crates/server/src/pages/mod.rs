@@ -5,6 +5,7 @@ mod adjust;
 mod admin;
 mod admin_erase;
 mod admin_people;
+mod admission;
 mod application;
 mod assessment;
 mod audit;
@@ -118,6 +119,7 @@ fn nav(p: &Principal, l: Lang, active: &str, work: usize) -> Vec<NavItem> {
             staff,
         ),
         ("/assessment", "nav.assessment", staff),
+        ("/admission", "nav.admission", staff),
         (
             "/admin/people",
             "nav.admin",
@@ -209,6 +211,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(stats::router())
         .merge(assessment::router())
+        .merge(admission::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

@@ -35,7 +35,7 @@ async fn overflow(t: &T) -> anyhow::Result<String> {
         .to_string())
 }
 
-async fn fits(t: &T, path: &str) -> R {
+pub(super) async fn fits(t: &T, path: &str) -> R {
     t.goto(path).await?;
     t.find("main").await?;
     let o = overflow(t).await?;
