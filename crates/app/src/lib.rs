@@ -18,6 +18,7 @@ pub mod events;
 pub mod keys;
 pub mod lists;
 pub mod org_io;
+pub mod patrol;
 pub mod personal;
 pub mod routing;
 pub mod snapshot;

@@ -6,12 +6,14 @@ pub mod data;
 pub mod events;
 pub mod import;
 pub mod org;
+pub mod patrol;
 mod reason;
 
 pub use data::{AssessReason, DataReason};
 pub use events::EventReason;
 pub use import::ImportReason;
 pub use org::{FieldReason, ListReason, OrgReason};
+pub use patrol::PatrolReason;
 pub use reason::Reason;
 
 use serde::ser::SerializeStruct;

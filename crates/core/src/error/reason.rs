@@ -5,6 +5,7 @@ use super::data::{AssessReason, DataReason};
 use super::events::EventReason;
 use super::import::ImportReason;
 use super::org::{FieldReason, ListReason, OrgReason};
+use super::patrol::PatrolReason;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
@@ -15,6 +16,7 @@ pub enum Reason {
     Assess(AssessReason),
     Data(DataReason),
     Import(ImportReason),
+    Patrol(PatrolReason),
 }
 
 macro_rules! each {
@@ -27,6 +29,7 @@ macro_rules! each {
             Reason::Assess($r) => $e,
             Reason::Data($r) => $e,
             Reason::Import($r) => $e,
+            Reason::Patrol($r) => $e,
         }
     };
 }
@@ -71,6 +74,7 @@ impl Reason {
         v.extend(AssessReason::samples().into_iter().map(Reason::from));
         v.extend(DataReason::samples().into_iter().map(Reason::from));
         v.extend(ImportReason::samples().into_iter().map(Reason::from));
+        v.extend(PatrolReason::samples().into_iter().map(Reason::from));
         v
     }
 }
@@ -91,7 +95,8 @@ from_group!(
     ListReason => List,
     AssessReason => Assess,
     DataReason => Data,
-    ImportReason => Import
+    ImportReason => Import,
+    PatrolReason => Patrol
 );
 
 impl std::fmt::Display for Reason {

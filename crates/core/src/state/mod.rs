@@ -46,6 +46,9 @@ pub struct CountyState {
     #[serde(with = "snapshot::arc")]
     pub categories: std::sync::Arc<crate::categories::CategoryTree>,
     pub assessment: crate::assess::AssessmentBook,
+    /// Grid patrols, weekly minutes and patrol rules.
+    #[serde(default)]
+    pub patrol: crate::patrol::PatrolBook,
     /// Suggestions filed from the public page, oldest first.
     #[serde(default)]
     pub public_suggestions: Vec<crate::public::PublicSuggestion>,
@@ -492,6 +495,14 @@ impl CountyState {
                 }
             }
             Transition::Assessment { by, cmd, .. } => self.assessment.check(org, by, cmd),
+            Transition::Patrol { at_ms, by, cmd } => {
+                let ctx = crate::patrol::PatrolCtx {
+                    org,
+                    events: &self.events,
+                    seq: self.log_len,
+                };
+                self.patrol.check(&ctx, *at_ms, by, cmd)
+            }
             Transition::PublicSuggestion { text, contact, .. } => {
                 crate::public::check_suggestion(text, contact)
             }
@@ -562,6 +573,9 @@ impl CountyState {
             }
             Transition::Assessment { at_ms, by, cmd } => {
                 self.assessment.apply(seq, *at_ms, by, cmd);
+            }
+            Transition::Patrol { at_ms, by, cmd } => {
+                self.patrol.apply(&self.org, seq, *at_ms, by, cmd);
             }
             Transition::PublicSuggestion {
                 at_ms,
