@@ -188,6 +188,13 @@ pub fn minutes_key(township: &str, week: &str) -> String {
     format!("{township}/{week}")
 }
 
+/// The ISO week containing `at_ms` (China Standard Time), as `2026-W48`.
+pub fn week_of(at_ms: i64) -> String {
+    use crate::calendar::Datelike;
+    let w = crate::calendar::cst_date(at_ms).iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
 /// `2026-W48` as a period, or why not.
 pub fn parse_week(week: &str) -> Result<Period, DomainError> {
     let bad = || {

@@ -12,7 +12,7 @@ pub mod track;
 
 pub use analysis::{analyse, overdue_grids, Analysis, EventLink, FindingRow, GridRow, Spot};
 pub use book::{
-    parse_week, Finding, MinutesRecord, PatrolBook, PatrolCmd, PatrolCtx, PatrolRecord,
+    parse_week, week_of, Finding, MinutesRecord, PatrolBook, PatrolCmd, PatrolCtx, PatrolRecord,
 };
 pub use rules::{GridClass, PatrolRules};
 pub use track::{Dropped, Point};

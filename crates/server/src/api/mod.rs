@@ -6,6 +6,7 @@ mod lists;
 mod log;
 mod openapi_errors;
 mod org;
+mod patrol;
 mod routing;
 mod session;
 mod stats;
@@ -78,6 +79,7 @@ fn document(paths: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(events::EventsDoc::openapi());
     doc.merge(StatsDoc::openapi());
+    doc.merge(patrol::PatrolDoc::openapi());
     let mut doc = doc.nest("/api/v1", paths);
     openapi_errors::add_common_errors(&mut doc);
     doc
@@ -144,6 +146,7 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routing::route))
         .routes(routes!(routing::for_event))
         .merge(events::routes())
+        .merge(patrol::routes())
         .split_for_parts();
     let doc = document(paths);
     let served = std::sync::Arc::new(doc.clone());
