@@ -379,9 +379,7 @@ fn report_batch(
         hotline_due_ms: None,
         call: false,
     };
-    event.category = s
-        .categories
-        .for_report(&event.category, None, &event.title);
+    event.category = s.categories.for_report(&event.category, None, &event.title);
     let cmd = EventCmd::Report { event };
     let ep = crate::events::choose_party(s, who, now_ms, &cmd)?;
     let event_t = Transition::Event {

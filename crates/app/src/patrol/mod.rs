@@ -8,10 +8,10 @@ mod views;
 pub use commands::{PointsReply, StepReply};
 pub use views::{PatrolScope, PatrolSummary, TownshipMonth};
 
+use std::collections::BTreeSet;
 use tiaokuai_core::access::{covers_county, Principal};
 use tiaokuai_core::org::RoleKind;
 use tiaokuai_core::CountyState;
-use std::collections::BTreeSet;
 
 /// Whose patrols `who` may read: the county's, some townships', or only their own.
 pub fn scope(s: &CountyState, who: &Principal) -> PatrolScope {

@@ -273,8 +273,8 @@ impl Engine {
         month: &str,
         now_ms: i64,
     ) -> Result<(Vec<TownshipMonth>, Period)> {
-        let per = Period::parse(month)
-            .map_err(|e| AppError::Domain(DomainError::invalid("month", e)))?;
+        let per =
+            Period::parse(month).map_err(|e| AppError::Domain(DomainError::invalid("month", e)))?;
         self.with_state(|s| {
             let scope = super::scope(s, who);
             if !matches!(scope, PatrolScope::County | PatrolScope::Townships(_)) {

@@ -190,7 +190,9 @@ pub async fn detail(
     ApiSession(s, _): ApiSession,
     Path(id): Path<String>,
 ) -> Result<Json<PatrolOut>, ApiError> {
-    Ok(Json(patrol_out(state.engine.patrol(&s.principal, &id).await?)))
+    Ok(Json(patrol_out(
+        state.engine.patrol(&s.principal, &id).await?,
+    )))
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -395,7 +397,11 @@ pub async fn end(
         note: b.note,
     };
     Ok(Json(
-        state.engine.patrol_step(&s.0.principal, now, cmd).await?.into(),
+        state
+            .engine
+            .patrol_step(&s.0.principal, now, cmd)
+            .await?
+            .into(),
     ))
 }
 
