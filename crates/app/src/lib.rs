@@ -12,6 +12,7 @@ pub mod cst;
 pub mod demo;
 mod demo_events;
 pub mod demo_history;
+pub mod demo_patrol;
 pub mod engine;
 pub mod error;
 pub mod events;
