@@ -37,8 +37,13 @@ struct GridPlan {
     bbox: (f64, f64, f64, f64),
 }
 
-/// Generates the patrols; returns how many were recorded.
-pub async fn generate(engine: &Engine, now_ms: i64, months: u32, seed: u64) -> Result<usize> {
+/// Generates the patrols; returns how many were recorded and how many the rules refused.
+pub async fn generate(
+    engine: &Engine,
+    now_ms: i64,
+    months: u32,
+    seed: u64,
+) -> Result<(usize, usize)> {
     let grids: Vec<GridPlan> = engine
         .with_state(|s| {
             s.org
@@ -76,11 +81,11 @@ pub async fn generate(engine: &Engine, now_ms: i64, months: u32, seed: u64) -> R
     let mut n = 0usize;
     while day + DAY < now_ms {
         for g in &grids {
-            // Faithful grids: by the rule, one day in twelve missed; the rest about weekly.
+            // Faithful grids: by the rule, one day in twelve missed; the rest about fortnightly.
             let p = if g.faithful {
                 11.0 / 12.0 / f64::from(g.every)
             } else {
-                1.0 / 9.0
+                1.0 / 14.0
             };
             if !rng.gen_bool(p.min(1.0)) {
                 continue;
@@ -101,7 +106,7 @@ pub async fn generate(engine: &Engine, now_ms: i64, months: u32, seed: u64) -> R
         }
         day += DAY;
     }
-    let mut recorded = 0;
+    let (mut recorded, mut refused) = (0, 0);
     let mut it = jobs.into_iter().peekable();
     while it.peek().is_some() {
         let mut waits = vec![];
@@ -111,12 +116,15 @@ pub async fn generate(engine: &Engine, now_ms: i64, months: u32, seed: u64) -> R
         for w in waits {
             match w.await {
                 Ok(Ok(_)) => recorded += 1,
-                Ok(Err(e)) => tracing::warn!(error = %e, "demo patrol refused"),
-                Err(_) => tracing::warn!("demo patrol lost"),
+                Ok(Err(e)) => {
+                    refused += 1;
+                    tracing::warn!(error = %e, "demo patrol refused");
+                }
+                Err(_) => refused += 1,
             }
         }
     }
-    Ok(recorded)
+    Ok((recorded, refused))
 }
 
 fn patrol(

@@ -258,3 +258,42 @@ async fn patrol_rules_are_set_by_an_administrator_and_flag_grids_not_patrolled()
         "township desk flags overdue grids"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_month_of_demo_patrols_goes_through_the_rules() {
+    use tiaokuai_app::demo::{self, DemoOptions};
+    use tiaokuai_app::Engine;
+    use tiaokuai_testkit::{fresh_db, test_signer};
+    const NOW: i64 = 1_763_700_000_000;
+    sqlx::any::install_default_drivers();
+    let (store, fx) = fresh_db().await.unwrap();
+    let engine = Engine::start(store, demo::COUNTY, test_signer())
+        .await
+        .unwrap();
+    demo::load_with(&engine, &fx.dir.path().join("demo"), NOW, DemoOptions::BARE)
+        .await
+        .unwrap();
+    let t = std::time::Instant::now();
+    let (recorded, refused) = tiaokuai_app::demo_patrol::generate(&engine, NOW, 1, 7)
+        .await
+        .unwrap();
+    eprintln!("{recorded} demo patrols in {:?}", t.elapsed());
+    assert_eq!(refused, 0);
+    assert!(recorded > 300, "{recorded}");
+    let (findings, linked) = engine
+        .with_state(|s| {
+            let f: Vec<_> = s
+                .patrol
+                .patrols
+                .values()
+                .flat_map(|p| &p.findings)
+                .collect();
+            (f.len(), f.iter().filter(|f| f.event.is_some()).count())
+        })
+        .await
+        .unwrap();
+    assert!(
+        findings > 20 && linked > findings / 2,
+        "{findings} {linked}"
+    );
+}
