@@ -128,10 +128,7 @@ async fn a_grid_worker_patrols_reports_a_finding_and_the_week_shows_it() {
     assert_eq!(e["reporter"], "grid_qs01", "{e}");
     // Reporting it again is refused.
     let (st, _) = grid
-        .post(
-            &format!("/api/v1/patrols/p-test-1/findings/f1/event"),
-            json!({}),
-        )
+        .post("/api/v1/patrols/p-test-1/findings/f1/event", json!({}))
         .await;
     assert_eq!(st, 409);
     let (st, v) = grid

@@ -257,7 +257,7 @@ impl PatrolBook {
                     .grids
                     .get(grid)
                     .ok_or_else(|| invalid("grid", P::UnknownGrid { grid: grid.clone() }))?;
-                let member = g.workers.iter().any(|w| *w == by.username)
+                let member = g.workers.contains(&by.username)
                     || g.leader.as_deref() == Some(by.username.as_str());
                 if !member {
                     return Err(DomainError::forbidden(P::OwnGridOnly {
