@@ -7,6 +7,7 @@ mod log;
 mod openapi_errors;
 mod org;
 mod patrol;
+mod patrol_reports;
 mod routing;
 mod session;
 mod stats;
