@@ -294,3 +294,40 @@ async fn a_month_of_demo_patrols_goes_through_the_rules() {
         "{findings} {linked}"
     );
 }
+
+#[tokio::test]
+async fn patrol_pages_and_the_document_are_scoped() {
+    let s = demo_server().await.unwrap();
+    let grid = Api::login(&s, "grid_qs01").await;
+    let zj = Api::login(&s, "zhujian").await;
+    let op = Api::login(&s, "qingshan_op").await;
+    let status = |a: &Api<'_>, path: &str| {
+        let req = a.c.get(s.url(path));
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    // The phone page is the grid worker's; the board and reports are the townships' and county's.
+    assert_eq!(status(&grid, "/patrol").await, 200);
+    assert_eq!(status(&zj, "/patrol").await, 403);
+    for path in ["/patrol/board", "/patrol/weekly", "/patrol/monthly"] {
+        assert_eq!(status(&grid, path).await, 403, "{path}");
+        assert_eq!(status(&zj, path).await, 403, "{path}");
+        assert_eq!(status(&op, path).await, 200, "{path}");
+    }
+    // Another township's week is not 青山镇's to read.
+    assert_eq!(status(&op, "/patrol/weekly?township=370999009").await, 403);
+    let (_, doc) = op.get("/api/v1/openapi.json").await;
+    for p in [
+        "/api/v1/patrols",
+        "/api/v1/patrols/{id}/points",
+        "/api/v1/patrols/{id}/findings",
+        "/api/v1/patrols/analysis",
+        "/api/v1/patrols/monthly",
+        "/api/v1/patrols/minutes",
+        "/api/v1/patrols/rules",
+    ] {
+        assert!(
+            doc["paths"].get(p).is_some(),
+            "{p} not in the OpenAPI document"
+        );
+    }
+}
