@@ -8,7 +8,7 @@ use tiaokuai_core::access::Principal;
 use tiaokuai_core::error::{ImportReason, PatrolReason};
 use tiaokuai_core::events::{Channel, EventCmd, Location, NewEvent, Party};
 use tiaokuai_core::patrol::track::{clean, malformed};
-use tiaokuai_core::patrol::{Dropped, PatrolCmd, PatrolRules, Point};
+use tiaokuai_core::patrol::{Dropped, Finding, PatrolCmd, PatrolRules, Point};
 use tiaokuai_core::{CountyState, DomainError, Transition};
 
 /// The answer to a step: its log entry, or `duplicate` when it had been received before.
@@ -235,31 +235,34 @@ impl Engine {
         cmd: PatrolCmd,
         report: bool,
     ) -> Result<StepReply> {
-        let PatrolCmd::Finding { patrol, id, .. } = &cmd else {
+        let PatrolCmd::Finding { patrol, .. } = &cmd else {
             return self.patrol_step(who, now_ms, cmd).await;
         };
         if !report {
             return self.patrol_step(who, now_ms, cmd).await;
         }
-        let (patrol, id) = (patrol.clone(), id.clone());
         let reply = self
             .with_state(|s| {
                 if repeated(s, who, &cmd) {
                     return Ok(None);
                 }
                 let p = party(s, who, now_ms, &cmd)?;
-                let mut next = s.clone();
-                next.apply(&patrol_t(&p, now_ms, cmd.clone()));
-                Ok::<_, AppError>(Some((p, next)))
+                let grid = s
+                    .patrol
+                    .patrol(patrol)
+                    .map(|r| r.grid.clone())
+                    .unwrap_or_default();
+                let f = finding_of(&cmd);
+                let (_, e, l) = report_batch(s, who, &p, now_ms, patrol, &grid, &f)?;
+                Ok::<_, AppError>(Some((p, e, l)))
             })
             .await??;
-        let Some((p, next)) = reply else {
+        let Some((p, event_t, link_t)) = reply else {
             return Ok(StepReply {
                 seq: None,
                 duplicate: true,
             });
         };
-        let (_, event_t, link_t) = report_batch(&next, who, &p, now_ms, &patrol, &id)?;
         let seqs = self
             .submit(
                 &actor(&p),
@@ -305,7 +308,8 @@ impl Engine {
                         .map(|g| g.unit.clone())
                         .unwrap_or_default(),
                 };
-                let (_, e, l) = report_batch(s, who, &p, now_ms, patrol, finding)?;
+                let (grid, f) = recorded(s, who, patrol, finding)?;
+                let (_, e, l) = report_batch(s, who, &p, now_ms, patrol, &grid, &f)?;
                 Ok((p, e, l))
             })
             .await??;
@@ -327,16 +331,50 @@ impl Engine {
     }
 }
 
-/// The event a finding becomes (a grid report with the finding's place, words and photos)
-/// and the entry linking it back, for a state where the finding is recorded.
-fn report_batch(
+/// The finding a `Finding` command records (not yet linked).
+fn finding_of(cmd: &PatrolCmd) -> Finding {
+    match cmd {
+        PatrolCmd::Finding {
+            id,
+            category,
+            description,
+            lon,
+            lat,
+            found_ms,
+            photos,
+            ..
+        } => Finding {
+            id: id.clone(),
+            category: category.trim().to_string(),
+            description: description.trim().to_string(),
+            lon: *lon,
+            lat: *lat,
+            found_ms: *found_ms,
+            photos: photos.clone(),
+            event: None,
+            seq: 0,
+        },
+        _ => Finding {
+            id: String::new(),
+            category: String::new(),
+            description: String::new(),
+            lon: 0.0,
+            lat: 0.0,
+            found_ms: 0,
+            photos: vec![],
+            event: None,
+            seq: 0,
+        },
+    }
+}
+
+/// The grid and the finding `finding` of the caller's patrol, as recorded.
+fn recorded(
     s: &CountyState,
     who: &Principal,
-    p: &Party,
-    now_ms: i64,
     patrol: &str,
     finding: &str,
-) -> Result<(Party, Transition, Transition)> {
+) -> Result<(String, Finding)> {
     let rec = s.patrol.patrol(patrol).ok_or_else(|| {
         AppError::Domain(DomainError::NotFound {
             kind: "patrol",
@@ -354,12 +392,26 @@ fn report_batch(
             id: finding.to_string(),
         })
     })?;
+    Ok((rec.grid.clone(), f.clone()))
+}
+
+/// The event a finding on `grid` becomes (a grid report with the finding's place, words and
+/// photos) and the entry linking it back.
+fn report_batch(
+    s: &CountyState,
+    who: &Principal,
+    p: &Party,
+    now_ms: i64,
+    patrol: &str,
+    grid: &str,
+    f: &Finding,
+) -> Result<(Party, Transition, Transition)> {
     let title: String = f.description.chars().take(30).collect();
     let mut location = Location {
         lon: f.lon,
         lat: f.lat,
         address: String::new(),
-        grid: Some(rec.grid.clone()),
+        grid: Some(grid.to_string()),
         village: None,
         township: None,
     };
@@ -392,7 +444,7 @@ fn report_batch(
         now_ms,
         PatrolCmd::FindingReported {
             patrol: patrol.to_string(),
-            finding: finding.to_string(),
+            finding: f.id.clone(),
         },
     );
     Ok((ep, event_t, link_t))
