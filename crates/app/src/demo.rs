@@ -163,6 +163,7 @@ pub async fn load_with(
     }
     if let Some(spec) = opts.history {
         crate::demo_history::generate(engine, now_ms, spec).await?;
+        crate::demo_patrol::generate(engine, now_ms, spec.months, spec.seed).await?;
     }
     Ok(true)
 }

@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod lists;
 pub mod org;
+pub mod patrol;
 pub mod public;
 pub mod state;
 pub mod stats;

@@ -8,6 +8,7 @@ use crate::categories::Category;
 use crate::events::{EventCmd, Party, WorkflowConfig};
 use crate::lists::{Application, Item, ReviewStage, VersionMeta};
 use crate::org::{Grid, Person, RoleGrant, Unit};
+use crate::patrol::PatrolCmd;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -104,6 +105,13 @@ pub enum Transition {
         by: Party,
         cmd: AdmissionCmd,
     },
+    /// One grid patrol step: start, a batch of track points, a finding (or its report as an
+    /// event), the end; a township's weekly minutes; the patrol rules.
+    Patrol {
+        at_ms: i64,
+        by: Party,
+        cmd: PatrolCmd,
+    },
     /// A citizen's suggestion from the public page ("没找到？"), filed without login. The text
     /// and the contact phone are personal data: the store keeps them outside the log.
     PublicSuggestion {
@@ -146,6 +154,7 @@ impl Transition {
             Transition::Assessment { cmd, .. } => cmd.kind(),
             Transition::Delegation { cmd, .. } => cmd.kind(),
             Transition::Admission { cmd, .. } => cmd.kind(),
+            Transition::Patrol { cmd, .. } => cmd.kind(),
             Transition::PublicSuggestion { .. } => "public.suggestion",
             Transition::LogKeyDeclared {
                 replaces_key_id: None,

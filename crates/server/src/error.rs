@@ -30,6 +30,8 @@ fn kind_zh(kind: &str) -> &str {
         "unit" => "单位",
         "appeal" => "申诉",
         "assessment scheme" => "考核方案",
+        "patrol" => "巡查",
+        "finding" => "发现问题",
         k => k,
     }
 }

@@ -23,6 +23,8 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.desk", "工作台", "My desk"),
     ("nav.report", "上报问题", "Report"),
     ("nav.my_reports", "我的上报", "My reports"),
+    ("nav.patrol", "巡查", "Patrol"),
+    ("nav.patrol_board", "巡查", "Patrols"),
     ("nav.events", "事件", "Events"),
     ("nav.org", "组织机构", "Organisation"),
     ("nav.map", "网格地图", "Grid map"),

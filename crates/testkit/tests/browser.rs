@@ -501,3 +501,6 @@ mod table_flows;
 
 #[path = "browser/public.rs"]
 mod public_flows;
+
+#[path = "browser/patrol.rs"]
+mod patrol_flows;

@@ -16,6 +16,7 @@ mod lifecycle;
 mod lists;
 mod log;
 mod notify_sms;
+mod patrol;
 mod public_page;
 mod routing;
 mod settings_pages;

@@ -8,6 +8,7 @@ pub mod delegation;
 pub mod events;
 pub mod import;
 pub mod org;
+pub mod patrol;
 mod reason;
 
 pub use admission::AdmissionReason;
@@ -16,6 +17,7 @@ pub use delegation::DelegationReason;
 pub use events::EventReason;
 pub use import::ImportReason;
 pub use org::{FieldReason, ListReason, OrgReason};
+pub use patrol::PatrolReason;
 pub use reason::Reason;
 
 use serde::ser::SerializeStruct;

@@ -7,6 +7,7 @@ use super::delegation::DelegationReason;
 use super::events::EventReason;
 use super::import::ImportReason;
 use super::org::{FieldReason, ListReason, OrgReason};
+use super::patrol::PatrolReason;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
@@ -19,6 +20,7 @@ pub enum Reason {
     Import(ImportReason),
     Delegation(DelegationReason),
     Admission(AdmissionReason),
+    Patrol(PatrolReason),
 }
 
 macro_rules! each {
@@ -33,6 +35,7 @@ macro_rules! each {
             Reason::Import($r) => $e,
             Reason::Delegation($r) => $e,
             Reason::Admission($r) => $e,
+            Reason::Patrol($r) => $e,
         }
     };
 }
@@ -79,6 +82,7 @@ impl Reason {
         v.extend(ImportReason::samples().into_iter().map(Reason::from));
         v.extend(DelegationReason::samples().into_iter().map(Reason::from));
         v.extend(AdmissionReason::samples().into_iter().map(Reason::from));
+        v.extend(PatrolReason::samples().into_iter().map(Reason::from));
         v
     }
 }
@@ -101,7 +105,8 @@ from_group!(
     DataReason => Data,
     ImportReason => Import,
     DelegationReason => Delegation,
-    AdmissionReason => Admission
+    AdmissionReason => Admission,
+    PatrolReason => Patrol
 );
 
 impl std::fmt::Display for Reason {

@@ -52,6 +52,9 @@ pub struct CountyState {
     /// Admission applications, the admitted catalogue and 交办 handovers.
     #[serde(default)]
     pub admission: crate::admission::AdmissionBook,
+    /// Grid patrols, weekly minutes and patrol rules.
+    #[serde(default)]
+    pub patrol: crate::patrol::PatrolBook,
     /// Suggestions filed from the public page, oldest first.
     #[serde(default)]
     pub public_suggestions: Vec<crate::public::PublicSuggestion>,
@@ -510,6 +513,14 @@ impl CountyState {
                 self.admission
                     .check(org, &self.events.calendar, *at_ms, by, cmd)
             }
+            Transition::Patrol { at_ms, by, cmd } => {
+                let ctx = crate::patrol::PatrolCtx {
+                    org,
+                    events: &self.events,
+                    seq: self.log_len,
+                };
+                self.patrol.check(&ctx, *at_ms, by, cmd)
+            }
             Transition::PublicSuggestion { text, contact, .. } => {
                 crate::public::check_suggestion(text, contact)
             }
@@ -585,6 +596,9 @@ impl CountyState {
             Transition::Admission { at_ms, by, cmd } => {
                 self.admission
                     .apply(&self.org, &self.events.calendar, seq, *at_ms, by, cmd);
+            }
+            Transition::Patrol { at_ms, by, cmd } => {
+                self.patrol.apply(&self.org, seq, *at_ms, by, cmd);
             }
             Transition::PublicSuggestion {
                 at_ms,

@@ -7,6 +7,8 @@ mod lists;
 mod log;
 mod openapi_errors;
 mod org;
+mod patrol;
+mod patrol_reports;
 mod routing;
 mod session;
 mod stats;
@@ -80,6 +82,7 @@ fn document(paths: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc.merge(events::EventsDoc::openapi());
     doc.merge(StatsDoc::openapi());
     doc.merge(admission::AdmissionDoc::openapi());
+    doc.merge(patrol::PatrolDoc::openapi());
     let mut doc = doc.nest("/api/v1", paths);
     openapi_errors::add_common_errors(&mut doc);
     doc
@@ -159,6 +162,7 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(routing::route))
         .routes(routes!(routing::for_event))
         .merge(events::routes())
+        .merge(patrol::routes())
         .split_for_parts();
     let doc = document(paths);
     let served = std::sync::Arc::new(doc.clone());

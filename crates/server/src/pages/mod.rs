@@ -18,6 +18,7 @@ mod item_usage;
 mod lists;
 mod lists_table;
 mod org;
+mod patrol;
 mod public;
 mod resubmit;
 mod routing_report;
@@ -91,6 +92,7 @@ fn nav(p: &Principal, l: Lang, active: &str, work: usize) -> Vec<NavItem> {
     if !p.grants.is_empty() && !staff {
         let v = [
             ("/events/new", "nav.report"),
+            ("/patrol", "nav.patrol"),
             ("/desk", "nav.my_reports"),
             ("/events", "nav.events"),
             ("/org/map", "nav.map"),
@@ -120,6 +122,20 @@ fn nav(p: &Principal, l: Lang, active: &str, work: usize) -> Vec<NavItem> {
         ),
         ("/assessment", "nav.assessment", staff),
         ("/admission", "nav.admission", staff),
+        (
+            "/patrol/board",
+            "nav.patrol_board",
+            p.grants.iter().any(|g| {
+                matches!(
+                    g.role,
+                    RoleKind::TownshipOperator
+                        | RoleKind::TownshipLeader
+                        | RoleKind::Leader
+                        | RoleKind::CountyDispatcher
+                        | RoleKind::SystemAdmin
+                )
+            }),
+        ),
         (
             "/admin/people",
             "nav.admin",
@@ -212,6 +228,7 @@ pub fn router() -> Router<AppState> {
         .merge(stats::router())
         .merge(assessment::router())
         .merge(admission::router())
+        .merge(patrol::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))

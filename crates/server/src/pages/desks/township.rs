@@ -76,6 +76,8 @@ struct Page {
     called: Vec<CalledRow>,
     assigned: Vec<CalledRow>,
     inbox: Vec<HopRow>,
+    /// Grids of the township not patrolled in time (patrol rules).
+    patrol_overdue: usize,
 }
 
 fn within_any(org: &OrgState, unit: &str, scope: &[String]) -> bool {
@@ -324,7 +326,14 @@ pub async fn page(
             true,
         ),
     ];
+    let patrol_overdue = state
+        .engine
+        .overdue_patrol_grids(&s.principal, tiaokuai_app::now_ms())
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0);
     Ok(render(&Page {
+        patrol_overdue,
         c: Chrome::for_session(&s, "/desk"),
         desk: Desk::Township,
         tabs: tabs(&s.principal, Desk::Township, l),

@@ -3,11 +3,11 @@
 
 mod actions;
 mod detail;
-mod form;
+pub(crate) mod form;
 mod list;
 mod list_rows;
 mod picker;
-mod report;
+pub(crate) mod report;
 pub(crate) mod view;
 
 use crate::AppState;
