@@ -193,12 +193,36 @@ impl Engine {
         let prepared = self
             .with_state(|s| {
                 let party = party_in(s, who, &TOWNSHIP, Some(township));
+                // The order's own refusals first, before its adjustment is built.
+                let ctx = tiaokuai_core::delegation::book::Ctx {
+                    org: &s.org,
+                    lists: &s.lists,
+                    adjustments: &s.adjustments,
+                };
+                let fallback = Party {
+                    username: who.username.clone(),
+                    role: RoleKind::GridWorker,
+                    unit: who.unit.clone(),
+                };
+                let refused = s
+                    .delegation
+                    .check_order(
+                        &ctx,
+                        party.as_ref().unwrap_or(&fallback),
+                        &township.to_string(),
+                        &item_id.to_string(),
+                        staff,
+                    )
+                    .err();
                 let change = proposal::order_change(&s.lists, item_id, township);
                 let id = s.adjustments.keys().next_back().map_or(1, |k| k + 1);
-                (party, change, id, s.lists.latest())
+                (party, refused, change, id, s.lists.latest())
             })
             .await?;
-        let (party, change, id, base_version) = prepared;
+        let (party, refused, change, id, base_version) = prepared;
+        if let Some(e) = refused {
+            return Err(AppError::Domain(e));
+        }
         let party = party.ok_or_else(|| {
             AppError::Domain(DomainError::forbidden(DelegationReason::OrderByTownship))
         })?;

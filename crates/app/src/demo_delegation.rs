@@ -1,5 +1,5 @@
 //! The demo county's delegated powers in use: cases the townships handled under them over the
-//! last months (two powers with none), the 点单 menu with one order under review, a finished
+//! last weeks (two powers with none), the 点单 menu with one order under review, a finished
 //! evaluation round, and one recall on its way through the list adjustment flow.
 
 use crate::engine::Engine;
@@ -119,7 +119,8 @@ pub async fn load(engine: &Engine, now_ms: i64) -> Result<()> {
     let cases = engine.with_state(plan).await?;
     for (k, (item, version, op, lon, lat, title)) in cases.into_iter().enumerate() {
         let op = who(engine, &op).await?;
-        let at = now_ms - (80 - (k as i64 * 7) % 78) * DAY;
+        // Within the last three weeks: the demo's month holds them.
+        let at = now_ms - (1 + (k as i64 * 7) % 19) * DAY;
         let e = engine
             .report_event(
                 &op,

@@ -160,6 +160,7 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("nav.stats", "统计分析", "Statistics"),
     ("nav.assessment", "考核评价", "Assessment"),
     ("nav.admission", "准入", "Admission"),
+    ("nav.delegation", "赋权", "Delegated powers"),
     ("lists.title", "责任清单", "Responsibility lists"),
     ("lists.kind", "清单类型", "List kind"),
     ("lists.all", "全部", "All"),

@@ -475,6 +475,9 @@ async fn english(t: &T) -> R {
 #[path = "browser/admission.rs"]
 mod admission_flows;
 
+#[path = "browser/delegation.rs"]
+mod delegation_flows;
+
 #[path = "browser/lists.rs"]
 mod list_flows;
 

@@ -5,6 +5,7 @@ mod admission;
 mod api;
 mod authz_matrix;
 mod deadlines;
+mod delegation;
 mod demo_history;
 mod erasure;
 mod event_list;

@@ -196,65 +196,7 @@ impl DelegationBook {
                 adjustment,
                 ..
             } => {
-                let own = matches!(
-                    by.role,
-                    RoleKind::TownshipOperator | RoleKind::TownshipLeader
-                ) && c.org.is_in_tree(township, &by.unit);
-                if !own {
-                    return Err(forbidden(D::OrderByTownship));
-                }
-                if !c.org.unit(township).is_some_and(|u| u.kind.is_township()) {
-                    return Err(invalid(
-                        "township",
-                        D::NotATownship {
-                            unit: township.clone(),
-                        },
-                    ));
-                }
-                let Some(entry) = self.menu_entry(item_id) else {
-                    return Err(invalid(
-                        "item_id",
-                        D::NotOnMenu {
-                            item: item_id.clone(),
-                        },
-                    ));
-                };
-                if let Some(it) = latest_item(c.lists, item_id) {
-                    if it.kind == ListKind::Delegated
-                        && rule::receivers(c.org, it).any(|r| r == township)
-                    {
-                        return Err(invalid(
-                            "item_id",
-                            D::AlreadyDelegated {
-                                item: item_id.clone(),
-                                township: township.clone(),
-                            },
-                        ));
-                    }
-                }
-                let pending = self.orders.iter().any(|o| {
-                    o.township == *township
-                        && o.item_id == *item_id
-                        && c.adjustments
-                            .get(&o.adjustment)
-                            .is_some_and(|a| adjustment_pending(a.status))
-                });
-                if pending {
-                    return Err(invalid(
-                        "item_id",
-                        D::OrderPending {
-                            item: item_id.clone(),
-                        },
-                    ));
-                }
-                if *staff < entry.min_staff.max(1) {
-                    return Err(invalid(
-                        "staff",
-                        D::TooFewStaff {
-                            min: entry.min_staff.max(1),
-                        },
-                    ));
-                }
+                self.check_order(c, by, township, item_id, *staff)?;
                 filed_with(c, *adjustment)
             }
             _ if !establishment => Err(forbidden(D::RoundsByEstablishment)),
@@ -386,6 +328,76 @@ impl DelegationBook {
                 filed_with(c, *adjustment)
             }
         }
+    }
+
+    /// Whether `by` may order `item_id` for `township` with `staff`: the order's own rules,
+    /// also asked before its list adjustment is filed so the refusal names the order.
+    pub fn check_order(
+        &self,
+        c: &Ctx,
+        by: &Party,
+        township: &String,
+        item_id: &String,
+        staff: u32,
+    ) -> Result<(), DomainError> {
+        let own = matches!(
+            by.role,
+            RoleKind::TownshipOperator | RoleKind::TownshipLeader
+        ) && c.org.is_in_tree(township, &by.unit);
+        if !own {
+            return Err(forbidden(D::OrderByTownship));
+        }
+        if !c.org.unit(township).is_some_and(|u| u.kind.is_township()) {
+            return Err(invalid(
+                "township",
+                D::NotATownship {
+                    unit: township.clone(),
+                },
+            ));
+        }
+        let Some(entry) = self.menu_entry(item_id) else {
+            return Err(invalid(
+                "item_id",
+                D::NotOnMenu {
+                    item: item_id.clone(),
+                },
+            ));
+        };
+        if let Some(it) = latest_item(c.lists, item_id) {
+            if it.kind == ListKind::Delegated && rule::receivers(c.org, it).any(|r| r == township) {
+                return Err(invalid(
+                    "item_id",
+                    D::AlreadyDelegated {
+                        item: item_id.clone(),
+                        township: township.clone(),
+                    },
+                ));
+            }
+        }
+        let pending = self.orders.iter().any(|o| {
+            o.township == *township
+                && o.item_id == *item_id
+                && c.adjustments
+                    .get(&o.adjustment)
+                    .is_some_and(|a| adjustment_pending(a.status))
+        });
+        if pending {
+            return Err(invalid(
+                "item_id",
+                D::OrderPending {
+                    item: item_id.clone(),
+                },
+            ));
+        }
+        if staff < entry.min_staff.max(1) {
+            return Err(invalid(
+                "staff",
+                D::TooFewStaff {
+                    min: entry.min_staff.max(1),
+                },
+            ));
+        }
+        Ok(())
     }
 
     fn open_round(&self, id: u64) -> Result<&EvaluationRound, DomainError> {

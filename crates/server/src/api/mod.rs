@@ -2,6 +2,7 @@
 
 mod admission;
 mod assessment;
+mod delegation;
 mod events;
 mod lists;
 mod log;
@@ -82,6 +83,7 @@ fn document(paths: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc.merge(events::EventsDoc::openapi());
     doc.merge(StatsDoc::openapi());
     doc.merge(admission::AdmissionDoc::openapi());
+    doc.merge(delegation::DelegationDoc::openapi());
     doc.merge(patrol::PatrolDoc::openapi());
     let mut doc = doc.nest("/api/v1", paths);
     openapi_errors::add_common_errors(&mut doc);
@@ -159,6 +161,14 @@ pub fn router_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admission::handovers, admission::issue))
         .routes(routes!(admission::handover))
         .routes(routes!(admission::answer))
+        .routes(routes!(delegation::usage))
+        .routes(routes!(delegation::book))
+        .routes(routes!(delegation::set_menu))
+        .routes(routes!(delegation::order))
+        .routes(routes!(delegation::open_round))
+        .routes(routes!(delegation::result))
+        .routes(routes!(delegation::close_round))
+        .routes(routes!(delegation::recall))
         .routes(routes!(routing::route))
         .routes(routes!(routing::for_event))
         .merge(events::routes())

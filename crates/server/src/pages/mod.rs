@@ -11,6 +11,7 @@ mod assessment;
 mod audit;
 mod auth;
 mod bounces;
+mod delegation;
 mod desks;
 mod events;
 mod home;
@@ -122,6 +123,7 @@ fn nav(p: &Principal, l: Lang, active: &str, work: usize) -> Vec<NavItem> {
         ),
         ("/assessment", "nav.assessment", staff),
         ("/admission", "nav.admission", staff),
+        ("/delegation", "nav.delegation", staff),
         (
             "/patrol/board",
             "nav.patrol_board",
@@ -228,6 +230,7 @@ pub fn router() -> Router<AppState> {
         .merge(stats::router())
         .merge(assessment::router())
         .merge(admission::router())
+        .merge(delegation::router())
         .merge(patrol::router())
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))

@@ -101,6 +101,51 @@ pub const KINDS: &[(&str, &str, &str)] = &[
     ("handover.accept", "接收交办事项", "Handed task accepted"),
     ("handover.refuse", "拒收未经准入事项", "Handed task refused"),
     ("handover.report", "反馈交办事项", "Handed task reported"),
+    (
+        "delegation.menu.set",
+        "发布赋权事项菜单",
+        "Delegation menu published",
+    ),
+    (
+        "delegation.order",
+        "乡镇点单",
+        "Power ordered by a township",
+    ),
+    (
+        "delegation.round.open",
+        "开展赋权事项评估",
+        "Evaluation round opened",
+    ),
+    (
+        "delegation.round.result",
+        "录入赋权评估结论",
+        "Evaluation result recorded",
+    ),
+    (
+        "delegation.round.close",
+        "结束赋权事项评估",
+        "Evaluation round closed",
+    ),
+    (
+        "delegation.recall",
+        "发起赋权事项收回",
+        "Recall of a power filed",
+    ),
+    ("patrol.start", "开始网格巡查", "Patrol started"),
+    ("patrol.points", "上传巡查轨迹", "Patrol track uploaded"),
+    ("patrol.finding", "记录巡查发现", "Patrol finding recorded"),
+    (
+        "patrol.finding.report",
+        "巡查发现转为事件",
+        "Patrol finding reported as an event",
+    ),
+    ("patrol.end", "结束网格巡查", "Patrol ended"),
+    (
+        "patrol.minutes",
+        "记录周分析会议纪要",
+        "Weekly minutes recorded",
+    ),
+    ("patrol.rules.set", "设置巡查频次", "Patrol rules set"),
     ("log.key.declare", "声明日志签名密钥", "Log key declared"),
     ("log.key.rotate", "更换日志签名密钥", "Log key rotated"),
 ];
