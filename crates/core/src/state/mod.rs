@@ -1,10 +1,10 @@
 //! The county's current state, folded from its transitions. `check` says whether a transition
 //! may be appended; `apply` folds it in. Both are pure.
 
-use crate::error::{DataReason, DomainError, FieldError, FieldReason as F, OrgReason as O, Reason};
+use crate::error::{DataReason, DomainError, FieldError, OrgReason as O, Reason};
 use crate::events::{Ctx, EventBook};
 use crate::lists::{Adjustment, Catalogue};
-use crate::org::{validate_code, validate_polygon, Grid, Person, RoleGrant, Unit, UnitKind};
+use crate::org::{validate_polygon, Grid, Person, RoleGrant, Unit};
 use crate::transition::Transition;
 use serde::{Deserialize, Serialize};
 

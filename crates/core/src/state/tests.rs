@@ -1,6 +1,6 @@
 use super::*;
 use crate::access::{Area, Principal};
-use crate::org::{GridKind, RoleKind};
+use crate::org::{GridKind, RoleKind, UnitKind};
 
 fn unit(code: &str, kind: UnitKind, parent: Option<&str>) -> Unit {
     Unit {
