@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use tiaokuai_core::Transition;
 use tiaokuai_store::Store;
 
-/// Field names whose values are lists of blob hashes.
+/// Field names whose values are lists of blob hashes (other strings there are names, not blobs).
 const BLOB_FIELDS: [&str; 2] = ["photos", "attachments"];
 
 /// Where a blob is first referenced.
@@ -91,6 +91,11 @@ fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
                         out.extend(
                             list.iter()
                                 .filter_map(|h| h.as_str())
+                                // Only SHA-256 hashes name blobs: an admission application's
+                                // attachments are file names, checked by the chain itself.
+                                .filter(|h| {
+                                    h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit())
+                                })
                                 .map(|h| h.to_ascii_lowercase()),
                         );
                         continue;
@@ -118,6 +123,11 @@ mod tests {
         );
         r.collect(9, &format!(r#"{{"attachments":["{h}"]}}"#));
         r.collect(10, r#"{"type":"calendar_set","days":[]}"#);
+        // An admission application's attachments are file names, not blobs.
+        r.collect(
+            11,
+            r#"{"type":"admission","cmd":{"attachments":["实施方案.pdf"]}}"#,
+        );
         assert_eq!(r.len(), 1);
         assert_eq!(
             r.refs[&h],
