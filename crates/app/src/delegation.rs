@@ -107,7 +107,9 @@ impl Engine {
                 *counts.entry((r.key.clone(), key)).or_insert(0) += n;
                 per.push(n);
             }
-            by_period.insert(r.key.clone(), per);
+            if grain.is_some() {
+                by_period.insert(r.key.clone(), per);
+            }
         }
         let today = tiaokuai_core::calendar::cst_date(now_ms).to_string();
         let rows = self
@@ -121,11 +123,7 @@ impl Engine {
             } else {
                 vec![]
             },
-            by_period: if grain.is_some() {
-                by_period
-            } else {
-                BTreeMap::new()
-            },
+            by_period,
         })
     }
 
